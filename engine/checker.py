@@ -1,0 +1,85 @@
+"""Checking specs: the schema, then the semantic rules, then rules across the tree (unique ids)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loader import discover, read_spec
+from .problems import LoadError, Problem
+from .rules import Finding, all_rules
+from .schema import check_schema
+from .spec import Target, build_target
+from .yamlsafe import Document
+
+
+@dataclass
+class CheckResult:
+    files_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _problem(doc: Document, rule: str, finding: Finding) -> Problem:
+    mark = doc.mark(finding.path, key=finding.at_key)
+    return Problem(doc.file, mark.line if mark else 1, mark.column if mark else 1, finding.severity, rule, finding.message)
+
+
+def check_document(doc: Document, stem: str) -> list[Problem]:
+    """All problems of one loaded spec (a mapping)."""
+    problems = [_problem(doc, "schema", f) for f in check_schema(doc.data)]
+    schema_valid = not problems
+    for rule in all_rules():
+        if schema_valid or not rule.needs_schema_valid:
+            problems.extend(_problem(doc, rule.name, f) for f in rule.check(doc.data, stem))
+            continue
+        # The schema has already faulted this data; a rule may still say something useful about the
+        # parts that are well formed (a bad period beside an unknown key), and where the shape is not
+        # what it expects, its findings would be noise on top of the schema's, so they are dropped.
+        try:
+            findings = list(rule.check(doc.data, stem))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            continue
+        problems.extend(_problem(doc, rule.name, f) for f in findings)
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def check_paths(paths: Iterable[str | Path]) -> CheckResult:
+    """Check every spec under the paths and build the targets of those without errors.
+
+    Raises UsageError for a path that does not exist or cannot be read.
+    """
+    result = CheckResult()
+    first_use: dict[str, Problem] = {}
+    for path in discover(paths):
+        result.files_checked += 1
+        try:
+            doc = read_spec(path)
+        except LoadError as exc:
+            result.problems.append(exc.problem)
+            continue
+        problems = check_document(doc, path.stem)
+        target_id = doc.data.get("id")
+        if isinstance(target_id, str):
+            mark = doc.mark(("id",))
+            here = Problem(doc.file, mark.line if mark else 1, mark.column if mark else 1, "error", "unique-id", "")
+            if target_id in first_use:
+                other = first_use[target_id]
+                problems.append(Problem(here.file, here.line, here.column, "error", "unique-id",
+                                        f"the id `{target_id}` is already used by {other.file}:{other.line}: "
+                                        "give each target its own id"))
+            else:
+                first_use[target_id] = here
+        result.problems.extend(problems)
+        if not any(p.severity == "error" for p in problems):
+            result.targets.append(build_target(doc.data, doc.file))
+    return result

@@ -1,0 +1,212 @@
+"""Periods: one grammar for specs and readings (pure, no I/O).
+
+Forms accepted (a period is assessed at its last day):
+  2014/15, 2014/2015   UK financial year, 1 Apr 2014 - 31 Mar 2015
+  2014/15 Q1 .. Q4     its quarters (Q1 = Apr-Jun)
+  2015 Q1, 2015-Q1     calendar quarter
+  2015-03, Mar 2015    month
+  2015-03-31, 31/03/2015   a day (day first, never US order)
+  2015                 calendar year
+"2014-15" is refused: in ISO 8601 it reads as a month, so it is ambiguous.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+PeriodKind = Literal["year", "financial_year", "quarter", "financial_quarter", "month", "day"]
+
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
+class PeriodError(ValueError):
+    """Text that is not a period; the message says how to write it."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    # Field order gives the sort order: by last day, then first day.
+    end: date
+    start: date
+    kind: PeriodKind = field(compare=False)
+
+    @property
+    def label(self) -> str:
+        return format_period(self)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+_FY = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})")
+_FY_QUARTER = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]?\s*Q([1-4])", re.I)
+_QUARTER = re.compile(r"(\d{4})\s*[- ]?\s*Q([1-4])", re.I)
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_YEAR = re.compile(r"\d{4}")
+
+HELP = (
+    "write a period as 2014/15 (financial year), 2014/15 Q1, 2015 Q1, "
+    "2015-03 (month), 2015-03-31 or 31/03/2015 (day), or 2015 (calendar year)"
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(f"`{text}`: the year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+
+
+def financial_year(start_year: int) -> Period:
+    return Period(end=date(start_year + 1, 3, 31), start=date(start_year, 4, 1), kind="financial_year")
+
+
+def financial_quarter(start_year: int, quarter: int) -> Period:
+    first_month = 4 + 3 * (quarter - 1)  # Q1 = Apr-Jun ... Q4 = Jan-Mar of the next year
+    year = start_year + (first_month - 1) // 12
+    month = (first_month - 1) % 12 + 1
+    return Period(end=_month_end(year, month + 2), start=date(year, month, 1), kind="financial_quarter")
+
+
+def calendar_quarter(year: int, quarter: int) -> Period:
+    month = 3 * (quarter - 1) + 1
+    return Period(end=_month_end(year, month + 2), start=date(year, month, 1), kind="quarter")
+
+
+def month(year: int, month_number: int) -> Period:
+    return Period(end=_month_end(year, month_number), start=date(year, month_number, 1), kind="month")
+
+
+def day(d: date) -> Period:
+    return Period(end=d, start=d, kind="day")
+
+
+def calendar_year(year: int) -> Period:
+    return Period(end=date(year, 12, 31), start=date(year, 1, 1), kind="year")
+
+
+def _fy_start(first: str, second: str, text: str) -> int:
+    start = int(first)
+    _check_year(start, text)
+    follows = int(second) == (start + 1) % 100 if len(second) == 2 else int(second) == start + 1
+    if not follows:
+        right = f"{start}/{(start + 1) % 100:02d}"
+        raise PeriodError(
+            f"`{text}` is not a financial year: the second year must follow the first (for example {right})"
+        )
+    return start
+
+
+def _is_ambiguous_month(year: int, month_number: int) -> bool:
+    # "2005-06" reads as June 2005 in ISO but as financial year 2005/06 to most of our users.
+    return month_number == (year + 1) % 100
+
+
+def parse_period(value: object) -> Period:
+    """Parse a period written in any of the accepted forms; raise PeriodError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise PeriodError(f"`{value}` is not a period: {HELP}")
+    text = " ".join(str(value).split())
+    if not text:
+        raise PeriodError(f"the period is empty: {HELP}")
+
+    if m := _FY_QUARTER.fullmatch(text):
+        return financial_quarter(_fy_start(m[1], m[2], text), int(m[3]))
+    if m := _FY.fullmatch(text):
+        return financial_year(_fy_start(m[1], m[2], text))
+    if m := _QUARTER.fullmatch(text):
+        year = int(m[1])
+        _check_year(year, text)
+        return calendar_quarter(year, int(m[2]))
+    if m := _ISO_DAY.fullmatch(text):
+        return day(_make_date(int(m[1]), int(m[2]), int(m[3]), text))
+    if m := _UK_DAY.fullmatch(text):
+        return day(_make_date(int(m[3]), int(m[2]), int(m[1]), text))
+    if m := _MONTH.fullmatch(text):
+        year, month_number = int(m[1]), int(m[2])
+        _check_year(year, text)
+        if _is_ambiguous_month(year, month_number):
+            fy = f"{year}/{(year + 1) % 100:02d}"
+            hint = f"write `{fy}` for the financial year"
+            if 1 <= month_number <= 12:
+                hint += f", or `{calendar.month_abbr[month_number]} {year}` for the month"
+            if month_number > 12:
+                raise PeriodError(f"`{text}`: {hint} (with a dash it reads as an ISO 8601 month)")
+            raise PeriodError(f"`{text}` is ambiguous (in ISO 8601 it reads as a month): {hint}")
+        if not 1 <= month_number <= 12:
+            raise PeriodError(f"`{text}`: there is no month {month_number:02d}; {HELP}")
+        return month(year, month_number)
+    if m := _MONTH_NAME.fullmatch(text):
+        month_number = _MONTHS.get(m[1].lower())
+        if month_number is None:
+            raise PeriodError(f"`{text}`: `{m[1]}` is not a month name; {HELP}")
+        year = int(m[2])
+        _check_year(year, text)
+        return month(year, month_number)
+    if _YEAR.fullmatch(text):
+        year = int(text)
+        _check_year(year, text)
+        return calendar_year(year)
+    raise PeriodError(f"`{text}` is not a period: {HELP}")
+
+
+def _make_date(year: int, month_number: int, day_number: int, text: str) -> date:
+    _check_year(year, text)
+    try:
+        return date(year, month_number, day_number)
+    except ValueError:
+        raise PeriodError(f"`{text}` is not a real date (day first: 31/03/2015 is 31 March 2015)") from None
+
+
+def format_period(period: Period) -> str:
+    """The canonical label: parse_period(format_period(p)) == p for every period."""
+    start = period.start
+    if period.kind == "financial_year":
+        return f"{start.year}/{(start.year + 1) % 100:02d}"
+    if period.kind == "financial_quarter":
+        fy = start.year if start.month >= 4 else start.year - 1
+        quarter = ((start.month - 4) % 12) // 3 + 1
+        return f"{fy}/{(fy + 1) % 100:02d} Q{quarter}"
+    if period.kind == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if period.kind == "month":
+        if _is_ambiguous_month(start.year, start.month):
+            return f"{calendar.month_abbr[start.month]} {start.year}"
+        return f"{start.year}-{start.month:02d}"
+    if period.kind == "day":
+        return start.isoformat()
+    return str(start.year)
+
+
+def months_between(earlier: date, later: date) -> float:
+    """Calendar months from one date to another; whole months between month ends."""
+    whole = (later.year - earlier.year) * 12 + (later.month - earlier.month)
+    if _is_month_end(earlier) and _is_month_end(later):
+        return float(whole)
+    return whole + (later.day - earlier.day) / calendar.monthrange(later.year, later.month)[1]
+
+
+def _is_month_end(d: date) -> bool:
+    return (d + timedelta(days=1)).day == 1
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day-of-month `months` later, clamped to the month's last day."""
+    index = d.year * 12 + (d.month - 1) + months
+    year, month_index = divmod(index, 12)
+    last = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(d.day, last))

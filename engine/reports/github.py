@@ -1,0 +1,37 @@
+"""GitHub Actions workflow commands, so problems show on the lines of a pull request.
+
+Escaping follows the runner's rules (actions/toolkit, command.ts): in the message
+`%`, CR and LF are percent-encoded; in property values also `:` and `,`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..problems import Problem
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(problem: Problem, title: str | None = None) -> str:
+    props = [f"file={escape_property(problem.file)}"]
+    if problem.line is not None:
+        props.append(f"line={problem.line}")
+        if problem.column is not None:
+            props.append(f"col={problem.column}")
+    if title:
+        props.append(f"title={escape_property(title)}")
+    return f"::{problem.severity} {','.join(props)}::{escape_data(problem.message)}"
+
+
+def problems(items: Sequence[Problem], files_checked: int) -> str:
+    lines = [command(p, title=f"targets: {p.rule}") for p in items]
+    errors = sum(p.severity == "error" for p in items)
+    lines.append(f"{files_checked} files checked: {errors} error(s), {len(items) - errors} warning(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,19 @@
+"""Plain text: `file:line:col: severity: message [rule]`, one problem a line, as compilers and linters print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..problems import Problem
+
+
+def problems(items: Sequence[Problem], files_checked: int) -> str:
+    lines = [p.as_text() for p in items]
+    errors = sum(p.severity == "error" for p in items)
+    warnings = len(items) - errors
+    noun = "file" if files_checked == 1 else "files"
+    if not items:
+        lines.append(f"{files_checked} {noun} checked: all valid")
+    else:
+        lines.append(f"{files_checked} {noun} checked: {errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines) + "\n"

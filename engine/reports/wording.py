@@ -1,0 +1,52 @@
+"""Numbers and targets in plain English, shared by every human-readable format."""
+
+from __future__ import annotations
+
+from ..spec import Point, Target
+from ..units import difference_word, unit_symbol
+
+
+def number(value: float) -> str:
+    """A readable number: thousands separators, at most a few decimals, no trailing zeros."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return text
+
+
+def with_unit(value: float, unit: str, *, decimals: int | None = None) -> str:
+    prefix, suffix = unit_symbol(unit)
+    shown = f"{value:,.{decimals}f}" if decimals is not None else number(value)
+    return f"{prefix}{shown}{suffix}"
+
+
+def difference(amount: float, unit: str, *, decimals: int | None = None) -> str:
+    """A gap between two values: `0.1 points` for percentages, else the value with its unit."""
+    word = difference_word(unit)
+    if word:
+        shown = f"{amount:,.{decimals}f}" if decimals is not None else number(amount)
+        return f"{shown} {'point' if shown == '1' else 'points'}"
+    return with_unit(amount, unit, decimals=decimals)
+
+
+def describe_point(point: Point, unit: str) -> str:
+    return f"{with_unit(point.value, unit)} ({point.period.label})"
+
+
+def describe_goal(target: Target) -> str:
+    goal = target.goal
+    unit = target.measure.unit
+    better = "lower" if target.measure.lower_is_better else "higher"
+    if goal is None:
+        return f"{better} is better (no target level)"
+    if goal.form is None:
+        return f"{better} by {goal.period.label} (no target level)"
+    if goal.value is None:
+        return f"{with_unit(goal.amount or 0, unit)} by {goal.period.label}"
+    qualifier = ("under " if target.measure.lower_is_better else "over ") if goal.strict else ""
+    level = f"{qualifier}{with_unit(round(goal.value, 6), unit)} by {goal.period.label}"
+    if goal.form == "maintain":
+        return f"maintain {level}"
+    if goal.form == "annual_rate":
+        return f"{level} ({number(goal.amount * 100)}% a year)"  # type: ignore[operator]
+    return level

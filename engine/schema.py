@@ -1,0 +1,150 @@
+"""The JSON Schema (the one source of truth for spec structure) and plain-English messages for its errors."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from .rules import Finding, Path
+from .units import unknown_unit_message
+
+_SOURCE_SCHEMA = FsPath(__file__).resolve().parent.parent / "schema" / "target.schema.json"
+_PACKAGED_SCHEMA = FsPath(__file__).resolve().parent / "_schema" / "target.schema.json"
+
+
+def schema_path() -> FsPath:
+    # A source checkout or editable install reads schema/ itself; a wheel carries a copy.
+    return _SOURCE_SCHEMA if _SOURCE_SCHEMA.exists() else _PACKAGED_SCHEMA
+
+
+def schema_text() -> str:
+    return schema_path().read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(schema_text())
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    # jsonschema is imported here, not at module level: `targets --help` should not pay for it.
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def field_name(path: Path) -> str:
+    """`baseline.value`, `milestones[2].period`: how a field is named in messages."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def _where(path: Path) -> str:
+    return f" in `{field_name(path)}`" if path else " at the top level"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return f"`{text[:60]}`" + ("..." if len(text) > 60 else "")
+
+
+_TYPE_WORDS = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping of keys (such as `period:` and `value:`)",
+    "array": "a list (one `- item` per line, or [a, b])",
+}
+
+
+def check_schema(data: Any) -> Iterator[Finding]:
+    """Schema errors translated for policy staff: what is wrong, where, and how to fix it."""
+    seen: set[tuple[Path, str]] = set()
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    for error in errors:
+        for finding in _translate(error):
+            signature = (finding.path, finding.message)
+            if signature not in seen:
+                seen.add(signature)
+                yield finding
+
+
+def _translate(error: Any) -> Iterator[Finding]:
+    path: Path = tuple(error.absolute_path)
+    kind = error.validator
+    instance = error.instance
+    name = field_name(path)
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in instance:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else f"allowed keys are {', '.join(allowed)}"
+            yield Finding(path + (key,), f"unknown key `{key}`{_where(path)}: {hint}", at_key=True)
+    elif kind == "required":
+        for key in error.validator_value:
+            if key not in instance:
+                yield Finding(path, f"`{key}` is missing{_where(path)}: add `{key}:`{_required_hint(key)}", at_key=bool(path))
+    elif kind == "type":
+        expected = error.validator_value
+        expected_list = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected_list)
+        hint = ""
+        if "number" in expected_list and isinstance(instance, str):
+            hint = ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
+        if "boolean" in expected_list and isinstance(instance, str):
+            hint = ": write true or false"
+        if expected_list == ["string", "integer"]:
+            words = "a period such as 2014/15"
+        yield Finding(path, f"`{name}` must be {words}, not {_shown(instance)}{hint}")
+    elif kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        close = difflib.get_close_matches(str(instance), options, n=1, cutoff=0.5)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        yield Finding(path, f"`{name}` must be one of {', '.join(options)}, not {_shown(instance)}{hint}")
+    elif kind == "pattern" and path and path[-1] == "unit":
+        yield Finding(path, unknown_unit_message(str(instance)))
+    elif kind == "pattern" and path == ("id",):
+        suggestion = "-".join("".join(c if c.isalnum() else " " for c in str(instance).lower()).split())
+        yield Finding(path, f"`id` must be lower-case letters, digits and hyphens, not {_shown(instance)}"
+                            + (f": try `{suggestion}`" if suggestion else ""))
+    elif kind in ("minimum", "exclusiveMinimum"):
+        relation = "at least" if kind == "minimum" else "more than"
+        yield Finding(path, f"`{name}` must be {relation} {error.validator_value}, not {_shown(instance)}")
+    elif kind == "const":
+        yield Finding(path, f"`{name}` can only be {_shown(error.validator_value)}: to leave it out, delete the line")
+    elif kind == "minLength":
+        yield Finding(path, f"`{name}` must not be empty")
+    elif kind == "maxLength":
+        yield Finding(path, f"`{name}` is too long: keep it under {error.validator_value} characters")
+    elif kind == "minProperties":
+        yield Finding(path, f"`{name}` is empty: give `absolute` (in the measure's unit) or `relative` (a fraction), or delete it")
+    else:
+        yield Finding(path, f"`{name}`: {error.message}")
+
+
+def _required_hint(key: str) -> str:
+    return {
+        "measure": " with `description`, `unit` and `polarity`",
+        "period": " with a period such as 2014/15",
+        "value": " with a number",
+        "polarity": " lower_is_better or higher_is_better",
+        "unit": " such as percent, count or per_100k",
+    }.get(key, "")

@@ -1,0 +1,174 @@
+"""The spec model: one frozen Target per YAML file, built from checked data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from .periods import Period, months_between, parse_period
+
+Polarity = Literal["lower_is_better", "higher_is_better"]
+TrajectoryKind = Literal["linear", "compound", "step"]
+TargetForm = Literal["value", "change", "relative_change", "annual_rate", "maintain"]
+TARGET_FORMS: tuple[TargetForm, ...] = ("value", "change", "relative_change", "annual_rate", "maintain")
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Period
+    value: float
+
+    @property
+    def date(self) -> date:
+        return self.period.end
+
+
+@dataclass(frozen=True)
+class Measure:
+    description: str
+    unit: str
+    polarity: Polarity
+    frequency: str | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.polarity == "lower_is_better"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The `target:` block: when, in which form, and the level that form resolves to."""
+
+    period: Period
+    form: TargetForm | None  # None: direction-only with a date
+    amount: float | None  # the number as written (value, change, rate ...)
+    value: float | None  # the level to reach; None when direction-only or no baseline to resolve against
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    absolute: float = 0.0
+    relative: float = 0.0
+
+    def at(self, expected: float) -> float:
+        return self.absolute + self.relative * abs(expected)
+
+
+@dataclass(frozen=True)
+class Revision:
+    date: Period
+    change: str
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    title: str
+    measure: Measure
+    status: str = "active"
+    baseline: Point | None = None
+    goal: Goal | None = None
+    trajectory: TrajectoryKind = "linear"
+    milestones: tuple[Point, ...] = ()
+    limit: float | None = None
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    revisions: tuple[Revision, ...] = ()
+    priority: str | None = None
+    action: str | None = None
+    lead: str | None = None
+    partners: tuple[str, ...] = ()
+    source: str | None = None
+    notes: str | None = None
+    file: str = ""
+
+    @property
+    def has_path(self) -> bool:
+        """True when there is a trajectory to measure against (baseline and a target level)."""
+        return self.baseline is not None and self.goal is not None and self.goal.value is not None
+
+    @property
+    def is_direction_only(self) -> bool:
+        return self.baseline is not None and not self.has_path
+
+
+def resolve_target_value(form: TargetForm | None, amount: float | None, baseline: Point | None, period: Period) -> float | None:
+    """The level a target form means, counted from the baseline."""
+    if form is None:
+        return None
+    if form == "value":
+        return float(amount)  # type: ignore[arg-type]
+    if baseline is None:
+        return None
+    v0 = baseline.value
+    if form == "maintain":
+        return v0
+    if form == "change":
+        return v0 + amount  # type: ignore[operator]
+    if form == "relative_change":
+        return v0 * (1 + amount)  # type: ignore[operator]
+    # annual_rate: compound growth over the months between the two period ends.
+    months = months_between(baseline.date, period.end)
+    return v0 * (1 + amount) ** (months / 12)  # type: ignore[operator]
+
+
+def target_form(block: dict[str, Any]) -> TargetForm | None:
+    forms = [f for f in TARGET_FORMS if f in block]
+    return forms[0] if forms else None
+
+
+def _point(raw: dict[str, Any]) -> Point:
+    return Point(parse_period(raw["period"]), float(raw["value"]))
+
+
+def build_target(data: dict[str, Any], file: str = "") -> Target:
+    """Build the model from data that has passed the schema and the rules."""
+    measure_raw = data["measure"]
+    measure = Measure(
+        description=measure_raw["description"],
+        unit=measure_raw["unit"],
+        polarity=measure_raw["polarity"],
+        frequency=measure_raw.get("frequency"),
+    )
+    baseline = _point(data["baseline"]) if "baseline" in data else None
+    goal = None
+    form = None
+    if "target" in data:
+        block = data["target"]
+        period = parse_period(block["period"])
+        form = target_form(block)
+        amount = None if form in (None, "maintain") else float(block[form])
+        goal = Goal(
+            period=period,
+            form=form,
+            amount=amount,
+            value=resolve_target_value(form, amount, baseline, period),
+            strict=bool(block.get("strict", False)),
+        )
+    tolerance_raw = data.get("tolerance", {})
+    return Target(
+        id=data["id"],
+        title=data["title"],
+        measure=measure,
+        status=data.get("status", "active"),
+        baseline=baseline,
+        goal=goal,
+        trajectory=data.get("trajectory", "compound" if form == "annual_rate" else "linear"),
+        milestones=tuple(_point(m) for m in data.get("milestones", [])),
+        limit=float(data["limit"]) if "limit" in data else None,
+        tolerance=Tolerance(float(tolerance_raw.get("absolute", 0)), float(tolerance_raw.get("relative", 0))),
+        revisions=tuple(
+            Revision(parse_period(r["date"]), r["change"], r["reason"], r["approved_by"])
+            for r in data.get("revisions", [])
+        ),
+        priority=data.get("priority"),
+        action=data.get("action"),
+        lead=data.get("lead"),
+        partners=tuple(data.get("partners", [])),
+        source=data.get("source"),
+        notes=data.get("notes"),
+        file=file,
+    )

@@ -1,0 +1,143 @@
+"""Units of this field, on one cached pint registry.
+
+The registry is built from our own short definitions rather than pint's
+default file: loading the default takes hundreds of milliseconds, and in it
+`percent` is dimensionless, so 5 percent would silently convert to a rate
+per population. Here percent (of a proportion), rates per population,
+counts, money and plain numbers are different dimensions, so mixing them
+is an error, never a silent conversion.
+
+Checking a spec's unit needs no pint at all (a name lookup); pint is imported
+only to convert a reading's unit, once per distinct pair of units.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+BASE_UNITS = ("percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP")
+TIME_UNITS = ("year", "quarter", "month", "week", "day")
+# The unit names a spec may use: the base units and their per-time forms (count/year).
+KNOWN_UNITS = BASE_UNITS + tuple(f"{b}/{t}" for b in BASE_UNITS if b != "dimensionless" for t in TIME_UNITS)
+
+# Other spellings accepted in a readings file's `unit` column.
+ALIASES = {
+    "%": "percent",
+    "pct": "percent",
+    "per cent": "percent",
+    "per_100000": "per_100k",
+    "per 100,000": "per_100k",
+    "per 100k": "per_100k",
+    "per_10000": "per_10k",
+    "per 10,000": "per_10k",
+    "per 10k": "per_10k",
+    "per 1,000": "per_1000",
+    "per 1000": "per_1000",
+    "number": "count",
+    "£": "GBP",
+    "gbp": "GBP",
+    "ratio": "dimensionless",
+    "rank": "dimensionless",
+}
+
+UNIT_PATTERN = re.compile(
+    "(" + "|".join(BASE_UNITS) + ")(/(" + "|".join(TIME_UNITS) + "))?"
+)
+
+_DEFINITIONS = (
+    "proportion = [proportion]",
+    "percent = 0.01 * proportion",
+    "count = [count]",
+    "per_100k = [population_rate]",
+    "per_10k = 10 * per_100k",
+    "per_1000 = 100 * per_100k",
+    "GBP = [currency]",
+    "day = [time]",
+    "week = 7 * day",
+    "year = 365.25 * day",
+    "quarter = year / 4",
+    "month = year / 12",
+)
+
+
+class UnitError(ValueError):
+    """An unknown unit, or two units that cannot be converted."""
+
+
+def canonical_unit(text: str) -> str:
+    """The unit's canonical name, or UnitError naming the nearest known one."""
+    name = " ".join(text.split())
+    if name in KNOWN_UNITS or name == "proportion":
+        return name
+    alias = ALIASES.get(name) or ALIASES.get(name.lower())
+    if alias:
+        return alias
+    per = name.replace(" per ", "/").replace(" / ", "/")
+    if per in KNOWN_UNITS:
+        return per
+    raise UnitError(unknown_unit_message(text))
+
+
+def unknown_unit_message(text: str) -> str:
+    nearest = difflib.get_close_matches(text, KNOWN_UNITS + tuple(ALIASES), n=1, cutoff=0.5)
+    hint = ""
+    if nearest:
+        suggestion = ALIASES.get(nearest[0], nearest[0])
+        hint = f"; did you mean `{suggestion}`?"
+    return (
+        f"unknown unit `{text}`{hint} Known units: {', '.join(BASE_UNITS)}, "
+        "and per-time forms such as count/year"
+    )
+
+
+def is_known_unit(text: str) -> bool:
+    return text in KNOWN_UNITS
+
+
+@lru_cache(maxsize=1)
+def registry():  # -> pint.UnitRegistry; imported lazily: validation never needs pint
+    import pint
+
+    units = pint.UnitRegistry(None)
+    for definition in _DEFINITIONS:
+        units.define(definition)
+    return units
+
+
+@lru_cache(maxsize=256)
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """Multiply a value in from_unit by this to get it in to_unit (our units have no offsets)."""
+    source, target = canonical_unit(from_unit), canonical_unit(to_unit)
+    if source == target:
+        return 1.0
+    import pint
+
+    units = registry()
+    try:
+        return float(units.Quantity(1.0, source).to(target).magnitude)
+    except pint.DimensionalityError:
+        raise UnitError(f"`{from_unit}` cannot be converted to `{to_unit}`: they measure different things") from None
+
+
+def unit_symbol(unit: str) -> tuple[str, str]:
+    """(prefix, suffix) for writing a value in plain English: 44.0%, £1,200, 460 per 100,000."""
+    base, _, per = unit.partition("/")
+    suffix = {
+        "percent": "%",
+        "per_100k": " per 100,000",
+        "per_10k": " per 10,000",
+        "per_1000": " per 1,000",
+        "count": "",
+        "dimensionless": "",
+        "GBP": "",
+    }.get(base, f" {base}")
+    if per:
+        suffix += f" a {per}"
+    return ("£" if base == "GBP" else "", suffix)
+
+
+def difference_word(unit: str) -> str:
+    """How a difference is named: percent differences are percentage points."""
+    return "points" if unit.split("/")[0] == "percent" else ""

@@ -1,0 +1,246 @@
+"""Strict YAML loading that keeps every node's line and column.
+
+PyYAML's own loaders are too trusting for hand-edited files: they keep the
+last of two duplicate keys without a word, expand aliases (a few hundred
+bytes can expand to gigabytes), recurse without limit while composing
+(libyaml segfaults on very deep nesting), and read `no`, `on`, `010`, `1:30`
+and bare dates as YAML 1.1 booleans, octals, sexagesimals and dates.
+
+So we read the parser's event stream ourselves, refuse anchors, aliases,
+tags and extra documents the moment they appear, stop at a depth limit, and
+resolve plain scalars by YAML 1.2 core rules minus the surprises: null,
+true/false, decimal integers and floats; everything else stays text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import LoadError, Problem
+
+MAX_BYTES = 1_000_000  # a spec is a few KB; anything this big is the wrong file
+MAX_DEPTH = 32
+
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
+_NEG_INF = {"-.inf", "-.Inf", "-.INF"}
+_NAN = {".nan", ".NaN", ".NAN"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """Plain data (dict/list/str/int/float/bool/None) plus where each node came from."""
+
+    file: str
+    data: Any
+    marks: dict[Path, Mark] = field(default_factory=dict)  # where each value starts
+    key_marks: dict[Path, Mark] = field(default_factory=dict)  # where each mapping key starts
+
+    def mark(self, path: Path, *, key: bool = False) -> Mark | None:
+        """The best-known location for a path: the node itself, else its nearest ancestor."""
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while True:
+            if path in self.marks:
+                return self.marks[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def _error(file: str, line: int | None, column: int | None, rule: str, message: str) -> LoadError:
+    return LoadError(Problem(file, line, column, "error", rule, message))
+
+
+def decode(raw: bytes, file: str, *, what: str = "file") -> str:
+    """Bytes to text: UTF-8 (BOM allowed), else an error naming the line of the bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _error(file, 1, 1, "encoding", f"this {what} is saved as UTF-16: save it as UTF-8 instead")
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise _error(file, line, None, "encoding", f"this {what} holds binary data (a NUL byte), not text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _error(
+            file, line, column, "encoding",
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the {what} as UTF-8 "
+            "(in Excel: Save As, 'CSV UTF-8'; in an editor: encoding UTF-8)",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _resolve_plain(text: str) -> Any:
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)  # may be inf for 1e999: the checks refuse it with a message
+    if text in _INF:
+        return math.inf
+    if text in _NEG_INF:
+        return -math.inf
+    if text in _NAN:
+        return math.nan
+    return text
+
+
+def _mark(event: yaml.Event) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def load_yaml(raw: bytes | str, file: str) -> Document:
+    """Parse one YAML document strictly. Raises LoadError, and only LoadError, on bad input."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            raise _error(file, None, None, "file-size",
+                         f"the file is {len(raw):,} bytes; a spec is a few thousand at most: is it the right file?")
+        text = decode(raw, file)
+    else:
+        if len(raw) > MAX_BYTES:
+            raise _error(file, None, None, "file-size",
+                         f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
+        text = raw.removeprefix("\ufeff")
+    try:
+        return _build(text, file)
+    except LoadError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = (exc.problem or "not valid YAML").strip()
+        raise _error(file, line, column, "yaml-syntax", f"YAML syntax: {problem} (check indentation, colons and quotes)") from None
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        character = getattr(exc, "character", None)
+        if isinstance(character, str):
+            character = ord(character[:1] or "\0")
+        what = f"the control character U+{character:04X}" if isinstance(character, int) else "a character"
+        raise _error(file, line, None, "yaml-syntax", f"{what} is not allowed in a YAML file: remove it") from None
+    except RecursionError:
+        raise _error(file, None, None, "nesting", "the file is nested too deeply to read") from None
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _build(text: str, file: str) -> Document:
+    doc = Document(file, None)
+    # A stack of containers being filled: (container, path, pending key, key mark).
+    stack: list[list[Any]] = []
+    documents = 0
+    root_set = False
+
+    def place(value: Any, mark: Mark) -> Path:
+        if not stack:
+            nonlocal root_set
+            doc.data = value
+            root_set = True
+            doc.marks[()] = mark
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+            doc.marks[child] = mark
+            return child
+        if frame[2] is _NO_KEY:
+            key = _key_text(value, mark)
+            if key in container:
+                first = doc.key_marks[path + (key,)]
+                raise _error(file, mark.line, mark.column, "duplicate-key",
+                             f"`{key}` is given twice (first on line {first.line}): keep one and delete the other")
+            frame[2], frame[3] = key, mark
+            doc.key_marks[path + (key,)] = mark
+            return path + (key,)
+        key = frame[2]
+        container[key] = value
+        doc.marks[path + (key,)] = mark
+        frame[2] = _NO_KEY
+        return path + (key,)
+
+    def _key_text(value: Any, mark: Mark) -> str:
+        if isinstance(value, (dict, list)):
+            raise _error(file, mark.line, mark.column, "complex-key",
+                         "a key must be a plain name, not a list or mapping")
+        return str(value)
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                m = _mark(event)
+                raise _error(file, m.line, m.column, "multiple-documents",
+                             "a spec file holds one document: remove the `---` and what follows, or split it into its own file")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            m = _mark(event)
+            raise _error(file, m.line, m.column, "alias",
+                         f"aliases (`*{event.anchor}`) are not allowed: write the value out in full")
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            m = _mark(event)
+            if event.anchor is not None:
+                raise _error(file, m.line, m.column, "anchor",
+                             f"anchors (`&{event.anchor}`) are not allowed: write each value out in full")
+            if event.tag is not None:
+                raise _error(file, m.line, m.column, "tag",
+                             f"tags such as `{event.tag}` are not allowed: remove it and write a plain value")
+        if isinstance(event, yaml.ScalarEvent):
+            m = _mark(event)
+            plain = not event.style and event.implicit[0]  # libyaml says '' for plain, PyYAML None
+            value = _resolve_plain(event.value) if plain else event.value
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                # A mapping key: keep its text as written (`no:` stays "no", `2015:` stays "2015").
+                value = event.value
+            if plain and event.value == "<<" and stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                raise _error(file, m.line, m.column, "merge-key", "merge keys (`<<`) are not allowed: write the keys out in full")
+            place(value, m)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            m = _mark(event)
+            if len(stack) >= MAX_DEPTH:
+                raise _error(file, m.line, m.column, "nesting",
+                             f"nested more than {MAX_DEPTH} levels deep: a spec needs only a few")
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = place(container, m)
+            stack.append([container, path, _NO_KEY, None])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+    if not root_set:
+        doc.data = None
+    return doc
+
+
+class _NoKey:
+    def __repr__(self) -> str:
+        return "<no key>"
+
+
+_NO_KEY = _NoKey()
