@@ -125,6 +125,117 @@ def list_targets(targets: TargetsOption = Path("targets")) -> None:
     table.print_target_list(load_valid_targets(targets))
 
 
+class EvaluationFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _parse_as_of(text: str | None):  # -> date | None
+    """--as-of takes any period; its last day is the as-of date (2016/17 -> 31 Mar 2017)."""
+    if text is None:
+        return None
+    from engine.periods import PeriodError, parse_period
+
+    try:
+        return parse_period(text).end
+    except PeriodError as exc:
+        raise _fail(Problem("--as-of", None, None, "error", "usage", str(exc))) from None
+
+
+FAIL_ON_EXTRA = ("breach", "stale")
+
+
+def _parse_fail_on(text: str | None) -> set[str]:
+    from engine.verdicts import ALL_STATUSES
+
+    if not text:
+        return set()
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = sorted(chosen - set(ALL_STATUSES) - set(FAIL_ON_EXTRA))
+    if unknown:
+        allowed = ", ".join(ALL_STATUSES + FAIL_ON_EXTRA)
+        raise _fail(Problem("--fail-on", None, None, "error", "usage",
+                            f"unknown status {', '.join(unknown)}: choose from {allowed}"))
+    return chosen
+
+
+@app.command()
+@user_errors
+def evaluate(
+    readings: Annotated[list[Path], typer.Argument(help="Readings files: .csv, .json or .yaml.", show_default=False)],
+    targets: TargetsOption = Path("targets"),
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")] = None,
+    format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
+    allow_rejected: Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")] = False,
+) -> None:
+    """Evaluate readings against every target's trajectory: status, breach and why.
+
+    Exit 0 evaluated; 1 a target's status is in --fail-on; 2 invalid specs, an unreadable
+    readings file, or rejected rows (unless --allow-rejected).
+    """
+    from engine.evaluation import evaluate as run_evaluation
+    from engine.readings import read_readings, units_of
+
+    as_of_date = _parse_as_of(as_of)
+    failing = _parse_fail_on(fail_on)
+    target_list = load_valid_targets(targets)
+    batch = read_readings(readings, units_of(target_list))
+    result = run_evaluation(target_list, batch.readings, as_of_date)
+    chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() else "json")
+    if chosen == "table":
+        from engine.reports import table
+
+        table.print_evaluation(result, batch)
+    else:
+        from engine.reports import csv_report, json_report, markdown
+
+        renderer = {"json": json_report.evaluation, "csv": csv_report.evaluation, "markdown": markdown.evaluation}[chosen]
+        _write(renderer(result, batch))
+    if batch.rejected and not allow_rejected:
+        sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
+                         "fix them, or pass --allow-rejected to accept the rest\n")
+        raise typer.Exit(EXIT_USAGE)
+    hit = [r for r in result.results
+           if r.status in failing or ("breach" in failing and r.breach) or ("stale" in failing and r.stale)]
+    raise typer.Exit(EXIT_FOUND if hit else EXIT_OK)
+
+
+class Every(str, Enum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+
+
+@app.command()
+@user_errors
+def show(
+    target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
+    targets: TargetsOption = Path("targets"),
+    every: Annotated[Every, typer.Option("--every", help="Profile step: year, quarter or month.")] = Every.year,
+    readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="Readings file(s) to show against the profile.")] = None,
+) -> None:
+    """Show a target's trajectory profile: expected value each period, with readings and statuses."""
+    from engine.profile import profile_rows
+    from engine.readings import read_readings, units_of
+    from engine.reports import table
+
+    target_list = load_valid_targets(targets)
+    by_id = {t.id: t for t in target_list}
+    if target_id not in by_id:
+        import difflib
+
+        close = difflib.get_close_matches(target_id, list(by_id), n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else "; `targets list` shows the ids"
+        raise _fail(Problem(str(targets), None, None, "error", "usage", f"no target `{target_id}`{hint}"))
+    target = by_id[target_id]
+    batch = read_readings(readings, units_of([target])) if readings else None
+    own = batch.readings.get(target_id, []) if batch else []
+    table.print_profile(target, profile_rows(target, own, every.value))
+
+
 def main() -> None:  # pragma: no cover - `python cli.py`
     app()
 

@@ -210,3 +210,19 @@ def add_months(d: date, months: int) -> date:
     year, month_index = divmod(index, 12)
     last = calendar.monthrange(year, month_index + 1)[1]
     return date(year, month_index + 1, min(d.day, last))
+
+
+def period_ending(end: date, every: str, financial: bool) -> Period:
+    """The period of the given length (year, quarter, month) that ends on `end`, or the day itself."""
+    if every == "month" and _is_month_end(end):
+        return month(end.year, end.month)
+    if every == "quarter" and _is_month_end(end) and end.month % 3 == 0:
+        if financial:
+            fy = end.year if end.month >= 6 else end.year - 1
+            return financial_quarter(fy, ((end.month - 4) % 12) // 3 + 1)
+        return calendar_quarter(end.year, end.month // 3)
+    if every == "year" and financial and (end.month, end.day) == (3, 31):
+        return financial_year(end.year - 1)
+    if every == "year" and not financial and (end.month, end.day) == (12, 31):
+        return calendar_year(end.year)
+    return day(end)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..spec import Point, Target
-from ..units import difference_word, unit_symbol
+from .spec import Point, Target
+from .units import difference_word, unit_symbol
 
 
 def number(value: float) -> str:

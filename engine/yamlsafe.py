@@ -114,15 +114,15 @@ def _mark(event: yaml.Event) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def load_yaml(raw: bytes | str, file: str) -> Document:
+def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Document:
     """Parse one YAML document strictly. Raises LoadError, and only LoadError, on bad input."""
     if isinstance(raw, bytes):
-        if len(raw) > MAX_BYTES:
+        if len(raw) > max_bytes:
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} bytes; a spec is a few thousand at most: is it the right file?")
         text = decode(raw, file)
     else:
-        if len(raw) > MAX_BYTES:
+        if len(raw) > max_bytes:
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
         text = raw.removeprefix("\ufeff")

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from ..evaluation import Evaluation
+from ..readings import ReadingsBatch
 from ..spec import Target
-from .wording import describe_goal, describe_point
+from ..verdicts import STATUS_WORDS, Judge
+from ..wording import describe_goal, describe_point, with_unit
+
+# RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
+STATUS_STYLE = {
+    "on_track": "green", "achieved": "green", "improving": "green",
+    "at_risk": "yellow", "no_change": "yellow",
+    "off_track": "red", "missed": "red", "worsening": "red",
+    "no_data": "grey50", "not_started": "grey50", "unassessed": "grey50",
+}
 
 
 def _console():
@@ -17,17 +29,62 @@ def _console():
 def print_target_list(targets: Sequence[Target]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{len(targets)} targets", show_lines=False)
+    table = Table(title=f"{len(targets)} targets")
     for column in ("id", "title", "priority", "lead", "baseline", "target", "status"):
         table.add_column(column, overflow="fold")
     for t in targets:
+        table.add_row(t.id, t.title, t.priority or "", t.lead or "",
+                      describe_point(t.baseline, t.measure.unit) if t.baseline else "-", describe_goal(t), t.status)
+    _console().print(table)
+
+
+def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    as_of = f" as of {evaluation.as_of:%d %b %Y}" if evaluation.as_of else ""
+    table = Table(title=f"{len(evaluation.results)} targets{as_of}", show_lines=True)
+    for column in ("target", "status", "latest", "expected", "why"):
+        table.add_column(column, overflow="fold")
+    for r in evaluation.results:
+        status = Text(STATUS_WORDS[r.status], style=STATUS_STYLE[r.status])
+        if r.breach:
+            status.append("\nBREACH", style="bold red")
+        if r.stale:
+            status.append("\nstale", style="italic")
+        latest = r.latest
+        unit = r.target.measure.unit
+        decimals = Judge.for_target(r.target, None).decimals
         table.add_row(
-            t.id,
-            t.title,
-            t.priority or "",
-            t.lead or "",
-            describe_point(t.baseline, t.measure.unit) if t.baseline else "-",
-            describe_goal(t),
-            t.status,
+            f"{r.target.title}\n[dim]{r.target.id}[/dim]",
+            status,
+            f"{with_unit(latest.value, unit, decimals=decimals)} ({latest.period.label})" if latest else "-",
+            with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-",
+            r.explanation,
         )
+    console.print(table)
+    console.print(f"{batch.count()} readings, {len(batch.suppressed)} suppressed, "
+                  f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected")
+    if batch.rejected:
+        rejected = Table(title="Rejected rows", title_style="bold red")
+        rejected.add_column("where")
+        rejected.add_column("reason", overflow="fold")
+        for x in batch.rejected:
+            rejected.add_row(f"{x.file}:{x.line}", x.reason)
+        console.print(rejected)
+
+
+def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, str, str]]) -> None:
+    """rows: (period label, date, expected, reading text, status word)."""
+    from rich.table import Table
+
+    unit = target.measure.unit
+    decimals = Judge.for_target(target, None).decimals
+    table = Table(title=f"{target.title} ({target.id})", caption=describe_goal(target))
+    for column in ("period", "date", "expected", "reading", "status"):
+        table.add_column(column)
+    for label, on, expected, reading, status in rows:
+        table.add_row(label, on.isoformat(), "-" if expected is None else with_unit(expected, unit, decimals=decimals),
+                      reading, status)
     _console().print(table)

@@ -1,0 +1,73 @@
+"""Evaluating targets against their readings (pure: targets and readings in, results out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .paths import trajectory_for
+from .periods import add_months
+from .readings import Reading
+from .spec import Target
+from .verdicts import Judge, Status, Verdict
+
+# How old the latest reading may be, at the as-of date, before a target is stale.
+STALE_AFTER_MONTHS = {"annual": 15, "quarterly": 4}
+STALE_AFTER_DAYS = {"monthly": 49}  # seven weeks
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    status: Status
+    breach: bool
+    breach_reason: str | None
+    stale: bool
+    explanation: str
+    verdicts: tuple[Verdict, ...]  # in date order
+    readings: tuple[Reading, ...]  # the same order as verdicts
+
+    @property
+    def latest(self) -> Verdict | None:
+        return self.verdicts[-1] if self.verdicts else None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    as_of: date | None
+    results: tuple[TargetResult, ...]
+
+
+def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
+    if frequency in STALE_AFTER_MONTHS:
+        return as_of > add_months(latest, STALE_AFTER_MONTHS[frequency])
+    if frequency in STALE_AFTER_DAYS:
+        return (as_of - latest).days > STALE_AFTER_DAYS[frequency]
+    return False
+
+
+def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
+    judge = Judge.for_target(target, trajectory_for(target))
+    ordered = sorted((r for r in readings if as_of is None or r.period.end <= as_of), key=lambda r: r.period)
+    verdicts = tuple(judge.judge(r.period, r.value) for r in ordered)
+    if not verdicts:
+        return TargetResult(target, "no_data", False, None, False, "no readings", (), ())
+    latest = verdicts[-1]
+    stale = as_of is not None and is_stale(target.measure.frequency, latest.date, as_of)
+    explanation = latest.explanation
+    if stale:
+        article = "an" if (target.measure.frequency or "")[:1] in "aeiou" else "a"
+        explanation += (f". Stale: the latest reading is for {latest.period.label}, older than {article} "
+                        f"{target.measure.frequency} measure allows on {as_of:%d %b %Y}")
+    return TargetResult(target, latest.status, latest.breach, latest.breach_reason, stale, explanation,
+                        verdicts, tuple(ordered))
+
+
+def evaluate(targets: Iterable[Target], readings: Mapping[str, Sequence[Reading]], as_of: date | None = None) -> Evaluation:
+    """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given."""
+    targets = list(targets)
+    if as_of is None:
+        ends = [r.period.end for rs in readings.values() for r in rs]
+        as_of = max(ends) if ends else None
+    return Evaluation(as_of, tuple(evaluate_target(t, readings.get(t.id, ()), as_of) for t in targets))

@@ -1,0 +1,35 @@
+"""A target's profile: the expected value at each period end, with readings where there are some (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from .paths import profile_dates, trajectory_for
+from .periods import period_ending
+from .readings import Reading
+from .verdicts import STATUS_WORDS, Judge
+from .spec import Target
+from .wording import with_unit
+
+
+def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> list[tuple[str, date, float | None, str, str]]:
+    """(period label, date, expected, reading, status) from baseline to target, plus any reading off the grid."""
+    trajectory = trajectory_for(target)
+    judge = Judge.for_target(target, trajectory)
+    financial = target.baseline is not None and target.baseline.period.kind.startswith("financial")
+    rows: dict[date, tuple[str, date, float | None, str, str]] = {}
+    if trajectory is not None:
+        for on in profile_dates(trajectory.start, trajectory.end, every):
+            label = period_ending(on, every, financial).label
+            rows[on] = (label, on, trajectory.expected(on), "", "")
+    elif target.baseline is not None:
+        b = target.baseline
+        rows[b.date] = (b.period.label, b.date, None, "", "baseline " + with_unit(b.value, target.measure.unit))
+    for reading in sorted(readings, key=lambda r: r.period):
+        verdict = judge.judge(reading.period, reading.value)
+        label = rows[verdict.date][0] if verdict.date in rows else reading.period.label
+        shown = with_unit(reading.value, target.measure.unit, decimals=judge.decimals)
+        status = STATUS_WORDS[verdict.status] + (" (breach)" if verdict.breach else "")
+        rows[verdict.date] = (label, verdict.date, verdict.expected, shown, status)
+    return [rows[d] for d in sorted(rows)]

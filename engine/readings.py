@@ -1,0 +1,309 @@
+"""Reading readings files as people write them (the I/O side of readings).
+
+CSV with a header `target,period,value` (optional unit, note, source, numerator,
+denominator), or JSON/YAML holding a list of the same records. Every row ends
+in exactly one place: a reading, suppressed, superseded, or rejected with the
+file, line and reason. Blank lines are not rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .loader import UsageError, display_path
+from .periods import Period, PeriodError, parse_period
+from .problems import LoadError, Problem
+from .units import UnitError, canonical_unit, conversion_factor
+from .yamlsafe import decode, load_yaml
+
+COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
+REQUIRED = ("target", "period", "value")
+MAX_STRUCTURED_BYTES = 200_000_000
+
+# Government statistical symbols for values that are suppressed or not available
+# (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
+SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", "[w]", ".."})
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+class Reading(NamedTuple):
+    """One observed value, in its target's unit. A NamedTuple: a million of them must be cheap."""
+
+    target: str
+    period: Period
+    value: float
+    file: str
+    line: int
+    note: str | None = None
+    source: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    file: str
+    line: int
+    target: str
+    period: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class Superseded:
+    file: str
+    line: int
+    target: str
+    period: str
+    by_line: int
+    by_file: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class ReadingsBatch:
+    """Where every row went."""
+
+    readings: dict[str, list[Reading]] = field(default_factory=dict)  # by target id, in input order
+    suppressed: list[Suppressed] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    rows: int = 0
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.readings.values())
+
+
+class _RowError(Exception):
+    """A row that cannot be a reading; the message is the reason."""
+
+
+@lru_cache(maxsize=65536)
+def _period(label: str) -> Period:
+    return parse_period(label)  # each distinct label is parsed once
+
+
+class _Reader:
+    """Turns records into readings for one batch; per-target and per-unit work is done once."""
+
+    def __init__(self, units: Mapping[str, str]):
+        self.units = units
+        self.batch = ReadingsBatch()
+        # (target, period) -> (index in the target's list, file, line) of the reading in force.
+        self._seen: dict[tuple[str, Period], tuple[int, str, int]] = {}
+
+    def add(self, record: Mapping[str, Any], file: str, line: int) -> None:
+        batch = self.batch
+        batch.rows += 1
+        try:
+            target = _text(record.get("target"))
+            if not target:
+                raise _RowError("the target cell is empty: give the target's id")
+            unit = self.units.get(target)
+            if unit is None:
+                raise _RowError(self._unknown_target(target))
+            period_text = _text(record.get("period"))
+            if not period_text:
+                raise _RowError("the period cell is empty: give a period such as 2014/15")
+            raw_value = record.get("value")
+            value_text = _text(raw_value)
+            if value_text.lower() in SUPPRESSION_SYMBOLS:
+                _period_or_reject(period_text)
+                batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
+                return
+            period = _period_or_reject(period_text)
+            value = _number(raw_value, unit, "value")
+            unit_text = _text(record.get("unit"))
+            if unit_text:
+                try:
+                    value *= conversion_factor(unit_text, unit)
+                except UnitError as exc:
+                    raise _RowError(f"{exc} (the target `{target}` is measured in {unit})") from None
+            numerator = _optional_number(record.get("numerator"), "numerator")
+            denominator = _optional_number(record.get("denominator"), "denominator")
+        except _RowError as exc:
+            batch.rejected.append(Rejected(file, line, str(exc)))
+            return
+        reading = Reading(target, period, value, file, line, _text(record.get("note")) or None,
+                          _text(record.get("source")) or None, numerator, denominator)
+        readings = batch.readings.setdefault(target, [])
+        key = (target, period)
+        earlier = self._seen.get(key)
+        if earlier is not None:
+            index, old_file, old_line = earlier
+            batch.superseded.append(Superseded(old_file, old_line, target, readings[index].period.label, line, file))
+            readings[index] = reading  # the later row wins
+            self._seen[key] = (index, file, line)
+        else:
+            self._seen[key] = (len(readings), file, line)
+            readings.append(reading)
+
+    def _unknown_target(self, target: str) -> str:
+        close = difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
+        return f"unknown target `{target}`{hint}"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value).strip()
+
+
+def _period_or_reject(text: str) -> Period:
+    try:
+        return _period(text)
+    except PeriodError as exc:
+        raise _RowError(str(exc)) from None
+
+
+def _number(raw: Any, unit: str, column: str) -> float:
+    if isinstance(raw, bool):
+        raise _RowError(f"the {column} `{raw}` is not a number")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if text.endswith("%"):
+            if unit.split("/")[0] != "percent":
+                raise _RowError(f"the {column} `{text}` has a % sign, but the target is measured in {unit}")
+            text = text[:-1].rstrip()
+        if "," in text:
+            if not _THOUSANDS.fullmatch(text):
+                raise _RowError(f"the {column} `{raw}` is not a number (commas are read only as thousands separators, as in 1,683)")
+            text = text.replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            raise _RowError(f"the {column} `{raw}` is not a number") from None
+    if math.isnan(value) or math.isinf(value):
+        raise _RowError(f"the {column} `{raw}` is not a finite number")
+    return value
+
+
+def _optional_number(raw: Any, column: str) -> float | None:
+    if _text(raw) == "":
+        return None
+    return _number(raw, "", column)
+
+
+# --- file formats -----------------------------------------------------------------------
+
+
+def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
+    return LoadError(Problem(file, line, None, "error", "readings-file", message))
+
+
+def _read_csv(text: str, file: str, reader: _Reader) -> None:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    index: dict[str, int] = {}
+    line_end = 0
+    try:
+        for cells in rows:
+            line = line_end + 1  # the row starts on the line after the previous one ended
+            line_end = rows.line_num
+            if not any(c.strip() for c in cells):
+                continue  # blank lines (and rows of empty cells) are not rows
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                index = _header_index(header, file, line)
+                continue
+            if len(cells) != len(header):
+                reader.batch.rows += 1
+                reader.batch.rejected.append(Rejected(
+                    file, line, f"the row has {len(cells)} cells but the header has {len(header)}: "
+                                "check for a missing or extra comma (quote cells that contain commas)"))
+                continue
+            reader.add({name: cells[i] for name, i in index.items()}, file, line)
+    except csv.Error as exc:
+        raise _file_error(file, f"cannot read the CSV: {exc} (check the quotes)", rows.line_num) from None
+    if header is None:
+        raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
+
+
+def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        found = ", ".join(h or "(blank)" for h in header)
+        raise _file_error(file, f"the header has no {', '.join(f'`{m}`' for m in missing)} column "
+                                f"(found: {found}); the first row must name the columns, such as target,period,value", line)
+    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicated:
+        raise _file_error(file, f"the header names {', '.join(f'`{d}`' for d in duplicated)} more than once", line)
+    return {name: header.index(name) for name in COLUMNS if name in header}
+
+
+def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
+    """JSON or YAML: a list of records, or a mapping with the list under `readings`."""
+    doc = load_yaml(raw, file, max_bytes=MAX_STRUCTURED_BYTES)  # JSON is YAML 1.2; this keeps line numbers
+    records = doc.data
+    prefix: tuple[str, ...] = ()
+    if isinstance(records, dict) and "readings" in records:
+        records, prefix = records["readings"], ("readings",)
+    if records is None:
+        raise _file_error(file, "the file is empty: it should hold a list of readings", 1)
+    if not isinstance(records, list):
+        raise _file_error(file, "the file should hold a list of readings (each with target, period and value)", 1)
+    for i, record in enumerate(records):
+        mark = doc.mark(prefix + (i,))
+        line = mark.line if mark else 1
+        if not isinstance(record, dict):
+            reader.batch.rows += 1
+            reader.batch.rejected.append(Rejected(file, line, "this entry is not a record with target, period and value"))
+            continue
+        normalised = {str(k).strip().lower(): v for k, v in record.items()}
+        missing = [c for c in REQUIRED if c not in normalised]
+        if missing:
+            reader.batch.rows += 1
+            reader.batch.rejected.append(Rejected(file, line, f"the record has no {', '.join(missing)}"))
+            continue
+        reader.add(normalised, file, line)
+
+
+def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
+    """Read readings files in order (later rows win over earlier ones for the same target and period).
+
+    units maps each known target id to its unit. Raises LoadError for a file that cannot be read
+    as readings at all, UsageError for a path that does not exist.
+    """
+    reader = _Reader(units)
+    for raw_path in paths:
+        path = Path(raw_path)
+        name = display_path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError(Problem(name, None, None, "error", "path", "no such readings file")) from None
+        except OSError as exc:
+            raise UsageError(Problem(name, None, None, "error", "io", f"cannot read the file: {exc.strerror or exc}")) from None
+        suffix = path.suffix.lower()
+        if suffix in (".json", ".yaml", ".yml"):
+            _read_structured(raw, name, reader)
+        elif suffix in (".csv", ".txt", ""):
+            _read_csv(decode(raw, name, what="readings file"), name, reader)
+        else:
+            raise _file_error(name, f"unknown readings format `{suffix}`: use .csv, .json or .yaml")
+    return reader.batch
+
+
+def units_of(targets: Iterable[Any]) -> dict[str, str]:
+    return {t.id: canonical_unit(t.measure.unit) for t in targets}

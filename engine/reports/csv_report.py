@@ -1,0 +1,32 @@
+"""CSV for analysts: one row per judged reading, and one for each target with no readings."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..evaluation import Evaluation
+from ..readings import ReadingsBatch
+
+HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
+          "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation")
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for result in evaluation.results:
+        t = result.target
+        common = (t.id, t.title, t.measure.unit, result.status, str(result.stale).lower())
+        if not result.verdicts:
+            writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings"))
+        for v in result.verdicts:
+            writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),
+                                      _num(v.shortfall), _num(v.tolerance), v.status, str(v.breach).lower(),
+                                      v.breach_reason or "", v.explanation))
+    return out.getvalue()

@@ -1,0 +1,34 @@
+"""Markdown: a summary for a pull-request comment or a CI step summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..evaluation import Evaluation
+from ..readings import ReadingsBatch
+from ..verdicts import ALL_STATUSES, STATUS_WORDS
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
+    counts = Counter(r.status for r in evaluation.results)
+    as_of = f" as of {evaluation.as_of:%d %B %Y}" if evaluation.as_of else ""
+    lines = [f"## Targets{as_of}", ""]
+    lines.append(", ".join(f"**{counts[s]}** {STATUS_WORDS[s]}" for s in ALL_STATUSES if counts[s]) or "No targets.")
+    breaches = sum(r.breach for r in evaluation.results)
+    stale = sum(r.stale for r in evaluation.results)
+    if breaches or stale:
+        lines.append(f"\n{breaches} in breach, {stale} stale.")
+    lines += ["", "| Target | Status | Explanation |", "| --- | --- | --- |"]
+    for r in evaluation.results:
+        flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "")
+        lines.append(f"| {_cell(r.target.title)} (`{r.target.id}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
+    if batch.rejected:
+        lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
+        lines += [f"- `{_cell(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected]
+    if batch.suppressed or batch.superseded:
+        lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
+    return "\n".join(lines) + "\n"
