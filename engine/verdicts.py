@@ -198,7 +198,9 @@ def display_decimals(target: Target) -> int:
         if "e" not in text and "." in text:
             decimals = len(text.split(".")[1].rstrip("0"))
             written = max(written, decimals)
-    return min(max(written, 1), 3)
+    # Percentages and rates read best with one decimal (44.0%); counts and ranks as written.
+    floor = 1 if target.measure.unit.split("/")[0] in ("percent", "per_100k", "per_10k", "per_1000") else 0
+    return min(max(written, floor), 3)
 
 
 def status_rank(status: Status) -> int:
