@@ -69,4 +69,5 @@ def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, A
 
 
 def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
-    return json.dumps(evaluation_dict(evaluation, batch), indent=1) + "\n"
+    # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
+    return json.dumps(evaluation_dict(evaluation, batch), separators=(",", ":"), allow_nan=False) + "\n"
