@@ -79,7 +79,7 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
                                         "give each target its own id"))
             else:
                 first_use[target_id] = here
-        result.problems.extend(problems)
+        result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
         if not any(p.severity == "error" for p in problems):
             result.targets.append(build_target(doc.data, doc.file))
     return result

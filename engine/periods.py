@@ -47,14 +47,14 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 
-_FY = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})")
-_FY_QUARTER = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]?\s*Q([1-4])", re.I)
-_QUARTER = re.compile(r"(\d{4})\s*[- ]?\s*Q([1-4])", re.I)
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_YEAR = re.compile(r"\d{4}")
+_FY = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})", re.ASCII)  # ASCII: \d must not match other scripts' digits
+_FY_QUARTER = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]?\s*Q([1-4])", re.I | re.ASCII)
+_QUARTER = re.compile(r"(\d{4})\s*[- ]?\s*Q([1-4])", re.I | re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{4})", re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_YEAR = re.compile(r"\d{4}", re.ASCII)
 
 HELP = (
     "write a period as 2014/15 (financial year), 2014/15 Q1, 2015 Q1, "
@@ -193,11 +193,30 @@ def format_period(period: Period) -> str:
 
 
 def months_between(earlier: date, later: date) -> float:
-    """Calendar months from one date to another; whole months between month ends."""
+    """Calendar months from one date to another; whole months between month ends.
+
+    Whole months are counted from `earlier` to the last anniversary on or before `later`
+    (the same day of the month, or the month end when `earlier` is a month end); the rest
+    is the fraction of the next month-long step that has passed, so the result grows
+    steadily with `later` (never jumps back at a month boundary).
+    """
+    from_month_end = _is_month_end(earlier)
+
+    def anniversary(months: int) -> date:
+        if from_month_end:
+            year, month_index = divmod(earlier.year * 12 + earlier.month - 1 + months, 12)
+            return _month_end(year, month_index + 1)
+        return add_months(earlier, months)
+
     whole = (later.year - earlier.year) * 12 + (later.month - earlier.month)
-    if _is_month_end(earlier) and _is_month_end(later):
+    while anniversary(whole) > later:
+        whole -= 1
+    while anniversary(whole + 1) <= later:
+        whole += 1
+    start, stop = anniversary(whole), anniversary(whole + 1)
+    if start == later:
         return float(whole)
-    return whole + (later.day - earlier.day) / calendar.monthrange(later.year, later.month)[1]
+    return whole + (later - start).days / (stop - start).days
 
 
 def _is_month_end(d: date) -> bool:

@@ -108,7 +108,11 @@ def _translate(error: Any) -> Iterator[Finding]:
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected_list)
         hint = ""
         if "number" in expected_list and isinstance(instance, str):
-            hint = ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
+            try:
+                float(instance)
+                hint = ": it is in quotes, which makes it text; remove the quotes"
+            except ValueError:
+                hint = ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
         if "boolean" in expected_list and isinstance(instance, str):
             hint = ": write true or false"
         if expected_list == ["string", "integer"]:

@@ -19,8 +19,9 @@ from functools import lru_cache
 
 BASE_UNITS = ("percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP")
 TIME_UNITS = ("year", "quarter", "month", "week", "day")
-# The unit names a spec may use: the base units and their per-time forms (count/year).
-KNOWN_UNITS = BASE_UNITS + tuple(f"{b}/{t}" for b in BASE_UNITS if b != "dimensionless" for t in TIME_UNITS)
+# The unit names a spec may use: the base units and their per-time forms (count/year), the same
+# set as the schema's `measure.unit` pattern accepts.
+KNOWN_UNITS = BASE_UNITS + tuple(f"{b}/{t}" for b in BASE_UNITS for t in TIME_UNITS)
 
 # Other spellings accepted in a readings file's `unit` column.
 ALIASES = {
@@ -81,11 +82,10 @@ def canonical_unit(text: str) -> str:
 
 
 def unknown_unit_message(text: str) -> str:
-    nearest = difflib.get_close_matches(text, KNOWN_UNITS + tuple(ALIASES), n=1, cutoff=0.5)
-    hint = ""
-    if nearest:
-        suggestion = ALIASES.get(nearest[0], nearest[0])
-        hint = f"; did you mean `{suggestion}`?"
+    # Compared in lower case, so `PERCENT` or `gbp/year` still finds its unit.
+    names = {name.lower(): ALIASES.get(name, name) for name in KNOWN_UNITS + tuple(ALIASES)}
+    nearest = difflib.get_close_matches(str(text).lower(), list(names), n=1, cutoff=0.5)
+    hint = f"; did you mean `{names[nearest[0]]}`?" if nearest else "."
     return (
         f"unknown unit `{text}`{hint} Known units: {', '.join(BASE_UNITS)}, "
         "and per-time forms such as count/year"

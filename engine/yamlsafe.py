@@ -98,7 +98,10 @@ def _resolve_plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # over Python's 4,300-digit limit: as a float it is infinite, and refused as such
+            return float(text)
     if _FLOAT.fullmatch(text):
         return float(text)  # may be inf for 1e999: the checks refuse it with a message
     if text in _INF:
@@ -146,6 +149,10 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         raise _error(file, line, None, "yaml-syntax", f"{what} is not allowed in a YAML file: remove it") from None
     except RecursionError:
         raise _error(file, None, None, "nesting", "the file is nested too deeply to read") from None
+    except UnicodeEncodeError as exc:  # text (not bytes) holding a lone surrogate, which is not a character
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise _error(file, line, column, "encoding", "the text holds an invalid character (a lone surrogate): save it as UTF-8") from None
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -18,9 +18,10 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
         if status == "draft":
             yield Finding((), "draft target without a baseline: it cannot be evaluated until one is added", "warning")
         else:
+            article = "an" if status[:1] in "aeiou" else "a"
             yield Finding(
                 (),
-                f"an {status} target needs a `baseline` (period and value) to be measured against: "
+                f"{article} {status} target needs a `baseline` (period and value) to be measured against: "
                 "add it, or set `status: draft` while the figure is not known",
             )
     elif status == "draft" and not has_level:

@@ -28,6 +28,8 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
             f"period {baseline.label} (ends {baseline.end:%d %b %Y})",
         )
         return
+    if ("baseline" in data and baseline is None) or ("target" in data and target is None):
+        return  # a period that does not parse: period-syntax reports it, and the milestones cannot be placed
     previous = baseline
     for index, milestone in enumerate(data.get("milestones", [])):
         period = _period(milestone["period"])

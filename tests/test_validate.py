@@ -1,0 +1,743 @@
+"""Validation end to end: engine.checker, `targets validate|schema|list`, and engine.spec.build_target."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import cli
+from engine.checker import check_document, check_paths
+from engine.loader import UsageError
+from engine.problems import LoadError
+from engine.spec import build_target
+from engine.yamlsafe import Document, Mark, load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "targets"
+SCHEMA_FILE = ROOT / "schema" / "target.schema.json"
+STEM = "youth-reoffending"
+
+GOOD = """\
+# yaml-language-server: $schema=../schema/target.schema.json
+id: @ID@
+title: Youth re-offending rate
+status: active
+priority: Reduce youth crime
+lead: Southampton City Council (Youth Offending Service)
+partners: [YOS Management Board]
+source: Safe City Partnership Strategy 2014-17
+measure:
+  description: Young offenders who re-offend, as a percentage of the cohort
+  unit: percent
+  polarity: lower_is_better
+  frequency: annual
+baseline: {period: 2013/14, value: 48.3}
+target: {period: 2016/17, value: 35}
+trajectory: linear
+tolerance: {absolute: 1.0}
+"""
+
+TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+) \[(?P<rule>[a-z-]+)\]$")
+GITHUB_LINE = re.compile(r"^::(?P<severity>error|warning) file=(?P<file>[^,:]+),line=(?P<line>\d+),col=(?P<col>\d+)(?:,title=[^:]*)?::(?P<message>.+)$")
+
+
+def good(target_id: str = STEM) -> str:
+    return GOOD.replace("@ID@", target_id)
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text, f"{old!r} is not in the spec"
+    return text.replace(old, new, 1)
+
+
+def where(text: str, needle: str, within: str | None = None) -> tuple[int, int]:
+    """1-based line and column of `needle`, on the first line that holds `within` (default: the needle)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if (within or needle) in line:
+            return number, line.index(needle) + 1
+    raise AssertionError(f"{within or needle!r} is not in the spec")
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def invoke(*args: str, env: dict[str, str | None] | None = None):
+    environment = {"GITHUB_ACTIONS": None, "NO_COLOR": "1", "COLUMNS": "250"}
+    environment.update(env or {})
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], env=environment)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def text_problems(output: str) -> list[dict[str, str]]:
+    return [m.groupdict() for line in output.splitlines() if (m := TEXT_LINE.match(line))]
+
+
+# --- good specs ----------------------------------------------------------------------------------------
+
+def test_a_good_spec_is_valid(tmp_path):
+    path = write(tmp_path, f"{STEM}.yaml", good())
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 0
+    assert result.output == "1 file checked: all valid\n"
+    checked = check_paths([path])
+    assert checked.files_checked == 1 and checked.problems == []
+    assert [t.id for t in checked.targets] == [STEM]
+
+
+def test_every_target_form_and_option_is_valid(tmp_path):
+    forms = {
+        "value": "target: {period: 2016/17, value: 35, strict: true}",
+        "change": "target: {period: 2016/17, change: -5}",
+        "relative-change": "target: {period: 2016/17, relative_change: -0.25}",
+        "annual-rate": "target: {period: 2016/17, annual_rate: -0.05}",
+        "maintain": "target: {period: 2016/17, maintain: true}",
+        "direction-only": "target: {period: 2016/17}",
+    }
+    for name, line in forms.items():
+        write(tmp_path, f"{name}.yaml", edit(good(name), "target: {period: 2016/17, value: 35}", line))
+    extras = good("extras") + (
+        "milestones:\n  - {period: 2014/15, value: 44}\n  - period: 2015/16\n    value: 40\n"
+        "limit: 60\n"
+        "revisions:\n  - date: 2015-06-30\n    change: target 36 -> 35\n    reason: board review\n"
+        "    approved_by: Safe City Partnership\n"
+        "notes: unquoted dates and days work too\n"
+    )
+    write(tmp_path, "extras.yaml", edit(extras, "tolerance: {absolute: 1.0}", "tolerance: {absolute: 1.0, relative: 0.05}"))
+    days = edit(good("days"), "{period: 2013/14,", "{period: 2015-03-31,")
+    write(tmp_path, "days.yaml", edit(days, "{period: 2016/17,", "{period: 31/03/2017,"))
+    write(tmp_path, "no-target.yaml", edit(good("no-target"), "target: {period: 2016/17, value: 35}\n", ""))
+    write(tmp_path, "yml-suffix.yml", good("yml-suffix"))
+    result = invoke("validate", tmp_path, "--format", "text", "--strict")
+    assert result.output == f"{len(forms) + 4} files checked: all valid\n"
+    assert result.exit_code == 0
+
+
+# --- each bad input names the file, line and column -------------------------------------------------
+
+def _retitle(text: str) -> str:
+    return edit(text, "title: Youth re-offending rate\n", "")
+
+
+def _no_baseline(text: str) -> str:
+    return edit(text, "baseline: {period: 2013/14, value: 48.3}\n", "")
+
+
+def _milestones(*lines: str) -> Callable[[str], str]:
+    return lambda text: text + "milestones:\n" + "".join(f"  - {line}\n" for line in lines)
+
+
+BAD = [
+    # (case, how to break the good spec, rule, needle, line holding it, message fragments)
+    ("unknown key", lambda t: edit(t, "tolerance:", "tolerence:"), "schema", "tolerence:", None,
+     ["unknown key `tolerence`", "did you mean `tolerance`?"]),
+    ("unknown nested key", lambda t: edit(t, "  frequency: annual", "  frequnecy: annual"), "schema", "frequnecy", None,
+     ["unknown key `frequnecy` in `measure`", "did you mean `frequency`?"]),
+    ("missing top-level key", _retitle, "schema", "id:", None, ["`title` is missing", "add `title:`"]),
+    ("missing nested key", lambda t: edit(t, "  polarity: lower_is_better\n", ""), "schema", "measure:", None,
+     ["`polarity` is missing in `measure`", "lower_is_better or higher_is_better"]),
+    ("percent sign in a value", lambda t: edit(t, "value: 48.3}", "value: 48.3%}"), "schema", "48.3%", None,
+     ["`baseline.value` must be a number", "without %"]),
+    ("quoted number", lambda t: edit(t, "value: 35}", "value: '35'}"), "schema", "'35'", None,
+     ["`target.value` must be a number"]),
+    ("unknown unit", lambda t: edit(t, "unit: percent", "unit: percnt"), "schema", "percnt", None,
+     ["unknown unit `percnt`", "did you mean `percent`?"]),
+    ("bad polarity", lambda t: edit(t, "polarity: lower_is_better", "polarity: lower"), "schema", "lower", "polarity:",
+     ["`measure.polarity` must be one of", "did you mean `lower_is_better`?"]),
+    ("bad status", lambda t: edit(t, "status: active", "status: actve"), "schema", "actve", None,
+     ["`status` must be one of active, draft, retired", "did you mean `active`?"]),
+    ("bad trajectory", lambda t: edit(t, "trajectory: linear", "trajectory: linaer"), "schema", "linaer", None,
+     ["did you mean `linear`?"]),
+    ("bad id", lambda t: edit(t, f"id: {STEM}", "id: Youth Reoffending"), "schema", "Youth Reoffending", None,
+     ["lower-case letters", "try `youth-reoffending`"]),
+    ("relative change below -1", lambda t: edit(t, "value: 35}", "relative_change: -1.5}"), "schema", "-1.5", None,
+     ["`target.relative_change` must be at least -1"]),
+    ("negative tolerance", lambda t: edit(t, "absolute: 1.0", "absolute: -1"), "schema", "-1", "tolerance",
+     ["`tolerance.absolute` must be at least 0"]),
+    ("empty tolerance", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: {}"), "schema", "{}", None,
+     ["`tolerance` is empty"]),
+    ("maintain false", lambda t: edit(t, "value: 35}", "maintain: false}"), "schema", "false", None,
+     ["`target.maintain` can only be true"]),
+    ("financial year with a dash", lambda t: edit(t, "period: 2013/14", "period: 2013-14"), "period-syntax", "2013-14", None,
+     ["write `2013/14`"]),
+    ("not a financial year", lambda t: edit(t, "period: 2016/17", "period: 2016/18"), "period-syntax", "2016/18", None,
+     ["second year must follow the first"]),
+    ("not a real day", lambda t: edit(t, "period: 2016/17", "period: 31/02/2017"), "period-syntax", "31/02/2017", None,
+     ["not a real date"]),
+    ("target before baseline", lambda t: edit(t, "period: 2016/17", "period: 2012/13"), "time-window", "2012/13", None,
+     ["target period 2012/13", "must end after the baseline period 2013/14"]),
+    ("target ends with the baseline", lambda t: edit(t, "period: 2016/17", "period: 2014 Q1"), "time-window", "2014 Q1", None,
+     ["must end after the baseline"]),
+    ("milestone after the target", _milestones("{period: 2014/15, value: 44}", "{period: 2017/18, value: 30}"),
+     "time-window", "2017/18", None, ["milestone 2017/18 must fall strictly between"]),
+    ("milestone before the baseline", _milestones("{period: 2012/13, value: 50}"),
+     "time-window", "2012/13", None, ["strictly between the baseline (2013/14) and the target (2016/17)"]),
+    ("milestone at the target", _milestones("{period: 2016/17, value: 35}"),
+     "time-window", "2016/17", "- {period: 2016/17", ["strictly between"]),
+    ("milestones out of order", _milestones("{period: 2015/16, value: 40}", "{period: 2014/15, value: 44}"),
+     "time-window", "2014/15", "value: 44", ["milestone 2014/15 must come after 2015/16", "time order"]),
+    ("compound from zero", lambda t: edit(edit(t, "value: 48.3}", "value: 0}"), "trajectory: linear", "trajectory: compound"),
+     "compound-positive", "0}", "baseline:", ["must be above zero (it is 0)", "trajectory: linear"]),
+    ("compound to zero", lambda t: edit(t, "value: 35}", "value: 0}").replace("trajectory: linear", "trajectory: compound"),
+     "compound-positive", "0}", "target:", ["above zero"]),
+    ("compound milestone below zero", lambda t: _milestones("{period: 2014/15, value: -1}")(t).replace("trajectory: linear", "trajectory: compound"),
+     "compound-positive", "-1", "2014/15", ["above zero"]),
+    ("annual rate from a negative baseline", lambda t: edit(edit(t, "value: 48.3}", "value: -3}"), "value: 35}", "annual_rate: 0.1}"),
+     "compound-positive", "-3", None, ["an `annual_rate`", "above zero (it is -3)"]),
+    ("compound relative change to zero", lambda t: edit(t, "value: 35}", "relative_change: -1}").replace("trajectory: linear", "trajectory: compound"),
+     "compound-positive", "-1}", "relative_change", ["target level must be above zero", "gives 0"]),
+    ("compound change below zero", lambda t: edit(t, "value: 35}", "change: -50}").replace("trajectory: linear", "trajectory: compound"),
+     "compound-positive", "-50}", None, ["gives -1.7"]),
+    ("annual rate overflowing", lambda t: edit(edit(t, "period: 2013/14", "period: 1900/01"), "value: 35}", "annual_rate: 100000000000000}").replace("period: 2016/17", "period: 2990/91"),
+     "compound-positive", "100000000000000", None, ["too large"]),
+    ("two target forms", lambda t: edit(t, "value: 35}", "value: 35, change: -5}"), "target-form", "change:", None,
+     ["both `value` and `change`", "exactly one"]),
+    ("change without baseline", lambda t: _no_baseline(edit(edit(t, "value: 35}", "change: -5}"), "status: active", "status: draft")),
+     "target-form", "change:", None, ["`change` is counted from the baseline", "there is no `baseline`"]),
+    ("strict without a level", lambda t: edit(t, "value: 35}", "strict: true}"), "target-form", "strict:", None,
+     ["`strict` needs a level"]),
+    ("NaN", lambda t: edit(t, "value: 48.3}", "value: .nan}"), "finite-numbers", ".nan", None, ["NaN"]),
+    ("infinity", lambda t: edit(t, "value: 35}", "value: .inf}"), "finite-numbers", ".inf", None, ["infinite"]),
+    ("minus infinity", lambda t: edit(t, "value: 35}", "value: -.inf}"), "finite-numbers", "-.inf", None, ["infinite"]),
+    ("number too big for a float", lambda t: edit(t, "value: 35}", "value: 1e999}"), "finite-numbers", "1e999", None, ["infinite"]),
+    ("number with too many digits", lambda t: edit(t, "value: 35}", "value: 1e16}"), "finite-numbers", "1e16", None, ["too large"]),
+    ("active target without baseline", _no_baseline, "status-completeness", "id:", None,
+     ["an active target needs a `baseline`", "status: draft"]),
+    ("retired target without baseline", lambda t: _no_baseline(edit(t, "status: active", "status: retired")),
+     "status-completeness", "id:", None, ["a retired target needs a `baseline`"]),
+    ("revision dated by a year", lambda t: t + "revisions:\n  - {date: 2015/16, change: a, reason: b, approved_by: c}\n",
+     "period-syntax", "2015/16", "date:", ["a revision's date is a day"]),
+    ("duplicate key", lambda t: t + "status: draft\n", "duplicate-key", "status: draft", None,
+     ["`status` is given twice (first on line 4)"]),
+    ("anchor", lambda t: edit(t, "value: 48.3}", "value: &v 48.3}"), "anchor", "&v", None, ["anchors"]),
+    ("alias", lambda t: edit(t, "value: 35}", "value: *v}"), "alias", "*v", None, ["aliases"]),
+    ("tag", lambda t: edit(t, "value: 35}", "value: !!float 35}"), "tag", "!!float", None, ["tags"]),
+    ("second document", lambda t: t + "---\nid: other\n", "multiple-documents", "---", None, ["one document"]),
+    ("yaml syntax", lambda t: edit(t, "  unit: percent", "   unit: percent"), "yaml-syntax", ":", "   unit:", ["YAML syntax", "indentation"]),
+]
+
+
+@pytest.mark.parametrize("case, breaking, rule, needle, within, fragments", BAD, ids=[case[0] for case in BAD])
+def test_each_bad_input_is_an_error_at_its_line(tmp_path, case, breaking, rule, needle, within, fragments):
+    text = breaking(good())
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    line, column = where(text, needle, within)
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 1, result.output
+    problems = [p for p in text_problems(result.output) if p["rule"] == rule and p["severity"] == "error"]
+    assert problems, result.output
+    problem = problems[0]
+    assert problem["file"] == path.as_posix()
+    assert (int(problem["line"]), int(problem["col"])) == (line, column), result.output
+    for fragment in fragments:
+        assert fragment in problem["message"], problem["message"]
+    summary = result.output.splitlines()[-1]
+    assert summary.startswith("1 file checked: ") and " 0 error(s)" not in summary
+
+
+def test_a_bad_period_under_milestones_is_reported_once(tmp_path):
+    text = _milestones("{period: 2014/15, value: 44}")(edit(good(), "period: 2013/14", "period: 2013-14"))
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    checked = check_paths([path])
+    assert [p.rule for p in checked.problems] == ["period-syntax"]
+    assert checked.problems[0].line == where(text, "2013-14")[0]
+
+
+def test_unknown_key_and_bad_period_are_both_reported(tmp_path):
+    # the schema fault does not hide the well-formed parts' problems
+    text = edit(edit(good(), "tolerance:", "tolerence:"), "period: 2013/14", "period: 2013-14")
+    checked = check_paths([write(tmp_path, f"{STEM}.yaml", text)])
+    assert {p.rule for p in checked.errors} == {"schema", "period-syntax"}
+    lines = [p.line for p in checked.problems]
+    assert lines == sorted(lines)
+
+
+def test_id_must_match_the_file_name(tmp_path):
+    text = good()
+    path = write(tmp_path, "other-name.yaml", text)
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 1
+    [problem] = text_problems(result.output)
+    assert problem["rule"] == "id-matches-file"
+    assert (int(problem["line"]), int(problem["col"])) == where(text, STEM, "id:")
+    assert "other-name" in problem["message"] and STEM in problem["message"]
+
+
+def test_duplicate_id_across_files_names_the_first(tmp_path):
+    first = write(tmp_path, f"a/{STEM}.yaml", good())
+    second = write(tmp_path, f"b/{STEM}.yaml", _milestones("{period: 2017/18, value: 30}")(good()))
+    result = invoke("validate", tmp_path, "--format", "text")
+    assert result.exit_code == 1
+    problems = text_problems(result.output)
+    unique = [p for p in problems if p["rule"] == "unique-id"]
+    assert len(unique) == 1
+    assert unique[0]["file"] == second.as_posix()
+    id_line = where(good(), STEM, "id:")
+    assert (int(unique[0]["line"]), int(unique[0]["col"])) == id_line
+    assert f"{first.as_posix()}:{id_line[0]}" in unique[0]["message"]
+    # the second file's problems are listed in line order
+    lines = [int(p["line"]) for p in problems if p["file"] == second.as_posix()]
+    assert lines == sorted(lines) and len(lines) == 2
+
+
+def test_active_without_baseline_is_an_error_but_draft_is_a_warning(tmp_path):
+    active = write(tmp_path, "active/youth-reoffending.yaml", _no_baseline(good()))
+    draft_text = _no_baseline(edit(good(), "status: active", "status: draft"))
+    draft = write(tmp_path, "draft/youth-reoffending.yaml", draft_text)
+    assert invoke("validate", active).exit_code == 1
+    result = invoke("validate", draft, "--format", "text")
+    assert result.exit_code == 0
+    [problem] = text_problems(result.output)
+    assert problem["severity"] == "warning" and problem["rule"] == "status-completeness"
+    assert "draft target without a baseline" in problem["message"]
+    assert result.output.splitlines()[-1] == "1 file checked: 0 error(s), 1 warning(s)"
+    # --strict: warnings fail too
+    assert invoke("validate", draft, "--strict").exit_code == 1
+    # a draft with a baseline but no level: direction-only, a warning
+    no_level = edit(edit(good(), "status: active", "status: draft"), "value: 35}", "}")
+    path = write(tmp_path, "no-level/youth-reoffending.yaml", no_level)
+    checked = check_paths([path])
+    assert [(p.severity, p.rule) for p in checked.problems] == [("warning", "status-completeness")]
+    assert len(checked.targets) == 1  # warnings do not stop a target being built
+
+
+@pytest.mark.parametrize(
+    "content, rule, line, column, fragment",
+    [
+        ("", "empty-file", 1, 1, "the file is empty"),
+        ("# just a comment\n\n", "empty-file", 1, 1, "the file is empty"),
+        ("- id: a\n- id: b\n", "not-a-mapping", 1, 1, "holds a list"),
+        ("just some words\n", "not-a-mapping", 1, 1, "holds the single value 'just some words'"),
+        ("42\n", "not-a-mapping", 1, 1, "a mapping of keys"),
+        (b"id: youth-reoffending\ntitle: caf\xe9\n", "encoding", 2, 11, "byte 0xe9 is not UTF-8"),
+        ("id: x\n".encode("utf-16"), "encoding", 1, 1, "UTF-16"),
+    ],
+)
+def test_files_that_are_not_specs(tmp_path, content, rule, line, column, fragment):
+    path = write(tmp_path, f"{STEM}.yaml", content)
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 1
+    [problem] = text_problems(result.output)
+    assert (problem["rule"], int(problem["line"]), int(problem["col"])) == (rule, line, column)
+    assert fragment in problem["message"]
+
+
+def test_an_alias_bomb_is_refused_fast(tmp_path):
+    bomb = "\n".join(
+        f"{name}: &{name} [{','.join([f'*{previous}'] * 9) if previous else ','.join(['lol'] * 9)}]"
+        for previous, name in zip([None, *"abcdefgh"], "abcdefghi")
+    )
+    path = write(tmp_path, f"{STEM}.yaml", bomb)
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.output)["problems"]
+    assert (problem["rule"], problem["line"], problem["column"]) == ("anchor", 1, 4)
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path):
+    path = write(tmp_path, f"{STEM}.yaml", "[" * 100_000)
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.output)["problems"]
+    assert problem["rule"] in ("nesting", "yaml-syntax")
+
+
+# --- output formats --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def mixed(tmp_path) -> tuple[Path, Path, Path]:
+    """A folder with one valid spec, one with an error and one with a warning only."""
+    write(tmp_path, "ok.yaml", good("ok"))
+    bad = write(tmp_path, "bad.yaml", edit(good("bad"), "tolerance:", "tolerence:"))
+    warn = write(tmp_path, "warn.yaml", _no_baseline(edit(good("warn"), "status: active", "status: draft")))
+    write(tmp_path, "README.md", "not a spec")
+    write(tmp_path, ".hidden/ignored.yaml", "garbage: [")
+    return tmp_path, bad, warn
+
+
+def test_json_output_shape(mixed):
+    folder, bad, warn = mixed
+    result = invoke("validate", folder, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert set(report) == {"files_checked", "problems"}
+    assert report["files_checked"] == 3
+    for problem in report["problems"]:
+        assert set(problem) == {"file", "line", "column", "severity", "rule", "message"}
+        assert isinstance(problem["line"], int) and problem["line"] >= 1
+        assert isinstance(problem["column"], int) and problem["column"] >= 1
+    by_file = {p["file"]: p for p in report["problems"]}
+    assert set(by_file) == {bad.as_posix(), warn.as_posix()}
+    bad_text = bad.read_text()
+    assert by_file[bad.as_posix()] == {
+        "file": bad.as_posix(), "line": where(bad_text, "tolerence")[0], "column": 1, "severity": "error",
+        "rule": "schema", "message": "unknown key `tolerence` at the top level: did you mean `tolerance`?",
+    }
+    assert by_file[warn.as_posix()]["severity"] == "warning"
+
+
+def test_json_output_of_a_valid_tree(tmp_path):
+    write(tmp_path, "ok.yaml", good("ok"))
+    result = invoke("validate", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"files_checked": 1, "problems": []}
+
+
+def test_github_output(mixed):
+    folder, bad, warn = mixed
+    result = invoke("validate", folder, "--format", "github")
+    assert result.exit_code == 1
+    commands = [m.groupdict() for line in result.output.splitlines() if (m := GITHUB_LINE.match(line))]
+    assert len(commands) == 2
+    error, warning = sorted(commands, key=lambda c: c["severity"])
+    assert error == {"severity": "error", "file": bad.as_posix(), "line": str(where(bad.read_text(), "tolerence")[0]),
+                     "col": "1", "message": "unknown key `tolerence` at the top level: did you mean `tolerance`?"}
+    assert warning["severity"] == "warning" and warning["file"] == warn.as_posix()
+    assert result.output.startswith("::")
+
+
+def test_auto_format_picks_github_under_github_actions(mixed):
+    folder, bad, _ = mixed
+    under_actions = invoke("validate", folder, env={"GITHUB_ACTIONS": "true"})
+    assert under_actions.output == invoke("validate", folder, "--format", "github").output
+    assert f"::error file={bad.as_posix()},line=" in under_actions.output
+    for env in ({}, {"GITHUB_ACTIONS": "false"}):
+        plain = invoke("validate", folder, env=env)
+        assert plain.output == invoke("validate", folder, "--format", "text").output
+        assert "::error" not in plain.output
+        assert f"{bad.as_posix()}:" in plain.output
+
+
+def test_text_output_lists_every_problem_then_a_summary(mixed):
+    folder, bad, warn = mixed
+    result = invoke("validate", folder, "--format", "text")
+    lines = result.output.splitlines()
+    assert len(text_problems(result.output)) == len(lines) - 1 == 2
+    assert lines[-1] == "3 files checked: 1 error(s), 1 warning(s)"
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    write(tmp_path, "warn.yaml", _no_baseline(edit(good("warn"), "status: active", "status: draft")))
+    assert invoke("validate", tmp_path).exit_code == 0
+    assert invoke("validate", tmp_path, "--strict").exit_code == 1
+    write(tmp_path / "clean", "ok.yaml", good("ok"))
+    assert invoke("validate", tmp_path / "clean", "--strict").exit_code == 0
+
+
+def test_bad_format_is_a_usage_error(tmp_path):
+    write(tmp_path, "ok.yaml", good("ok"))
+    assert invoke("validate", tmp_path, "--format", "xml").exit_code == 2
+
+
+def test_missing_path_is_exit_2_with_a_message(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = invoke("validate", missing)
+    assert result.exit_code == 2
+    assert f"{missing}: error: no such file or folder" in result.stderr
+    write(tmp_path, "ok.yaml", good("ok"))
+    assert invoke("validate", tmp_path / "ok.yaml", missing).exit_code == 2
+    with pytest.raises(UsageError):
+        check_paths([missing])
+
+
+def test_default_path_is_targets(tmp_path, monkeypatch):
+    write(tmp_path, "targets/group/ok.yaml", good("ok"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("validate", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["files_checked"] == 1
+    monkeypatch.chdir(tmp_path / "targets")
+    assert invoke("validate").exit_code == 2  # no targets/ here
+
+
+def test_relative_paths_stay_relative(tmp_path, monkeypatch):
+    write(tmp_path, "specs/bad.yaml", edit(good("bad"), "unit: percent", "unit: percnt"))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("validate", "specs", "--format", "text")
+    assert result.output.startswith("specs/bad.yaml:11:9: error: unknown unit `percnt`")
+
+
+# --- other commands --------------------------------------------------------------------------------------
+
+def test_schema_command_prints_the_schema():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    printed = json.loads(result.output)
+    assert printed == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(printed)
+    assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_list_shows_the_targets(tmp_path):
+    write(tmp_path, "alpha-one.yaml", edit(good("alpha-one"), "title: Youth re-offending rate", "title: First"))
+    write(tmp_path, "sub/beta-two.yaml", _no_baseline(edit(good("beta-two"), "status: active", "status: draft")))
+    result = invoke("list", "--targets", tmp_path)
+    assert result.exit_code == 0
+    for shown in ("alpha-one", "beta-two", "First", "draft", "active", "2 targets"):
+        assert shown in result.output
+
+
+def test_list_refuses_invalid_specs(tmp_path):
+    text = edit(good(), "tolerance:", "tolerence:")
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("list", "--targets", tmp_path)
+    assert result.exit_code == 2
+    line, column = where(text, "tolerence")
+    assert f"{path.as_posix()}:{line}:{column}: error: unknown key `tolerence`" in result.stderr
+    assert invoke("list", "--targets", tmp_path / "missing").exit_code == 2
+
+
+def test_help_everywhere():
+    for args in (["--help"], ["validate", "--help"], ["schema", "--help"], ["list", "--help"]):
+        result = invoke(*args)
+        assert result.exit_code == 0
+        assert "Usage" in result.output
+
+
+# --- real processes -------------------------------------------------------------------------------------
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_subprocess_validate_reports_and_exits_1(tmp_path):
+    text = edit(good(), "value: 35}", "value: 48.3%}")
+    write(tmp_path, f"{STEM}.yaml", text)
+    run = _run([sys.executable, "-c", "import cli; cli.app()", "validate", f"{STEM}.yaml"], tmp_path)
+    assert run.returncode == 1
+    line, column = where(text, "48.3%")
+    assert run.stdout.startswith(f"{STEM}.yaml:{line}:{column}: error: `target.value` must be a number")
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_subprocess_missing_path_exits_2(tmp_path):
+    run = _run([sys.executable, "-c", "import cli; cli.app()", "validate", "nowhere"], tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.startswith("nowhere: error:")
+    assert "Traceback" not in run.stderr
+
+
+def test_installed_console_script_validates_the_shipped_specs(tmp_path):
+    script = Path(sys.executable).with_name("targets")
+    if not script.exists():
+        pytest.skip("the `targets` console script is not installed next to this Python")
+    run = _run([str(script), "validate", str(SHIPPED), "--format", "json"], tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["files_checked"] >= 20
+
+
+# --- the shipped Safe City targets ---------------------------------------------------------------------
+
+def test_shipped_specs_are_valid():
+    checked = check_paths([SHIPPED])
+    assert checked.errors == [], "\n".join(p.as_text() for p in checked.errors)
+    assert checked.files_checked >= 20
+    assert len(checked.targets) == checked.files_checked
+    ids = [t.id for t in checked.targets]
+    assert len(set(ids)) == len(ids)
+    for target in checked.targets:
+        assert Path(target.file).stem == target.id
+    result = invoke("validate", SHIPPED)
+    assert result.exit_code == 0
+
+
+# --- build_target: what each form resolves to ------------------------------------------------------------
+
+def built(text: str):
+    doc = load_yaml(text.encode(), "spec.yaml")
+    problems = check_document(doc, doc.data["id"])
+    assert not [p for p in problems if p.severity == "error"], problems
+    return build_target(doc.data, "spec.yaml")
+
+
+def test_build_value_target():
+    target = built(good())
+    assert target.id == STEM and target.title == "Youth re-offending rate" and target.file == "spec.yaml"
+    assert target.status == "active"
+    assert (target.measure.unit, target.measure.polarity, target.measure.frequency) == ("percent", "lower_is_better", "annual")
+    assert target.measure.lower_is_better
+    assert target.baseline.period.label == "2013/14" and target.baseline.value == 48.3
+    assert target.baseline.date.isoformat() == "2014-03-31"
+    goal = target.goal
+    assert (goal.period.label, goal.form, goal.amount, goal.value, goal.strict) == ("2016/17", "value", 35, 35, False)
+    assert target.trajectory == "linear"
+    assert (target.tolerance.absolute, target.tolerance.relative) == (1.0, 0.0)
+    assert target.tolerance.at(40) == 1.0
+    assert target.partners == ("YOS Management Board",)
+    assert target.has_path and not target.is_direction_only
+
+
+@pytest.mark.parametrize(
+    "form, expected",
+    [
+        ("change: -5", 48.3 - 5),
+        ("change: 2.5", 48.3 + 2.5),
+        ("relative_change: -0.25", 48.3 * 0.75),
+        ("relative_change: -1", 0.0),
+        ("maintain: true", 48.3),
+        ("value: 35", 35.0),
+    ],
+)
+def test_build_resolves_each_form_from_the_baseline(form, expected):
+    target = built(edit(good(), "value: 35}", f"{form}}}"))
+    assert target.goal.form == form.split(":")[0]
+    assert target.goal.value == pytest.approx(expected)
+    assert target.trajectory == "linear"
+
+
+def test_build_annual_rate_compounds_from_the_baseline():
+    text = edit(edit(good(), "value: 48.3}", "value: 59.8}"), "value: 35}", "annual_rate: 0.1}")
+    text = edit(text, "trajectory: linear\n", "")
+    target = built(text)
+    # "10% increase per year from 59.8%": three years, 2013/14 -> 2016/17
+    assert target.goal.value == pytest.approx(59.8 * 1.1**3)
+    assert target.goal.amount == 0.1
+    assert target.trajectory == "compound"  # the default with an annual rate
+
+
+def test_build_annual_rate_over_part_years_and_an_explicit_trajectory():
+    text = edit(edit(good(), "{period: 2013/14, value: 48.3}", "{period: 2014-03, value: 59.8}"),
+                "{period: 2016/17, value: 35}", "{period: 2015-09, annual_rate: 0.1}")
+    target = built(text)  # trajectory: linear is kept as written
+    assert target.trajectory == "linear"
+    assert target.goal.value == pytest.approx(59.8 * 1.1**1.5)  # 18 months
+
+
+def test_build_direction_only_and_no_target():
+    direction = built(edit(good(), "value: 35}", "}"))
+    assert direction.goal.form is None and direction.goal.value is None
+    assert direction.is_direction_only and not direction.has_path
+    no_target = built(edit(good(), "target: {period: 2016/17, value: 35}\n", ""))
+    assert no_target.goal is None and no_target.is_direction_only
+
+
+def test_build_optional_parts():
+    text = edit(good(), "value: 35}", "value: 35, strict: true}") + (
+        "milestones:\n  - {period: 2014/15, value: 44}\n  - {period: 2015/16, value: 40}\n"
+        "limit: 60\n"
+        "revisions:\n  - {date: 30/06/2015, change: 36 -> 35, reason: review, approved_by: Board}\n"
+    )
+    text = edit(edit(text, "status: active\n", ""), "tolerance: {absolute: 1.0}", "tolerance: {relative: 0.05}")
+    target = built(text)
+    assert target.status == "active"  # the default
+    assert target.goal.strict
+    assert [(m.period.label, m.value) for m in target.milestones] == [("2014/15", 44.0), ("2015/16", 40.0)]
+    assert target.limit == 60.0
+    [revision] = target.revisions
+    assert (revision.date.kind, revision.date.label, revision.approved_by) == ("day", "2015-06-30", "Board")
+    assert target.tolerance.at(40) == pytest.approx(2.0)
+
+
+# --- robustness: nothing but reports, whatever the spec holds ------------------------------------------
+
+SNIPPETS = ["&a ", "*a", "<<: ", "---\n", "- ", "[", "{", ": ", "é", "\x00", ".nan", "-.inf", "0", "-1", "1e999",
+            "2014-15", "compound", "draft", "annual_rate: 5", "change: ", "maintain: ", "#", "'", "\n", "  "]
+
+
+@st.composite
+def mutated_specs(draw):
+    text = good() + "milestones:\n  - {period: 2014/15, value: 44}\n"
+    for _ in range(draw(st.integers(1, 3))):
+        where_at = draw(st.integers(0, len(text) - 1))
+        action = draw(st.sampled_from(["delete", "insert", "snippet", "duplicate-line"]))
+        if action == "delete":
+            text = text[:where_at] + text[where_at + 1:]
+        elif action == "insert":
+            text = text[:where_at] + draw(st.characters(codec="utf-8")) + text[where_at:]
+        elif action == "snippet":
+            text = text[:where_at] + draw(st.sampled_from(SNIPPETS)) + text[where_at:]
+        else:
+            lines = text.split("\n")
+            index = draw(st.integers(0, len(lines) - 1))
+            lines.insert(index, lines[index])
+            text = "\n".join(lines)
+    return text
+
+
+def _check_text(text: str) -> None:
+    try:
+        doc = load_yaml(text.encode(), "spec.yaml")
+    except LoadError:
+        return
+    if not isinstance(doc.data, dict):
+        return
+    problems = check_document(doc, STEM)
+    for problem in problems:
+        assert problem.severity in ("error", "warning")
+        assert problem.line >= 1 and problem.column >= 1
+        assert problem.rule and problem.message
+    if not any(p.severity == "error" for p in problems):
+        target = build_target(doc.data, "spec.yaml")
+        if target.goal is not None and target.goal.value is not None:
+            assert math.isfinite(target.goal.value)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_specs())
+def test_mutated_specs_give_reports_never_exceptions(text):
+    _check_text(text)
+
+
+BASE_DATA = load_yaml(good().encode(), "spec.yaml").data
+FIELDS = [("baseline", "value"), ("baseline", "period"), ("target", "period"), ("target", "value"), ("target", "change"),
+          ("target", "relative_change"), ("target", "annual_rate"), ("target", "maintain"), ("target", "strict"),
+          ("trajectory",), ("status",), ("measure", "unit"), ("measure",), ("milestones",), ("tolerance",),
+          ("tolerance", "relative"), ("limit",), ("revisions",), ("baseline",), ("target",), ("id",), ("partners",)]
+PERIODS = ["2013/14", "2014/15", "2016/17", "2015 Q2", "2015-03", "2015-03-31", "31/03/2016", "1900", "2999", "2014-15"]
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**17), st.floats(), st.sampled_from(PERIODS), st.integers(1899, 3001),
+    st.sampled_from(["percent", "count/year", "draft", "retired", "active", "compound", "step", "linear", ""]),
+    st.text(max_size=8),
+)
+values = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=2),
+    st.lists(st.fixed_dictionaries({"period": st.sampled_from(PERIODS), "value": scalars}), max_size=3),
+    st.dictionaries(st.sampled_from(["period", "value", "change", "relative_change", "annual_rate", "absolute",
+                                     "relative", "date"]), scalars, max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(FIELDS), st.one_of(st.just("delete"), values)), min_size=1, max_size=4))
+def test_structurally_altered_specs_give_reports_never_exceptions(changes):
+    data = copy.deepcopy(BASE_DATA)
+    for path, value in changes:
+        parent = data
+        for part in path[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict):
+            continue
+        if value == "delete":
+            parent.pop(path[-1], None)
+        else:
+            parent[path[-1]] = copy.deepcopy(value)
+    problems = check_document(Document("spec.yaml", data, {(): Mark(1, 1)}), STEM)
+    if not any(p.severity == "error" for p in problems):
+        target = build_target(data, "spec.yaml")
+        if target.goal is not None and target.goal.value is not None:
+            assert math.isfinite(target.goal.value)

@@ -1,0 +1,414 @@
+"""engine/yamlsafe.py: strict YAML that refuses what hand-edited files should not hold, fast."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.problems import LoadError
+from engine.yamlsafe import MAX_BYTES, MAX_DEPTH, Mark, load_yaml
+
+SPEC = """\
+# yaml-language-server: $schema=../schema/target.schema.json
+id: youth-reoffending
+title: Youth re-offending rate
+status: active
+partners: [YOS Management Board, Police]
+measure:
+  description: Young offenders who re-offend, as a percentage of the cohort
+  unit: percent
+  polarity: lower_is_better
+baseline: {period: 2013/14, value: 48.3}
+target:
+  period: 2016/17
+  value: 35
+milestones:
+  - {period: 2014/15, value: 44}
+  - period: 2015/16
+    value: 40
+tolerance: {absolute: 1.0}
+"""
+
+
+def refused(raw: bytes | str, rule: str | None = None) -> LoadError:
+    with pytest.raises(LoadError) as caught:
+        load_yaml(raw, "spec.yaml")
+    problem = caught.value.problem
+    assert problem.file == "spec.yaml"
+    assert problem.severity == "error"
+    if rule is not None:
+        assert problem.rule == rule, problem
+    return caught.value
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_a_valid_spec_loads_as_plain_data():
+    doc = load_yaml(SPEC.encode(), "spec.yaml")
+    assert doc.file == "spec.yaml"
+    assert doc.data["id"] == "youth-reoffending"
+    assert doc.data["partners"] == ["YOS Management Board", "Police"]
+    assert doc.data["baseline"] == {"period": "2013/14", "value": 48.3}
+    assert doc.data["target"] == {"period": "2016/17", "value": 35}
+    assert doc.data["milestones"][1] == {"period": "2015/16", "value": 40}
+    assert list(doc.data) == ["id", "title", "status", "partners", "measure", "baseline", "target", "milestones", "tolerance"]
+
+
+# --- duplicate keys -------------------------------------------------------------------------------------
+
+def test_duplicate_top_level_key_names_the_first_line():
+    text = "id: a\ntitle: x\nstatus: active\nid: b\n"
+    error = refused(text.encode(), "duplicate-key")
+    assert (error.problem.line, error.problem.column) == (4, 1)
+    assert "`id` is given twice" in error.problem.message
+    assert "first on line 1" in error.problem.message
+
+
+def test_duplicate_nested_key_names_the_first_line():
+    text = SPEC.replace("  value: 35\n", "  value: 35\n  value: 30\n")
+    error = refused(text.encode(), "duplicate-key")
+    first = line_of(text, "  value: 35")
+    assert error.problem.line == first + 1
+    assert error.problem.column == 3
+    assert f"first on line {first}" in error.problem.message
+
+
+def test_duplicate_key_in_a_flow_mapping():
+    text = "baseline: {period: 2013/14, value: 1, value: 2}\n"
+    error = refused(text.encode(), "duplicate-key")
+    assert (error.problem.line, error.problem.column) == (1, text.rindex("value") + 1)
+
+
+def test_same_key_in_different_mappings_is_fine():
+    doc = load_yaml(b"a: {value: 1}\nb: {value: 2}\n", "spec.yaml")
+    assert doc.data == {"a": {"value": 1}, "b": {"value": 2}}
+
+
+def test_keys_differing_only_in_spelling_are_different_keys():
+    # keys stay text as written: `1` and `01` are two keys, not a duplicate
+    assert load_yaml(b"1: a\n01: b\n", "spec.yaml").data == {"1": "a", "01": "b"}
+
+
+# --- anchors, aliases, merge keys, tags, documents ---------------------------------------------------------
+
+def test_anchor_refused():
+    error = refused(b"a: &x 1\nb: 2\n", "anchor")
+    assert (error.problem.line, error.problem.column) == (1, 4)
+    assert "&x" in error.problem.message
+
+
+def test_alias_refused():
+    error = refused(b"a: 1\nb: *x\n", "alias")
+    assert (error.problem.line, error.problem.column) == (2, 4)
+
+
+BILLION_LAUGHS = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_alias_bomb_fails_fast_at_the_first_anchor():
+    assert len(BILLION_LAUGHS) == 342
+    started = time.perf_counter()
+    error = refused(BILLION_LAUGHS, "anchor")
+    assert time.perf_counter() - started < 0.1
+    assert (error.problem.line, error.problem.column) == (1, 4)
+
+
+def test_merge_key_refused():
+    text = b"base: {x: 1}\nother:\n  <<: {y: 2}\n  z: 3\n"
+    error = refused(text, "merge-key")
+    assert (error.problem.line, error.problem.column) == (3, 3)
+
+
+def test_quoted_merge_key_is_an_ordinary_key():
+    assert load_yaml(b"'<<': 1\n", "spec.yaml").data == {"<<": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"a: !!python/object:os.system 'echo hi'\n",
+        b"a: !!python/object/apply:os.system ['echo hi']\n",
+        b"!!python/object:collections.OrderedDict {}\n",
+        b"a: !!str 1\n",
+        b"a: !!binary aGVsbG8=\n",
+        b"a: !custom 1\n",
+        b"a: ! 1\n",
+        b"a: !!map {b: 1}\n",
+        b"a: !!seq [1]\n",
+        b"%TAG !e! tag:example.com,2000:\n---\na: !e!foo 1\n",
+    ],
+)
+def test_every_tag_refused(text):
+    error = refused(text, "tag")
+    assert "tags such as" in error.problem.message
+
+
+def test_multiple_documents_refused():
+    error = refused(b"a: 1\n---\nb: 2\n", "multiple-documents")
+    assert (error.problem.line, error.problem.column) == (2, 1)
+
+
+def test_one_document_with_explicit_markers_is_fine():
+    assert load_yaml(b"---\na: 1\n...\n", "spec.yaml").data == {"a": 1}
+    assert load_yaml(b"%YAML 1.2\n---\na: 1\n", "spec.yaml").data == {"a": 1}
+
+
+def test_complex_keys_refused():
+    refused(b"? [a, b]\n: 1\n", "complex-key")
+    refused(b"{a: 1}: 2\n", "complex-key")
+
+
+# --- size and depth: refused before they can hurt ----------------------------------------------------------
+
+def _fast(raw: bytes | str, rules: tuple[str, ...], within: float = 0.5) -> LoadError:
+    started = time.perf_counter()
+    with pytest.raises(LoadError) as caught:
+        load_yaml(raw, "spec.yaml")
+    assert time.perf_counter() - started < within
+    assert caught.value.problem.rule in rules, caught.value.problem
+    return caught.value
+
+
+def test_deep_flow_nesting_refused_quickly():
+    _fast(b"[" * 100_000, ("nesting", "yaml-syntax"))
+    _fast(b"{a: " * 100_000, ("nesting", "yaml-syntax"))
+    _fast(b"- " * 100_000, ("nesting", "yaml-syntax"))
+
+
+def test_deep_block_nesting_refused_quickly_at_the_depth_limit():
+    text = "".join(" " * level + f"k{level}:\n" for level in range(1000))
+    assert len(text.encode()) < MAX_BYTES
+    error = _fast(text.encode(), ("nesting",))
+    assert error.problem.line == MAX_DEPTH + 1  # the first mapping too deep
+    assert f"{MAX_DEPTH} levels" in error.problem.message
+
+
+def test_nesting_within_the_limit_is_fine():
+    text = "".join(" " * level + f"k{level}:\n" for level in range(MAX_DEPTH - 1)) + " " * (MAX_DEPTH - 1) + "leaf: 1\n"
+    data = load_yaml(text.encode(), "spec.yaml").data
+    for level in range(MAX_DEPTH - 1):
+        data = data[f"k{level}"]
+    assert data == {"leaf": 1}
+
+
+def test_oversized_file_refused_before_parsing():
+    error = _fast(b"a: 1\n" + b"#" * MAX_BYTES, ("file-size",), within=0.1)
+    assert error.problem.line is None
+    assert "bytes" in error.problem.message
+    _fast("a: 1\n" + "#" * MAX_BYTES, ("file-size",), within=0.1)
+
+
+# --- encodings ------------------------------------------------------------------------------------------
+
+def test_non_utf8_byte_reports_line_and_column():
+    error = refused(b"id: x\ntitle: caf\xe9 au lait\n", "encoding")
+    assert (error.problem.line, error.problem.column) == (2, 11)
+    assert "0xe9" in error.problem.message
+    assert "UTF-8" in error.problem.message
+
+
+def test_utf16_refused_with_advice():
+    for raw in ("a: 1\n".encode("utf-16"), "a: 1\n".encode("utf-16-be").join([b"\xfe\xff", b""])):
+        error = refused(raw, "encoding")
+        assert "UTF-16" in error.problem.message
+        assert error.problem.line == 1
+
+
+def test_nul_byte_refused_with_its_line():
+    error = refused(b"a: 1\nb: 2\x00\n", "encoding")
+    assert error.problem.line == 2
+    assert "NUL" in error.problem.message
+
+
+def test_utf8_bom_accepted():
+    assert load_yaml(b"\xef\xbb\xbfid: x\n", "spec.yaml").data == {"id": "x"}
+    assert load_yaml("\ufeffid: x\n", "spec.yaml").data == {"id": "x"}
+
+
+def test_crlf_accepted_and_lines_counted():
+    raw = SPEC.replace("\n", "\r\n").encode()
+    doc = load_yaml(raw, "spec.yaml")
+    assert doc.data == load_yaml(SPEC.encode(), "spec.yaml").data
+    assert doc.marks[("target", "value")].line == line_of(SPEC, "  value: 35")
+
+
+def test_non_ascii_text_kept():
+    assert load_yaml("lead: Société — £5 ✓\n".encode(), "spec.yaml").data == {"lead": "Société — £5 ✓"}
+
+
+def test_control_character_refused():
+    error = refused(b"a: 1\nb: \x07\n", "yaml-syntax")
+    assert error.problem.line == 2
+    assert "U+0007" in error.problem.message
+
+
+def test_lone_surrogate_in_text_refused():
+    error = refused("a: 1\nb: \ud800\n", "encoding")
+    assert (error.problem.line, error.problem.column) == (2, 4)
+
+
+def test_syntax_error_reports_where():
+    error = refused(b"a: 1\n  b: 2\n", "yaml-syntax")
+    assert error.problem.line == 2
+    assert error.problem.message.startswith("YAML syntax:")
+
+
+# --- YAML 1.1 traps --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("no", "no"), ("No", "No"), ("NO", "NO"), ("on", "on"), ("off", "off"), ("Off", "Off"),
+        ("yes", "yes"), ("y", "y"), ("n", "n"),
+        ("true", True), ("True", True), ("false", False), ("FALSE", False),
+        ("010", 10), ("0010", 10), ("-7", -7), ("+3", 3),
+        ("0x10", "0x10"), ("0o10", "0o10"), ("0b11", "0b11"), ("1_000", "1_000"),
+        ("1:30", "1:30"), ("190:20:30", "190:20:30"),
+        ("2015-03-31", "2015-03-31"), ("2015-03-31 10:00:00", "2015-03-31 10:00:00"), ("2015-03", "2015-03"),
+        ("2014/15", "2014/15"), ("31/03/2015", "31/03/2015"), ("2015", 2015),
+        ("48.3", 48.3), ("1e3", 1000.0), (".5", 0.5), ("-.5e-3", -0.0005), ("1.", 1.0),
+        ("~", None), ("null", None), ("", None),
+        ("'no'", "no"), ('"010"', "010"), ("'2015'", "2015"), ("'true'", "true"), ("'.nan'", ".nan"),
+        (".inf", math.inf), ("+.inf", math.inf), ("-.inf", -math.inf), (".Inf", math.inf),
+        ("48.3%", "48.3%"), ("1,000", "1,000"),
+    ],
+)
+def test_scalars_resolve_without_yaml_1_1_surprises(written, value):
+    got = load_yaml(f"key: {written}\n".encode(), "spec.yaml").data["key"]
+    assert got == value
+    assert type(got) is type(value)
+
+
+@pytest.mark.parametrize("written", [".nan", ".NaN", ".NAN"])
+def test_nan_becomes_float_nan(written):
+    got = load_yaml(f"key: {written}\n".encode(), "spec.yaml").data["key"]
+    assert isinstance(got, float) and math.isnan(got)
+
+
+def test_huge_integer_becomes_infinite_not_a_crash():
+    # Python refuses int() of more than 4,300 digits; the checks refuse an infinite value with a message
+    assert load_yaml(b"key: " + b"9" * 5000 + b"\n", "spec.yaml").data["key"] == math.inf
+
+
+def test_keys_stay_text_as_written():
+    doc = load_yaml(b"no: 1\non: 2\n2015: 3\ntrue: 4\n010: 5\n~: 6\n", "spec.yaml")
+    assert doc.data == {"no": 1, "on": 2, "2015": 3, "true": 4, "010": 5, "~": 6}
+
+
+def test_block_scalars_are_text():
+    doc = load_yaml(b"notes: >-\n  one\n  two\naction: |\n  no\n", "spec.yaml")
+    assert doc.data == {"notes": "one two", "action": "no\n"}
+
+
+# --- where each node came from -----------------------------------------------------------------------------
+
+def test_marks_of_values_and_keys_are_one_based():
+    doc = load_yaml(SPEC.encode(), "spec.yaml")
+    lines = SPEC.splitlines()
+
+    def at(needle: str, within: str | None = None) -> Mark:
+        number = line_of(SPEC, within or needle)
+        return Mark(number, lines[number - 1].index(needle) + 1)
+
+    assert doc.marks[("id",)] == at("youth-reoffending", "id: youth")
+    assert doc.key_marks[("id",)] == at("id:", "id: youth")
+    assert doc.marks[("measure", "unit")] == at("percent", "unit: percent")
+    assert doc.key_marks[("measure", "unit")] == at("unit:", "unit: percent")
+    assert doc.marks[("baseline", "value")] == at("48.3")
+    assert doc.key_marks[("baseline", "value")] == at("value: 48.3")
+    assert doc.marks[("target", "value")] == at("35", "  value: 35")
+    assert doc.marks[("partners", 1)] == at("Police")
+    assert doc.marks[("milestones", 0)] == at("{period: 2014/15")
+    assert doc.marks[("milestones", 1, "value")] == at("40", "value: 40")
+
+
+def test_mark_falls_back_to_the_nearest_ancestor():
+    doc = load_yaml(SPEC.encode(), "spec.yaml")
+    assert doc.mark(("baseline", "missing")) == doc.marks[("baseline",)]
+    assert doc.mark(("nowhere", 3)) == doc.marks[()]
+    assert doc.mark(("id",), key=True) == doc.key_marks[("id",)]
+    assert doc.mark(("id",)) == doc.marks[("id",)]
+
+
+def test_empty_and_comment_only_files_load_as_nothing():
+    for raw in (b"", b"\n\n", b"# only a comment\n", b"---\n", b"\xef\xbb\xbf"):
+        assert load_yaml(raw, "spec.yaml").data is None
+
+
+# --- nothing but LoadError, whatever comes in -----------------------------------------------------------
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_raise_only_load_error(raw):
+    try:
+        load_yaml(raw, "spec.yaml")
+    except LoadError as exc:
+        assert exc.problem.file == "spec.yaml"
+        assert exc.problem.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.text(alphabet=st.characters(codec="utf-8"), max_size=100),
+                 st.text(alphabet="ab:-[]{}&*!#|>'\"%@`,?\n \t0123456789.~<", max_size=200),
+                 st.text(alphabet=st.characters(categories=("Cs", "Cc", "Zs", "Nd", "Ll")), max_size=30)))
+def test_arbitrary_text_raises_only_load_error(text):
+    for raw in (text, text.encode("utf-8", "surrogatepass")):
+        try:
+            load_yaml(raw, "spec.yaml")
+        except LoadError as exc:
+            assert exc.problem.message
+
+
+SNIPPETS = ["&a ", "*a", "<<: ", "---\n", "!!str ", "- ", "[", "{", ": ", "\t", "é", "\x00", "\xa0", ".nan", "9" * 4400,
+            "#", "'", '"', "|", ">", "?", "%", "@", "`", "\r\n", "\ufeff", "  "]
+
+
+@st.composite
+def mutated_specs(draw):
+    text = SPEC
+    for _ in range(draw(st.integers(1, 4))):
+        where = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["delete", "insert", "snippet", "duplicate-line", "delete-line"]))
+        if action == "delete" and text:
+            where = min(where, len(text) - 1)
+            text = text[:where] + text[where + 1:]
+        elif action == "insert":
+            text = text[:where] + draw(st.characters()) + text[where:]
+        elif action == "snippet":
+            text = text[:where] + draw(st.sampled_from(SNIPPETS)) + text[where:]
+        else:
+            lines = text.split("\n")
+            index = draw(st.integers(0, len(lines) - 1))
+            if action == "duplicate-line":
+                lines.insert(index, lines[index])
+            else:
+                del lines[index]
+            text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_specs())
+def test_mutated_specs_raise_only_load_error(text):
+    try:
+        doc = load_yaml(text.encode("utf-8", "surrogatepass"), "spec.yaml")
+    except LoadError as exc:
+        problem = exc.problem
+        assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
+        return
+    assert doc.data is None or isinstance(doc.data, (dict, list, str, int, float, bool))
