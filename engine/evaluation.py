@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .paths import trajectory_for
-from .periods import add_months
+from .periods import months_between
 from .readings import Reading
 from .spec import Target
 from .verdicts import Judge, Status, Verdict
@@ -41,7 +41,8 @@ class Evaluation:
 
 def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     if frequency in STALE_AFTER_MONTHS:
-        return as_of > add_months(latest, STALE_AFTER_MONTHS[frequency])
+        # Calendar months, month end to month end: 30 Jun to 31 Oct is 4 months, not 4 months and a day.
+        return months_between(latest, as_of) > STALE_AFTER_MONTHS[frequency]
     if frequency in STALE_AFTER_DAYS:
         return (as_of - latest).days > STALE_AFTER_DAYS[frequency]
     return False

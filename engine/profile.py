@@ -8,7 +8,7 @@ from datetime import date
 from .paths import profile_dates, trajectory_for
 from .periods import period_ending
 from .readings import Reading
-from .verdicts import STATUS_WORDS, Judge
+from .verdicts import STATUS_WORDS, Judge, shown_decimals
 from .spec import Target
 from .wording import with_unit
 
@@ -29,7 +29,7 @@ def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> lis
     for reading in sorted(readings, key=lambda r: r.period):
         verdict = judge.judge(reading.period, reading.value)
         label = rows[verdict.date][0] if verdict.date in rows else reading.period.label
-        shown = with_unit(reading.value, target.measure.unit, decimals=judge.decimals)
+        shown = with_unit(reading.value, target.measure.unit, decimals=shown_decimals(reading.value, judge.decimals))
         status = STATUS_WORDS[verdict.status] + (" (breach)" if verdict.breach else "")
         rows[verdict.date] = (label, verdict.date, verdict.expected, shown, status)
     return [rows[d] for d in sorted(rows)]

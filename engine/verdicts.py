@@ -11,13 +11,14 @@ Breach: worse than the limit, or a missed target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from .paths import Trajectory
 from .periods import Period
 from .spec import Target
+from .units import difference_word
 from .wording import difference, with_unit
 
 Status = Literal[
@@ -65,6 +66,12 @@ class Judge:
         return value - reference if self.lower_is_better else reference - value
 
     def judge(self, period: Period, value: float) -> Verdict:
+        decimals = shown_decimals(value, self.decimals)
+        if decimals != self.decimals:  # a reading written more finely than the spec: show it as written
+            return replace(self, decimals=decimals)._judge(period, value)
+        return self._judge(period, value)
+
+    def _judge(self, period: Period, value: float) -> Verdict:
         target = self.target
         on = period.end
         baseline = target.baseline
@@ -140,7 +147,7 @@ class Judge:
             gap = f"{self._d(abs(shortfall))} {side}"
             if tolerance:
                 beyond = "beyond" if abs(shortfall) > tolerance else "within"
-                gap += f", {beyond} the {self._d(tolerance)} tolerance"
+                gap += f", {beyond} the {self._tolerance(tolerance)} tolerance"
         why = (f"{self._x(value)} in {period.label} against the baseline of "
                f"{self._x(baseline.value, exact=True)} ({baseline.period.label}), {better} is better: "
                f"{gap}, so {STATUS_WORDS[status]}")
@@ -165,15 +172,20 @@ class Judge:
     def _d(self, amount: float) -> str:
         return difference(amount, self.target.measure.unit, decimals=self.decimals)
 
+    def _tolerance(self, tolerance: float) -> str:
+        """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`."""
+        text = self._d(tolerance)
+        return text.removesuffix(" points").removesuffix(" point") + "-point" if difference_word(self.target.measure.unit) else text
+
     def _gap(self, shortfall: float, tolerance: float) -> str:
         if shortfall == 0:
             return "exactly on the path"
         if shortfall < 0:
             return f"{self._d(-shortfall)} better"
         if shortfall <= tolerance:
-            return f"{self._d(shortfall)} worse, within the {self._d(tolerance)} tolerance"
+            return f"{self._d(shortfall)} worse, within the {self._tolerance(tolerance)} tolerance"
         if tolerance:
-            return f"{self._d(shortfall)} worse, beyond the {self._d(tolerance)} tolerance"
+            return f"{self._d(shortfall)} worse, beyond the {self._tolerance(tolerance)} tolerance"
         return f"{self._d(shortfall)} worse"
 
     def _path_words(self) -> str:
@@ -201,6 +213,15 @@ def display_decimals(target: Target) -> int:
     # Percentages and rates read best with one decimal (44.0%); counts and ranks as written.
     floor = 1 if target.measure.unit.split("/")[0] in ("percent", "per_100k", "per_10k", "per_1000") else 0
     return min(max(written, floor), 3)
+
+
+def shown_decimals(value: float, decimals: int) -> int:
+    """Decimals to show a reading with: the target's, or more (at most three) when the reading has more,
+    so that 459.95 is not shown as 460.0 against a target of under 460."""
+    for d in range(decimals, 3):
+        if abs(value - round(value, d)) <= 1e-9 * max(1.0, abs(value)):
+            return d
+    return max(decimals, 3)
 
 
 def status_rank(status: Status) -> int:

@@ -1,7 +1,7 @@
 """Shared test set-up.
 
-The editable install copies cli.py into site-packages (hatch force-include), so
-`import cli` could pick up a stale copy: put the repository first on the path.
+Put the repository first on the path, so the tests exercise this checkout's
+cli.py and engine/ even where another copy of the package is installed.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import date
 from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
 from ..spec import Target
-from ..verdicts import STATUS_WORDS, Judge
+from ..verdicts import STATUS_WORDS, Judge, shown_decimals
 from ..wording import describe_goal, describe_point, with_unit
 
 # RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
@@ -59,7 +59,7 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
         table.add_row(
             f"{r.target.title}\n[dim]{r.target.id}[/dim]",
             status,
-            f"{with_unit(latest.value, unit, decimals=decimals)} ({latest.period.label})" if latest else "-",
+            f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label})" if latest else "-",
             with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-",
             r.explanation,
         )

@@ -1,0 +1,427 @@
+"""Evaluating targets (engine.evaluation) and the `targets evaluate` / `targets show` commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from engine.evaluation import evaluate, is_stale
+from engine.periods import parse_period
+from engine.readings import Reading
+from engine.spec import build_target
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_target(tid="t", *, frequency="annual", baseline=("2013/14", 48.3), goal=("2016/17", 35), **extra):
+    data = {
+        "id": tid,
+        "title": tid.upper(),
+        "measure": {"description": "d", "unit": "percent", "polarity": "lower_is_better", "frequency": frequency},
+    }
+    if baseline:
+        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
+    if goal:
+        data["target"] = {"period": goal[0], "value": goal[1]}
+    data.update(extra)
+    return build_target(data)
+
+
+def reading(target, period, value, line=2):
+    return Reading(target, parse_period(period), float(value), "r.csv", line)
+
+
+# --- engine.evaluation -----------------------------------------------------------------------
+
+def test_the_latest_reading_by_date_decides_the_status():
+    t = make_target()
+    readings = {"t": [reading("t", "2016/17", 36), reading("t", "2014/15", 40), reading("t", "2015/16", 41)]}
+    (result,) = evaluate([t], readings).results
+    assert [v.period.label for v in result.verdicts] == ["2014/15", "2015/16", "2016/17"]
+    assert [r.period.label for r in result.readings] == ["2014/15", "2015/16", "2016/17"]
+    assert result.status == "missed"  # 36% at the target date, not the on-track 2014/15 reading
+    assert result.breach and result.breach_reason == "missed"
+    assert result.latest.period.label == "2016/17"
+    assert result.explanation.startswith(result.latest.explanation)
+
+
+def test_as_of_ignores_later_readings():
+    t = make_target()
+    readings = {"t": [reading("t", "2014/15", 40), reading("t", "2016/17", 36)]}
+    evaluation = evaluate([t], readings, as_of=date(2016, 3, 31))
+    (result,) = evaluation.results
+    assert evaluation.as_of == date(2016, 3, 31)
+    assert [v.period.label for v in result.verdicts] == ["2014/15"]
+    assert result.status == "on_track"
+    assert not result.breach
+    # A reading dated on the as-of day counts.
+    assert evaluate([t], readings, as_of=date(2017, 3, 31)).results[0].status == "missed"
+
+
+def test_without_as_of_the_as_of_date_is_the_latest_reading_given():
+    a, b = make_target("a"), make_target("b")
+    readings = {"a": [reading("a", "2014/15", 40)], "b": [reading("b", "2016/17", 30)]}
+    evaluation = evaluate([a, b], readings)
+    assert evaluation.as_of == date(2017, 3, 31)
+    ra, rb = evaluation.results
+    assert ra.stale  # two years old on 31 Mar 2017
+    assert not rb.stale
+    assert "Stale" in ra.explanation and "2014/15" in ra.explanation
+
+
+def test_no_data():
+    evaluation = evaluate([make_target()], {})
+    (result,) = evaluation.results
+    assert evaluation.as_of is None
+    assert (result.status, result.breach, result.breach_reason, result.stale) == ("no_data", False, None, False)
+    assert result.verdicts == () and result.latest is None
+    # readings for other targets, or only after the as-of date, are no data too
+    later = {"t": [reading("t", "2016/17", 30)], "x": [reading("x", "2014/15", 1)]}
+    assert evaluate([make_target()], later, as_of=date(2015, 3, 31)).results[0].status == "no_data"
+
+
+@pytest.mark.parametrize("frequency,period,fresh_until,stale_from", [
+    ("annual", "2014/15", date(2016, 6, 30), date(2016, 7, 1)),  # 15 months after 31 Mar 2015
+    ("annual", "2015", date(2017, 3, 31), date(2017, 4, 1)),  # 15 months after 31 Dec 2015
+    ("quarterly", "2015 Q1", date(2015, 7, 31), date(2015, 8, 1)),  # 4 months after 31 Mar
+    ("quarterly", "2014/15 Q1", date(2014, 10, 31), date(2014, 11, 1)),  # 4 months after 30 Jun
+    ("quarterly", "2015 Q3", date(2016, 1, 31), date(2016, 2, 1)),  # 4 months after 30 Sep
+    ("monthly", "2015-03", date(2015, 5, 19), date(2015, 5, 20)),  # 49 days after 31 Mar
+    ("monthly", "2015-02", date(2015, 4, 18), date(2015, 4, 19)),  # 49 days after 28 Feb
+])
+def test_stale_by_frequency(frequency, period, fresh_until, stale_from):
+    t = make_target(frequency=frequency)
+    readings = {"t": [reading("t", period, 44)]}
+    fresh = evaluate([t], readings, as_of=fresh_until).results[0]
+    stale = evaluate([t], readings, as_of=stale_from).results[0]
+    assert not fresh.stale
+    assert stale.stale
+    assert stale.status == fresh.status  # staleness is a flag, not a status
+    assert "Stale" in stale.explanation and frequency in stale.explanation
+    assert "Stale" not in fresh.explanation
+
+
+def test_stale_helper_matches_the_rules_directly():
+    assert not is_stale("annual", date(2015, 3, 31), date(2015, 3, 31))
+    assert not is_stale(None, date(2000, 1, 1), date(2020, 1, 1))  # no frequency: never stale
+    assert is_stale("monthly", date(2015, 1, 31), date(2015, 3, 22))  # 50 days
+
+
+def test_evaluate_keeps_the_order_of_the_targets():
+    targets = [make_target(i) for i in ("c", "a", "b")]
+    assert [r.target.id for r in evaluate(targets, {}).results] == ["c", "a", "b"]
+
+
+# --- the command line ------------------------------------------------------------------------
+
+SPECS = {
+    "reoffending.yaml": """\
+id: reoffending
+title: Youth re-offending rate
+measure: {description: re-offending, unit: percent, polarity: lower_is_better, frequency: annual}
+baseline: {period: 2013/14, value: 48.3}
+target: {period: 2016/17, value: 35}
+tolerance: {absolute: 1.0}
+""",
+    "fte.yaml": """\
+id: fte
+title: First time entrants
+measure: {description: FTE per 100k, unit: per_100k, polarity: lower_is_better, frequency: annual}
+baseline: {period: 2013/14, value: 954}
+target: {period: 2016/17, value: 460, strict: true}
+""",
+    "crime.yaml": """\
+id: crime
+title: All crime
+status: draft
+measure: {description: crime, unit: per_1000, polarity: lower_is_better, frequency: quarterly}
+baseline: {period: 2013/14, value: 80}
+limit: 95
+""",
+    "nodata.yaml": """\
+id: nodata
+title: Nothing reported
+measure: {description: x, unit: count, polarity: higher_is_better, frequency: annual}
+baseline: {period: 2013/14, value: 10}
+target: {period: 2016/17, value: 20}
+""",
+}
+
+READINGS = """\
+target,period,value,unit,note
+reoffending,2015/16,40.6,,first estimate
+reoffending,2014/15,44.0,,
+reoffending,2015/16,40.0,,revised
+reoffending,2012/13,50,,before the baseline
+fte,2014/15,81.2,per_10k,given per 10000
+fte,2015/16,[c],,small numbers
+crime,2014/15 Q2,"82",,
+"""
+CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected"}
+CONTRACT_TARGET = {"id", "title", "unit", "polarity", "status", "breach", "breach_reason", "stale", "explanation",
+                   "latest", "readings"}
+CONTRACT_READING = {"period", "date", "value", "expected", "shortfall", "tolerance", "status", "breach", "explanation"}
+
+
+@pytest.fixture
+def tree(tmp_path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name, text in SPECS.items():
+        (specs / name).write_text(text, encoding="utf-8")
+    (tmp_path / "readings.csv").write_text(READINGS, encoding="utf-8")
+    return tmp_path
+
+
+def run(*args, env=None):
+    runner = CliRunner()
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
+
+
+def evaluate_json(tree, *extra, readings=None):
+    result = run("evaluate", readings or tree / "readings.csv", "--targets", tree / "specs", "--format", "json", *extra)
+    return result, (json.loads(result.stdout) if result.stdout.strip() else None)
+
+
+def test_json_matches_the_contract(tree):
+    result, report = evaluate_json(tree)
+    assert result.exit_code == 0, result.output
+    assert set(report) == CONTRACT_TOP
+    assert report["as_of"] == "2016-03-31"  # the latest reading given
+    by_id = {t["id"]: t for t in report["targets"]}
+    assert set(by_id) == {"reoffending", "fte", "crime", "nodata"}
+    for t in report["targets"]:
+        assert CONTRACT_TARGET <= set(t), set(t) ^ CONTRACT_TARGET
+        for r in t["readings"]:
+            assert CONTRACT_READING <= set(r)
+            assert r["date"] == parse_period(r["period"]).end.isoformat()
+        dates = [r["date"] for r in t["readings"]]
+        assert dates == sorted(dates)
+        assert t["latest"] == (t["readings"][-1] if t["readings"] else None)
+
+    reoff = by_id["reoffending"]
+    assert (reoff["title"], reoff["unit"], reoff["polarity"]) == ("Youth re-offending rate", "percent", "lower_is_better")
+    assert [r["period"] for r in reoff["readings"]] == ["2012/13", "2014/15", "2015/16"]
+    early, at_risk, latest = reoff["readings"]
+    assert early["status"] == "not_started" and early["expected"] is None and early["shortfall"] is None
+    e = 48.3 + (35 - 48.3) * 365 / 1096
+    assert at_risk["status"] == "at_risk"
+    assert at_risk["value"] == 44.0
+    assert at_risk["expected"] == pytest.approx(e)
+    assert at_risk["shortfall"] == pytest.approx(44.0 - e)
+    assert at_risk["tolerance"] == 1.0
+    assert latest["value"] == 40.0  # the revised figure superseded the first estimate
+    e16 = 48.3 + (35 - 48.3) * 731 / 1096
+    assert latest["expected"] == pytest.approx(e16)
+    assert latest["status"] == ("on_track" if 40.0 <= e16 else "at_risk")
+    assert reoff["status"] == latest["status"] and reoff["breach"] is False and reoff["breach_reason"] is None
+
+    fte = by_id["fte"]
+    (fte_reading,) = fte["readings"]
+    assert fte_reading["value"] == pytest.approx(812.0)  # converted to the target's unit
+    assert fte_reading["status"] == "off_track"  # 812 against 789.5 with no tolerance
+    assert fte["stale"] is False  # a year old on 31 Mar 2016
+
+    crime = by_id["crime"]
+    (crime_reading,) = crime["readings"]
+    assert crime_reading["expected"] is None  # direction-only: no path
+    assert crime_reading["shortfall"] == 2.0  # against the baseline of 80 (docs/json-output.md)
+    assert crime_reading["tolerance"] == 0
+    assert crime_reading["date"] == "2014-09-30"  # 2014/15 Q2 is Jul-Sep 2014
+    assert crime_reading["status"] == "worsening"
+    assert crime["stale"] is True  # quarterly, 18 months old
+
+    assert by_id["nodata"]["status"] == "no_data" and by_id["nodata"]["latest"] is None
+    assert by_id["nodata"]["readings"] == []
+
+    (sup,) = report["suppressed"]
+    assert {k: sup[k] for k in ("line", "target", "period", "symbol")} == \
+        {"line": 7, "target": "fte", "period": "2015/16", "symbol": "[c]"}
+    assert sup["file"].endswith("readings.csv")
+    (old,) = report["superseded"]
+    assert {k: old[k] for k in ("line", "target", "period")} == {"line": 2, "target": "reoffending", "period": "2015/16"}
+    assert old["file"].endswith("readings.csv")
+    assert report["rejected"] == []
+
+
+def test_json_is_the_default_when_not_at_a_terminal(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs")
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == CONTRACT_TOP
+
+
+def test_csv_format(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"target", "period", "date", "value", "expected", "shortfall", "status", "breach", "explanation"} <= set(rows[0])
+    reoff = [r for r in rows if r["target"] == "reoffending"]
+    assert [r["period"] for r in reoff] == ["2012/13", "2014/15", "2015/16"]
+    assert reoff[1]["status"] == "at_risk" and float(reoff[1]["value"]) == 44.0
+    assert float(reoff[1]["expected"]) == pytest.approx(48.3 + (35 - 48.3) * 365 / 1096)
+    assert reoff[0]["expected"] == ""
+    (nodata,) = [r for r in rows if r["target"] == "nodata"]
+    assert nodata["status"] == "no_data"
+
+
+def test_markdown_format(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "| Target | Status | Explanation |" in text
+    for tid in ("reoffending", "fte", "crime", "nodata"):
+        assert f"(`{tid}`)" in text
+    assert "1 suppressed value(s), 1 superseded row(s)" in text
+    line = next(l for l in text.splitlines() if "(`fte`)" in l)
+    assert "off track" in line
+
+
+def test_table_format(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "table")
+    assert result.exit_code == 0, result.output
+    for word in ("Youth re-offending rate", "at risk", "off track", "no data", "stale"):
+        assert word in result.stdout
+
+
+def test_fail_on(tree):
+    result, _ = evaluate_json(tree, "--fail-on", "off_track")
+    assert result.exit_code == 1  # fte is off track
+    result, _ = evaluate_json(tree, "--fail-on", "missed, achieved")
+    assert result.exit_code == 0
+    result, _ = evaluate_json(tree, "--fail-on", "stale")
+    assert result.exit_code == 1  # crime is stale
+    result, _ = evaluate_json(tree, "--fail-on", "breach")
+    assert result.exit_code == 0  # nothing in breach
+    (tree / "readings.csv").write_text(READINGS + "crime,2015/16 Q4,96,,\n", encoding="utf-8")
+    result, report = evaluate_json(tree, "--fail-on", "breach")
+    assert result.exit_code == 1
+    crime = next(t for t in report["targets"] if t["id"] == "crime")
+    assert crime["breach"] is True and crime["breach_reason"] == "limit"
+
+
+def test_rejected_rows_exit_2_but_the_report_keeps_the_good_rows(tree):
+    (tree / "readings.csv").write_text(READINGS + "reoffending,2014-15,44,,\nnope,2014/15,1,,\n", encoding="utf-8")
+    result, report = evaluate_json(tree)
+    assert result.exit_code == 2
+    assert "2 row(s) rejected" in result.stderr
+    assert [(r["line"], "2014-15" in r["reason"]) for r in report["rejected"]] == [(9, True), (10, False)]
+    assert all(set(r) == {"file", "line", "reason"} for r in report["rejected"])
+    by_id = {t["id"]: t for t in report["targets"]}
+    assert len(by_id["reoffending"]["readings"]) == 3
+    assert by_id["fte"]["status"] == "off_track"
+    allowed, report2 = evaluate_json(tree, "--allow-rejected")
+    assert allowed.exit_code == 0
+    assert report2 == report
+    # rejected rows win over --fail-on
+    assert evaluate_json(tree, "--fail-on", "off_track")[0].exit_code == 2
+    assert evaluate_json(tree, "--fail-on", "off_track", "--allow-rejected")[0].exit_code == 1
+
+
+def test_invalid_specs_exit_2(tree):
+    (tree / "specs" / "broken.yaml").write_text(
+        "id: broken\ntitle: B\nmeasure: {description: x, unit: furlongs, polarity: lower_is_better}\n"
+        "baseline: {period: 2013/14, value: 1}\n", encoding="utf-8")
+    result, report = evaluate_json(tree)
+    assert result.exit_code == 2
+    assert report is None
+    assert "broken.yaml" in result.stderr and "furlongs" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_readings_file_exit_2_with_a_message(tree):
+    result = run("evaluate", tree / "nope.csv", "--targets", tree / "specs", "--format", "json")
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr and "no such readings file" in result.stderr
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, (KeyError, TypeError, ValueError, OSError))
+
+
+def test_unreadable_readings_file_exit_2(tree):
+    (tree / "bad.csv").write_text("target,period,amount\nfte,2014/15,1\n", encoding="utf-8")
+    result = run("evaluate", tree / "bad.csv", "--targets", tree / "specs", "--format", "json")
+    assert result.exit_code == 2
+    assert "bad.csv" in result.stderr and "value" in result.stderr
+
+
+@pytest.mark.parametrize("option,value,words", [
+    ("--fail-on", "off-track", "unknown status off-track"),
+    ("--fail-on", "on_track,late", "unknown status late"),
+    ("--as-of", "2016-17", "2016-17"),
+    ("--as-of", "soon", "soon"),
+])
+def test_bad_options_exit_2_with_a_message(tree, option, value, words):
+    result, _ = evaluate_json(tree, option, value)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_as_of_option(tree):
+    result, report = evaluate_json(tree, "--as-of", "2014/15")
+    assert result.exit_code == 0
+    assert report["as_of"] == "2015-03-31"
+    reoff = next(t for t in report["targets"] if t["id"] == "reoffending")
+    assert [r["period"] for r in reoff["readings"]] == ["2012/13", "2014/15"]
+    assert reoff["status"] == "at_risk"
+    crime = next(t for t in report["targets"] if t["id"] == "crime")
+    assert crime["readings"][0]["date"] == "2014-09-30"
+    assert crime["stale"] is True  # 6 months old on 31 Mar 2015; a quarterly measure allows 4
+    _, report = evaluate_json(tree, "--as-of", "2015-01")
+    crime = next(t for t in report["targets"] if t["id"] == "crime")
+    assert crime["stale"] is False  # 4 months old on 31 Jan 2015
+
+
+def test_show_prints_the_profile(tree):
+    result = run("show", "fte", "--targets", tree / "specs")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for label, days in (("2013/14", 0), ("2014/15", 365), ("2015/16", 731), ("2016/17", 1096)):
+        expected = 954 + (460 - 954) * days / 1096
+        row = [l for l in lines if label in l]
+        assert row, (label, result.stdout)
+        assert f"{expected:,.1f} per 100,000" in row[0], (label, row)
+    assert "2017/18" not in result.stdout and "2012/13" not in result.stdout
+
+
+def test_show_with_readings(tree):
+    result = run("show", "reoffending", "--targets", tree / "specs", "--readings", tree / "readings.csv")
+    assert result.exit_code == 0, result.output
+    row = next(l for l in result.stdout.splitlines() if "2014/15" in l)
+    assert "43.9%" in row and "44.0%" in row and "at risk" in row
+    assert any("2012/13" in l and "not started" in l for l in result.stdout.splitlines())
+
+
+def test_show_quarterly(tree):
+    result = run("show", "fte", "--targets", tree / "specs", "--every", "quarter")
+    assert result.exit_code == 0, result.output
+    rows = [l for l in result.stdout.splitlines() if " per 100,000" in l and "│" in l]
+    assert len(rows) == 13  # 12 quarters and the baseline
+    e = 954 + (460 - 954) * 91 / 1096  # 30 Jun 2014
+    assert any("2014/15 Q1" in l and f"{e:,.1f}" in l for l in rows)
+
+
+def test_show_unknown_id_suggests_the_nearest(tree):
+    result = run("show", "ftee", "--targets", tree / "specs")
+    assert result.exit_code == 2
+    assert "did you mean `fte`" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --- the shipped specs and the example readings -----------------------------------------------
+
+def test_shipped_specs_evaluate_the_example_readings():
+    example = ROOT / "examples" / "readings-2014-17.csv"
+    if not example.exists():
+        pytest.skip("examples/readings-2014-17.csv not written yet")
+    result = run("evaluate", example, "--targets", ROOT / "targets", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["rejected"] == []
+    assert any(t["readings"] for t in report["targets"])

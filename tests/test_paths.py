@@ -1,0 +1,255 @@
+"""Trajectories (engine.paths): linear, compound, step, milestones; worked examples from the strategy."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from engine.paths import profile_dates, trajectory_for
+from engine.spec import build_target
+
+SETTINGS = settings(max_examples=75, deadline=None)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_target(baseline=("2013/14", 954), goal=("2016/17", 460), *, trajectory=None, milestones=(),
+                polarity="lower_is_better", unit="per_100k", extra_goal=None):
+    data = {
+        "id": "t",
+        "title": "T",
+        "measure": {"description": "d", "unit": unit, "polarity": polarity, "frequency": "annual"},
+    }
+    if baseline is not None:
+        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
+    if goal is not None:
+        block = {"period": goal[0]}
+        if goal[1] is not None:
+            block["value"] = goal[1]
+        block.update(extra_goal or {})
+        data["target"] = block
+    if trajectory is not None:
+        data["trajectory"] = trajectory
+    if milestones:
+        data["milestones"] = [{"period": p, "value": v} for p, v in milestones]
+    return build_target(data)
+
+
+def path_of(**kwargs):
+    trajectory = trajectory_for(make_target(**kwargs))
+    assert trajectory is not None
+    return trajectory
+
+
+def days_between(a: date, b: date) -> int:
+    return (b - a).days
+
+
+# --- worked examples ------------------------------------------------------------------------
+
+D0 = date(2014, 3, 31)  # end of 2013/14
+D1 = date(2017, 3, 31)  # end of 2016/17
+
+
+def test_first_time_entrants_year_by_year_linear_by_days():
+    path = path_of(baseline=("2013/14", 954), goal=("2016/17", 460), trajectory="linear")
+    span = days_between(D0, D1)
+    assert span == 1096  # 2016 is a leap year
+    for on in (date(2015, 3, 31), date(2016, 3, 31)):
+        by_hand = 954 + (460 - 954) * days_between(D0, on) / 1096
+        assert path.expected(on) == pytest.approx(by_hand, abs=1e-9)
+    # The published profile, to one decimal: 789.5 then 624.5 (the leap day falls in 2015/16).
+    assert round(path.expected(date(2015, 3, 31)), 1) == 789.5
+    assert round(path.expected(date(2016, 3, 31)), 1) == pytest.approx(624.5)
+    assert path.expected(D0) == 954
+    assert path.expected(D1) == 460
+
+
+def test_shipped_first_time_entrants_spec_gives_the_same_path():
+    spec = ROOT / "targets" / "youth-crime" / "first-time-entrants.yaml"
+    if not spec.exists():
+        pytest.skip("shipped spec not present")
+    from engine.checker import check_paths
+
+    result = check_paths([spec])
+    assert not result.errors
+    (target,) = result.targets
+    path = trajectory_for(target)
+    on = date(2015, 3, 31)
+    assert path.expected(on) == pytest.approx(954 + (460 - 954) * 365 / 1096)
+    assert target.goal.strict is True
+
+
+def test_ete_annual_rate_compounds():
+    target = make_target(baseline=("2013/14", 59.8), goal=("2016/17", None), polarity="higher_is_better",
+                         unit="percent", extra_goal={"annual_rate": 0.10})
+    assert target.trajectory == "compound"  # annual_rate defaults to a compound path
+    assert target.goal.value == pytest.approx(59.8 * 1.1 ** 3)
+    path = trajectory_for(target)
+    assert path.expected(D1) == pytest.approx(79.5938, abs=1e-9)
+    # By days: 365 of 1096 days is a touch under a third of the three years.
+    at_2015 = path.expected(date(2015, 3, 31))
+    assert at_2015 == pytest.approx(59.8 * (1.1 ** 3) ** (365 / 1096), rel=1e-12)
+    assert at_2015 == pytest.approx(59.8 * 1.1, rel=1e-3)
+    assert at_2015 < 59.8 * 1.1  # 1095/1096 of a year's growth
+    assert path.expected(date(2016, 3, 31)) == pytest.approx(59.8 * (1.1 ** 3) ** (731 / 1096), rel=1e-12)
+
+
+def test_step_holds_each_level_until_the_next_point():
+    path = path_of(baseline=("2013/14", 100), goal=("2016/17", 70), trajectory="step",
+                   milestones=[("2014/15", 90), ("2015/16", 80)])
+    assert path.expected(date(2014, 3, 30)) is None
+    assert path.expected(date(2014, 3, 31)) == 100
+    assert path.expected(date(2015, 3, 30)) == 100
+    assert path.expected(date(2015, 3, 31)) == 90
+    assert path.expected(date(2016, 3, 30)) == 90
+    assert path.expected(date(2016, 3, 31)) == 80
+    assert path.expected(date(2017, 3, 30)) == 80
+    assert path.expected(date(2017, 3, 31)) == 70
+    assert path.expected(date(2030, 1, 1)) == 70
+
+
+def test_milestones_split_a_linear_path_into_segments():
+    path = path_of(baseline=("2013/14", 100), goal=("2016/17", 40), milestones=[("2014/15", 90)])
+    # First segment: 100 -> 90 over 365 days; second: 90 -> 40 over 731 days.
+    mid_first = date(2014, 9, 30)
+    assert path.expected(mid_first) == pytest.approx(100 - 10 * days_between(D0, mid_first) / 365)
+    mid_second = date(2016, 3, 31)
+    assert path.expected(mid_second) == pytest.approx(90 - 50 * 366 / 731)
+    assert path.expected(date(2015, 3, 31)) == 90
+
+
+def test_milestones_split_a_compound_path_into_segments():
+    path = path_of(baseline=("2013/14", 100), goal=("2016/17", 50), trajectory="compound",
+                   milestones=[("2015/16", 90)])
+    on = date(2015, 3, 31)
+    assert path.expected(on) == pytest.approx(100 * 0.9 ** (365 / 731))
+    on = date(2016, 9, 30)
+    assert path.expected(on) == pytest.approx(90 * (50 / 90) ** (183 / 365))
+
+
+def test_direction_only_targets_have_no_path():
+    assert trajectory_for(make_target(goal=None)) is None
+    assert trajectory_for(make_target(baseline=None)) is None
+    assert trajectory_for(make_target(goal=("2016/17", None))) is None
+
+
+def test_profile_dates_year_by_year_and_quarters():
+    assert profile_dates(D0, D1, "year") == [D0, date(2015, 3, 31), date(2016, 3, 31), D1]
+    quarters = profile_dates(D0, date(2015, 3, 31), "quarter")
+    assert quarters == [D0, date(2014, 6, 30), date(2014, 9, 30), date(2014, 12, 31), date(2015, 3, 31)]
+    months = profile_dates(date(2015, 1, 31), date(2015, 4, 30), "month")
+    assert months == [date(2015, 1, 31), date(2015, 2, 28), date(2015, 3, 31), date(2015, 4, 30)]
+
+
+# --- properties ----------------------------------------------------------------------------
+
+START = date(2005, 1, 1)
+
+
+@st.composite
+def paths(draw, kinds=("linear", "compound", "step"), max_milestones=3, min_gap=1):
+    kind = draw(st.sampled_from(kinds))
+    n = draw(st.integers(0, max_milestones))
+    offsets = sorted(draw(st.lists(st.integers(0, 2200), min_size=n + 2, max_size=n + 2, unique=True)))
+    gaps = [b - a for a, b in zip(offsets, offsets[1:])]
+    assume(all(g >= min_gap for g in gaps))
+    dates = [START + timedelta(days=o) for o in offsets]
+    if kind == "compound":
+        values = draw(st.lists(st.floats(0.01, 1e6, allow_nan=False), min_size=n + 2, max_size=n + 2))
+    else:
+        values = draw(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=n + 2, max_size=n + 2))
+    labels = [d.isoformat() for d in dates]
+    target = make_target(baseline=(labels[0], values[0]), goal=(labels[-1], values[-1]), trajectory=kind,
+                         milestones=list(zip(labels[1:-1], values[1:-1])))
+    return trajectory_for(target), dates, values
+
+
+def each_day(first: date, last: date):
+    d = first
+    while d <= last:
+        yield d
+        d += timedelta(days=1)
+
+
+@SETTINGS
+@given(paths(), st.integers(1, 5000))
+def test_endpoints_exact(case, later):
+    path, dates, values = case
+    d0, d1 = dates[0], dates[-1]
+    assert path.expected(d0) == values[0]
+    assert path.expected(d1) == values[-1]
+    assert path.expected(d1 + timedelta(days=later)) == values[-1]
+    assert path.expected(d0 - timedelta(days=1)) is None
+    assert path.expected(d0 - timedelta(days=later)) is None
+    for on, value in zip(dates, values):  # every point, milestones too, is on the path
+        assert path.expected(on) == value
+
+
+@SETTINGS
+@given(paths(kinds=("linear", "compound"), max_milestones=0))
+def test_linear_and_compound_are_monotone_between_endpoints(case):
+    path, (d0, d1), (v0, v1) = case
+    previous = None
+    for on in each_day(d0, d1):
+        e = path.expected(on)
+        assert min(v0, v1) - 1e-9 * max(1.0, abs(v0), abs(v1)) <= e <= max(v0, v1) + 1e-9 * max(1.0, abs(v0), abs(v1))
+        if previous is not None:
+            if v1 >= v0:
+                assert e >= previous
+            else:
+                assert e <= previous
+        previous = e
+
+
+@SETTINGS
+@given(paths(kinds=("compound",)))
+def test_compound_stays_positive(case):
+    path, dates, _ = case
+    for on in each_day(dates[0], dates[-1] + timedelta(days=3)):
+        assert path.expected(on) > 0
+
+
+@SETTINGS
+@given(paths(kinds=("step",)))
+def test_step_changes_only_at_points(case):
+    path, dates, values = case
+    points = set(dates)
+    for on in each_day(dates[0], dates[-1] + timedelta(days=2)):
+        before = path.expected(on - timedelta(days=1))
+        now = path.expected(on)
+        if on not in points:
+            assert now == before or on == dates[0]
+        # and the level is always that of the latest point at or before the day
+        latest = max(i for i, d in enumerate(dates) if d <= on)
+        assert now == values[latest]
+
+
+@SETTINGS
+@given(paths(kinds=("linear", "compound"), max_milestones=3, min_gap=2))
+def test_piecewise_paths_are_continuous_at_milestones(case):
+    path, dates, values = case
+    assume(len(dates) > 2)
+    one = timedelta(days=1)
+    for i in range(1, len(dates) - 1):
+        m, vm = dates[i], values[i]
+        assert path.expected(m) == vm
+        for side, (d_a, v_a, d_b, v_b) in (("left", (dates[i - 1], values[i - 1], m, vm)),
+                                           ("right", (m, vm, dates[i + 1], values[i + 1]))):
+            span = (d_b - d_a).days
+            if path.kind == "linear":
+                bound = abs(v_b - v_a) / span  # the segment's slope per day
+            else:
+                bound = max(v_a, v_b) * abs(math.log(v_b / v_a)) / span  # the largest daily change on it
+            neighbour = m - one if side == "left" else m + one
+            jump = abs(path.expected(neighbour) - vm)
+            assert jump <= bound * (1 + 1e-9) + 1e-9 * max(1.0, abs(vm))
+
+
+def test_step_is_not_continuous_at_milestones():
+    path = path_of(baseline=("2013/14", 100), goal=("2016/17", 70), trajectory="step", milestones=[("2014/15", 90)])
+    assert path.expected(date(2015, 3, 31)) - path.expected(date(2015, 3, 30)) == -10

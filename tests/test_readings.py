@@ -1,0 +1,372 @@
+"""Reading readings files (engine.readings.read_readings) as people write them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.loader import UsageError
+from engine.periods import parse_period
+from engine.problems import LoadError
+from engine.readings import read_readings
+
+UNITS = {
+    "first-time-entrants": "per_100k",
+    "youth-reoffending": "percent",
+    "youth-custody": "count/year",
+    "asb-incidents": "count",
+}
+SYMBOLS = ["[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", ""]
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_bytes(content.encode("utf-8"))
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def read(tmp_path, content, name="r.csv", units=UNITS):
+    return read_readings([write(tmp_path, name, content)], units)
+
+
+def values(batch, target):
+    return [(r.period.label, r.value) for r in batch.readings.get(target, [])]
+
+
+def only_reason(batch):
+    assert len(batch.rejected) == 1, batch.rejected
+    return batch.rejected[0].reason
+
+
+# --- CSV as people write it -----------------------------------------------------------------
+
+def test_plain_csv_reads_every_row(tmp_path):
+    batch = read(tmp_path, "target,period,value\nfirst-time-entrants,2014/15,800\nyouth-custody,2014/15,16\n")
+    assert values(batch, "first-time-entrants") == [("2014/15", 800.0)]
+    assert values(batch, "youth-custody") == [("2014/15", 16.0)]
+    reading = batch.readings["youth-custody"][0]
+    assert reading.period == parse_period("2014/15")
+    assert reading.line == 3
+    assert reading.file == (tmp_path / "r.csv").as_posix()
+    assert batch.count() == 2 and not batch.rejected and not batch.suppressed and not batch.superseded
+
+
+def test_bom_crlf_header_case_and_trimmed_cells(tmp_path):
+    raw = "\ufeff Target , PERIOD,Value ,Note\r\n first-time-entrants , 2014/15 , 800 , hi \r\n\r\nyouth-custody,2015/16,12,\r\n"
+    batch = read(tmp_path, raw)
+    assert not batch.rejected
+    assert values(batch, "first-time-entrants") == [("2014/15", 800.0)]
+    assert batch.readings["first-time-entrants"][0].note == "hi"
+    assert batch.readings["first-time-entrants"][0].line == 2
+    assert batch.readings["youth-custody"][0].line == 4  # the blank line still counts as a line
+    assert batch.readings["youth-custody"][0].note is None
+
+
+def test_optional_columns_are_carried_through(tmp_path):
+    raw = ("target,period,value,unit,note,source,numerator,denominator\n"
+           "youth-reoffending,2014/15,45.1,percent,first estimate,YJB,\"1,203\",2667\n")
+    (r,) = read(tmp_path, raw).readings["youth-reoffending"]
+    assert (r.value, r.note, r.source, r.numerator, r.denominator) == (45.1, "first estimate", "YJB", 1203.0, 2667.0)
+
+
+def test_thousands_separators(tmp_path):
+    raw = 'target,period,value\nasb-incidents,2014/15,"1,683"\nasb-incidents,2015/16,"12,880.5"\nasb-incidents,2016/17,"1,234,567"\n'
+    batch = read(tmp_path, raw)
+    assert values(batch, "asb-incidents") == [("2014/15", 1683.0), ("2015/16", 12880.5), ("2016/17", 1234567.0)]
+
+
+def test_misplaced_commas_are_not_read_as_thousands(tmp_path):
+    batch = read(tmp_path, 'target,period,value\nasb-incidents,2014/15,"1,68"\n')
+    assert not batch.readings.get("asb-incidents")
+    assert "not a number" in only_reason(batch)
+
+
+def test_percent_sign_when_the_unit_is_percent(tmp_path):
+    batch = read(tmp_path, "target,period,value\nyouth-reoffending,2014/15,45.1%\nyouth-reoffending,2015/16,40 %\n")
+    assert values(batch, "youth-reoffending") == [("2014/15", 45.1), ("2015/16", 40.0)]
+    assert not batch.rejected
+
+
+def test_percent_sign_rejected_when_the_unit_is_not_percent(tmp_path):
+    batch = read(tmp_path, "target,period,value\nyouth-custody,2014/15,12%\n")
+    assert not batch.readings.get("youth-custody")
+    reason = only_reason(batch)
+    assert "%" in reason and "count/year" in reason
+    assert batch.rejected[0].line == 2
+
+
+@pytest.mark.parametrize("symbol", SYMBOLS + ["[C]", " [x] "])
+def test_suppression_symbols_are_suppressed_not_rejected(tmp_path, symbol):
+    batch = read(tmp_path, f"target,period,value,note\nyouth-custody,2015/16,{symbol},small number\n")
+    assert not batch.rejected
+    assert batch.count() == 0
+    (s,) = batch.suppressed
+    assert (s.target, s.period, s.line) == ("youth-custody", "2015/16", 2)
+    assert s.symbol == (symbol.strip() or "(empty)")
+
+
+def test_suppressed_row_with_a_bad_period_or_target_is_rejected(tmp_path):
+    batch = read(tmp_path, "target,period,value\nyouth-custody,2015-16,[c]\nno-such-target,2015/16,[c]\n")
+    assert not batch.suppressed
+    assert [r.line for r in batch.rejected] == [2, 3]
+
+
+def test_unit_conversion(tmp_path):
+    raw = ("target,period,value,unit\n"
+           "first-time-entrants,2014/15,81.2,per_10k\n"
+           "first-time-entrants,2015/16,6.55,per_1000\n"
+           "first-time-entrants,2016/17,448,per_100k\n"
+           "youth-reoffending,2014/15,0.451,proportion\n")
+    batch = read(tmp_path, raw)
+    assert not batch.rejected
+    got = dict(values(batch, "first-time-entrants"))
+    assert got["2014/15"] == pytest.approx(812.0)  # per 10,000 is ten times per 100,000
+    assert got["2015/16"] == pytest.approx(655.0)
+    assert got["2016/17"] == 448.0
+    assert values(batch, "youth-reoffending")[0][1] == pytest.approx(45.1)
+
+
+@pytest.mark.parametrize("unit", ["percent", "count", "GBP"])
+def test_incompatible_unit_rejected(tmp_path, unit):
+    batch = read(tmp_path, f"target,period,value,unit\nfirst-time-entrants,2014/15,81.2,{unit}\n")
+    assert not batch.readings.get("first-time-entrants")
+    reason = only_reason(batch)
+    assert unit in reason and "per_100k" in reason
+
+
+def test_unknown_unit_rejected(tmp_path):
+    batch = read(tmp_path, "target,period,value,unit\nfirst-time-entrants,2014/15,81.2,furlongs\n")
+    assert "furlongs" in only_reason(batch)
+
+
+def test_unknown_target_rejected_with_did_you_mean(tmp_path):
+    batch = read(tmp_path, "target,period,value\nfirst-time-entrant,2014/15,800\nzzz,2014/15,1\n")
+    assert batch.count() == 0
+    first, second = batch.rejected
+    assert first.line == 2 and "first-time-entrant" in first.reason and "did you mean `first-time-entrants`" in first.reason
+    assert second.line == 3 and "zzz" in second.reason and "did you mean" not in second.reason
+
+
+@pytest.mark.parametrize("value", ["abc", "12a", "1.2.3", "£5", "1 000"])
+def test_not_a_number_rejected(tmp_path, value):
+    batch = read(tmp_path, f"target,period,value\nasb-incidents,2014/15,{value}\n")
+    assert batch.count() == 0
+    assert "not a number" in only_reason(batch)
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999"])
+def test_nan_and_infinity_rejected(tmp_path, value):
+    batch = read(tmp_path, f"target,period,value\nasb-incidents,2014/15,{value}\n")
+    assert batch.count() == 0
+    assert "finite" in only_reason(batch)
+
+
+@pytest.mark.parametrize("period", ["2014-15", "2014/16", "Q5 2015", "yesterday", "1850"])
+def test_bad_period_rejected(tmp_path, period):
+    batch = read(tmp_path, f"target,period,value\nasb-incidents,{period},5\n")
+    assert batch.count() == 0
+    assert period in only_reason(batch)
+
+
+@pytest.mark.parametrize("row", ["asb-incidents,2014/15", "asb-incidents,2014/15,5,6", "asb-incidents"])
+def test_wrong_number_of_cells_rejected(tmp_path, row):
+    batch = read(tmp_path, f"target,period,value\n{row}\nasb-incidents,2015/16,7\n")
+    assert values(batch, "asb-incidents") == [("2015/16", 7.0)]
+    reason = only_reason(batch)
+    assert "cells" in reason and batch.rejected[0].line == 2
+
+
+def test_quoted_newlines_keep_line_numbers(tmp_path):
+    raw = ('target,period,value,note\n'
+           'asb-incidents,2014/15,5,"a note\nover three\nlines"\n'
+           'asb-incidents,2015/16,oops,\n'
+           'asb-incidents,2016/17,7,\n')
+    batch = read(tmp_path, raw)
+    assert batch.readings["asb-incidents"][0].line == 2
+    assert batch.readings["asb-incidents"][0].note == "a note\nover three\nlines"
+    assert batch.rejected[0].line == 5
+    assert batch.readings["asb-incidents"][1].line == 6
+
+
+def test_duplicates_later_wins_earlier_superseded(tmp_path):
+    raw = ("target,period,value\n"
+           "youth-reoffending,2015/16,40.6\n"
+           "youth-reoffending,2014/15,45\n"
+           "youth-reoffending,2015/2016,39.8\n")  # the same period, written the long way
+    batch = read(tmp_path, raw)
+    assert sorted(values(batch, "youth-reoffending")) == [("2014/15", 45.0), ("2015/16", 39.8)]
+    (s,) = batch.superseded
+    assert (s.line, s.target, s.period, s.by_line) == (2, "youth-reoffending", "2015/16", 4)
+    winner = [r for r in batch.readings["youth-reoffending"] if r.period.label == "2015/16"][0]
+    assert winner.line == 4
+
+
+def test_several_files_later_file_wins(tmp_path):
+    a = write(tmp_path, "a.csv", "target,period,value\nasb-incidents,2014/15,5\nasb-incidents,2015/16,6\n")
+    b = write(tmp_path, "b.csv", "target,period,value\nasb-incidents,2014/15,50\n")
+    batch = read_readings([a, b], UNITS)
+    assert sorted(values(batch, "asb-incidents")) == [("2014/15", 50.0), ("2015/16", 6.0)]
+    (s,) = batch.superseded
+    assert (s.file, s.line, s.by_file, s.by_line) == (a.as_posix(), 2, b.as_posix(), 2)
+
+
+# --- JSON and YAML ------------------------------------------------------------------------
+
+def test_json_list_with_line_numbers(tmp_path):
+    raw = ('[\n'
+           '  {"target": "asb-incidents", "period": "2014/15", "value": 5},\n'
+           '  {"target": "asb-incidents", "period": "2015/16", "value": "x"},\n'
+           '  {"Target": "youth-reoffending", "period": "2015/16", "value": "40.5%", "unit": "percent"},\n'
+           '  {"target": "youth-custody", "period": "2015/16", "value": "[c]"},\n'
+           '  {"target": "asb-incidents", "period": "2016/17", "value": "1,683"}\n'
+           ']\n')
+    batch = read(tmp_path, raw, name="r.json")
+    assert values(batch, "asb-incidents") == [("2014/15", 5.0), ("2016/17", 1683.0)]
+    assert batch.readings["asb-incidents"][0].line == 2
+    assert values(batch, "youth-reoffending") == [("2015/16", 40.5)]
+    assert batch.readings["youth-reoffending"][0].line == 4
+    assert [(r.line, "not a number" in r.reason) for r in batch.rejected] == [(3, True)]
+    assert [(s.line, s.symbol) for s in batch.suppressed] == [(5, "[c]")]
+
+
+def test_yaml_list_and_mapping_with_readings(tmp_path):
+    listed = ("- target: asb-incidents\n  period: 2014/15\n  value: 5\n"
+              "- target: asb-incidents\n  period: 2015/16\n  value: .nan\n"
+              "- {target: asb-incidents, period: 2016/17}\n")
+    batch = read(tmp_path, listed, name="r.yaml")
+    assert values(batch, "asb-incidents") == [("2014/15", 5.0)]
+    assert batch.readings["asb-incidents"][0].line == 1
+    assert [r.line for r in batch.rejected] == [4, 7]
+    assert "finite" in batch.rejected[0].reason
+    assert "value" in batch.rejected[1].reason
+
+    mapping = "# invented\nreadings:\n  - target: youth-custody\n    period: 2014/15\n    value: 16\n"
+    batch = read(tmp_path, mapping, name="m.yml")
+    assert values(batch, "youth-custody") == [("2014/15", 16.0)]
+    assert batch.readings["youth-custody"][0].line == 3
+
+
+def test_structured_entries_that_are_not_records_are_rejected(tmp_path):
+    batch = read(tmp_path, "- 5\n- target: asb-incidents\n  period: 2014/15\n  value: 5\n", name="r.yaml")
+    assert [r.line for r in batch.rejected] == [1]
+    assert batch.count() == 1
+
+
+def test_csv_json_and_yaml_in_one_call(tmp_path):
+    a = write(tmp_path, "a.csv", "target,period,value\nasb-incidents,2014/15,5\n")
+    b = write(tmp_path, "b.json", json.dumps([{"target": "asb-incidents", "period": "2015/16", "value": 6}]))
+    c = write(tmp_path, "c.yaml", "- {target: asb-incidents, period: 2014/15, value: 7}\n")
+    batch = read_readings([a, b, c], UNITS)
+    assert sorted(values(batch, "asb-incidents")) == [("2014/15", 7.0), ("2015/16", 6.0)]
+    assert batch.superseded[0].file == a.as_posix() and batch.superseded[0].by_file == c.as_posix()
+
+
+# --- file-level errors --------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,content,words", [
+    ("r.csv", "target,period,amount\nasb-incidents,2014/15,5\n", "value"),
+    ("r.csv", "", "empty"),
+    ("r.csv", "\n\n  \n", "empty"),
+    ("r.csv", b"target,period,value\n\x00\x01\x02", "binary"),
+    ("r.csv", b"target,period,value\nasb-incidents,2014/15,\xff\n", "UTF-8"),
+    ("r.csv", b"\xff\xfet\x00a\x00", "UTF-16"),
+    ("r.json", '{"target": "asb-incidents"}', "list"),
+    ("r.json", "", "empty"),
+    ("r.yaml", "readings: [\n", ""),
+    ("r.xlsx", "whatever", "format"),
+])
+def test_file_level_errors_name_the_file(tmp_path, name, content, words):
+    path = write(tmp_path, name, content)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], UNITS)
+    assert caught.value.problem.file == path.as_posix()
+    assert words in caught.value.problem.message
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError) as caught:
+        read_readings([tmp_path / "nope.csv"], UNITS)
+    assert "nope.csv" in caught.value.problem.file
+
+
+# --- properties ---------------------------------------------------------------------------
+
+PERIODS = ["2013/14", "2014/15", "2014/2015", "2015/16", "2015 Q1", "2015-03", "2016"]
+GOOD = st.tuples(st.sampled_from(sorted(UNITS)), st.sampled_from(PERIODS),
+                 st.floats(0, 1e6, allow_nan=False).map(lambda v: repr(round(v, 3)))).map(list)
+SUPPRESSED = st.tuples(st.sampled_from(sorted(UNITS)), st.sampled_from(PERIODS), st.sampled_from(SYMBOLS)).map(list)
+BAD = st.one_of(
+    st.tuples(st.just("no-such-target"), st.sampled_from(PERIODS), st.just("5")).map(list),
+    st.tuples(st.sampled_from(sorted(UNITS)), st.just("2014-15"), st.just("5")).map(list),
+    st.tuples(st.sampled_from(sorted(UNITS)), st.sampled_from(PERIODS), st.sampled_from(["abc", "nan", "inf"])).map(list),
+    st.tuples(st.sampled_from(sorted(UNITS)), st.sampled_from(PERIODS)).map(list),  # a cell short
+    st.tuples(st.sampled_from(sorted(UNITS)), st.sampled_from(PERIODS), st.just("1"), st.just("x")).map(list),
+)
+ROWS = st.lists(st.one_of(GOOD, GOOD, SUPPRESSED, BAD), min_size=0, max_size=40)
+PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def to_csv(rows, *, crlf=False) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([["target", "period", "value"], *rows])
+    return out.getvalue()
+
+
+def where_rows_went(batch) -> Counter:
+    lines = Counter(r.line for rs in batch.readings.values() for r in rs)
+    lines.update(s.line for s in batch.suppressed)
+    lines.update(s.line for s in batch.superseded)
+    lines.update(r.line for r in batch.rejected)
+    return lines
+
+
+@PROPS
+@given(ROWS, st.booleans())
+def test_every_row_ends_in_exactly_one_place(tmp_path, rows, crlf):
+    batch = read(tmp_path, to_csv(rows, crlf=crlf))
+    assert batch.count() + len(batch.suppressed) + len(batch.superseded) + len(batch.rejected) == len(rows)
+    # and by line: each data line (2 .. n+1) accounted for once
+    assert where_rows_went(batch) == Counter(range(2, len(rows) + 2))
+    assert batch.rows == len(rows)
+
+
+def keyed(batch):
+    return {(t, r.period) for t, rs in batch.readings.items() for r in rs}
+
+
+@PROPS
+@given(ROWS, st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_nothing_but_which_duplicate_is_superseded(tmp_path, rows, rnd):
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    a = read(tmp_path, to_csv(rows), name="a.csv")
+    b = read(tmp_path, to_csv(shuffled), name="b.csv")
+    assert keyed(a) == keyed(b)
+    assert a.count() == b.count()
+    assert len(a.superseded) == len(b.superseded)
+    assert len(a.suppressed) == len(b.suppressed)
+    assert len(a.rejected) == len(b.rejected)
+    # In each order, the reading kept for a (target, period) is the last good row for it.
+    for batch, order in ((a, rows), (b, shuffled)):
+        last = {}
+        for row in order:
+            if is_good(row):
+                last[(row[0], parse_period(row[1]))] = float(row[2])
+        assert {(t, r.period): r.value for t, rs in batch.readings.items() for r in rs} == last
+
+
+def is_good(row) -> bool:
+    """A row that is a reading (not suppressed, not bad), by the generators' construction."""
+    if len(row) != 3 or row[0] not in UNITS or row[1] not in PERIODS or row[2] in SYMBOLS:
+        return False
+    return row[2] not in ("abc", "nan", "inf")

@@ -1,0 +1,394 @@
+"""Verdicts (engine.verdicts): every status, tolerance, strict targets, breaches, explanations, and properties."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+import pytest
+
+from engine.paths import trajectory_for
+from engine.periods import parse_period
+from engine.spec import build_target
+from engine.verdicts import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, Judge, status_rank
+
+SETTINGS = settings(max_examples=100, deadline=None)
+
+
+def make_target(*, baseline=("2013/14", 48.3), goal=("2016/17", 35), polarity="lower_is_better", unit="percent",
+                tolerance=None, limit=None, strict=None, trajectory=None, goal_extra=None):
+    data = {
+        "id": "t",
+        "title": "T",
+        "measure": {"description": "d", "unit": unit, "polarity": polarity, "frequency": "annual"},
+    }
+    if baseline is not None:
+        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
+    if goal is not None:
+        block = {"period": goal[0]}
+        if goal[1] is not None:
+            block["value"] = goal[1]
+        if strict is not None:
+            block["strict"] = strict
+        block.update(goal_extra or {})
+        data["target"] = block
+    if tolerance is not None:
+        data["tolerance"] = tolerance
+    if limit is not None:
+        data["limit"] = limit
+    if trajectory is not None:
+        data["trajectory"] = trajectory
+    return build_target(data)
+
+
+def judge(target, period: str, value: float):
+    return Judge.for_target(target, trajectory_for(target)).judge(parse_period(period), value)
+
+
+# The youth re-offending path: 48.3% (2013/14) to 35% (2016/17), 1,096 days.
+E_2015 = 48.3 + (35 - 48.3) * 365 / 1096  # 43.87...
+
+
+def test_not_started_before_the_baseline():
+    v = judge(make_target(), "2012/13", 50.0)
+    assert v.status == "not_started"
+    assert v.expected is None and v.shortfall is None
+    assert not v.breach
+    assert "2012/13" in v.explanation and "2013/14" in v.explanation
+
+
+def test_baseline_period_itself_is_judged_against_the_baseline():
+    v = judge(make_target(), "2013/14", 48.3)
+    assert v.status == "on_track"
+    assert v.expected == 48.3
+    assert v.shortfall == 0
+
+
+def test_on_track():
+    v = judge(make_target(), "2014/15", 43.0)
+    assert v.status == "on_track"
+    assert v.expected == pytest.approx(E_2015)
+    assert v.shortfall == pytest.approx(43.0 - E_2015)
+    assert v.shortfall < 0
+    assert not v.breach and v.breach_reason is None
+
+
+def test_issue_example_at_risk_with_its_explanation():
+    target = make_target(tolerance={"absolute": 1.0})
+    v = judge(target, "2014/15", 44.0)
+    assert v.status == "at_risk"
+    assert v.expected == pytest.approx(E_2015)
+    assert v.shortfall == pytest.approx(44.0 - E_2015)
+    assert v.tolerance == 1.0
+    text = v.explanation
+    assert f"{round(E_2015, 1)}%" == "43.9%"
+    for part in ("44.0%", "2014/15", "43.9% expected", "linear path", "48.3% (2013/14)", "35% (2016/17)",
+                 "0.1 points worse", "1.0", "within", "at risk"):
+        assert part in text, (part, text)
+    # The issue's own sentence, word for word.
+    assert text == ("44.0% in 2014/15 against 43.9% expected on the linear path from 48.3% (2013/14) to 35% "
+                    "(2016/17): 0.1 points worse, within the 1.0-point tolerance, so at risk")
+
+
+def test_off_track_beyond_the_tolerance():
+    target = make_target(tolerance={"absolute": 1.0})
+    v = judge(target, "2014/15", 45.0)  # 1.13 points worse
+    assert v.status == "off_track"
+    assert v.shortfall == pytest.approx(45.0 - E_2015)
+    assert "1.1 points worse, beyond the 1.0-point tolerance, so off track" in v.explanation
+    assert not v.breach  # off track is not a breach by itself
+
+
+def test_without_tolerance_any_shortfall_is_off_track():
+    v = judge(make_target(), "2014/15", E_2015 + 0.01)
+    assert v.status == "off_track"
+    assert v.tolerance == 0
+
+
+def test_tolerance_is_absolute_plus_relative_times_expected():
+    # First time entrants: 954 -> 460 per 100,000; 2014/15 expected 789.48.
+    target = make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k",
+                         tolerance={"absolute": 10, "relative": 0.05})
+    e = 954 + (460 - 954) * 365 / 1096
+    t = 10 + 0.05 * e  # 49.47
+    v = judge(target, "2014/15", e + 45)  # beyond the relative part alone, within both together
+    assert v.tolerance == pytest.approx(t)
+    assert v.status == "at_risk"
+    assert judge(target, "2014/15", e + t - 0.01).status == "at_risk"
+    assert judge(target, "2014/15", e + t + 0.01).status == "off_track"
+    only_relative = make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k",
+                                tolerance={"relative": 0.05})
+    assert judge(only_relative, "2014/15", e + 45).status == "off_track"
+    assert judge(only_relative, "2014/15", e + 39).status == "at_risk"
+
+
+def test_relative_tolerance_uses_the_magnitude_of_negative_expected_values():
+    target = make_target(baseline=("2013/14", -10), goal=("2016/17", -40), unit="count",
+                         tolerance={"relative": 0.1})
+    v = judge(target, "2016/17 Q1", -39)  # expected just above -40
+    assert v.tolerance == pytest.approx(0.1 * abs(v.expected))
+    assert v.tolerance > 0
+
+
+def test_higher_is_better_shortfall_is_expected_minus_reading():
+    target = make_target(baseline=("2013/14", 59.8), goal=("2016/17", None), polarity="higher_is_better",
+                         goal_extra={"annual_rate": 0.1}, tolerance={"absolute": 2})
+    e = 59.8 * (1.1 ** 3) ** (365 / 1096)
+    v = judge(target, "2014/15", 64.9)
+    assert v.expected == pytest.approx(e)
+    assert v.shortfall == pytest.approx(e - 64.9)
+    assert v.status == "at_risk"  # 0.87 below the path, tolerance 2
+    assert judge(target, "2014/15", 66.0).status == "on_track"
+    assert judge(target, "2014/15", 62.0).status == "off_track"
+    assert "compound path" in v.explanation
+
+
+def test_achieved_and_missed_at_the_target_date():
+    target = make_target(tolerance={"absolute": 5})
+    achieved = judge(target, "2016/17", 35.0)
+    assert achieved.status == "achieved"  # not strict: reaching 35% meets it
+    assert achieved.shortfall == 0 and achieved.expected == 35
+    assert not achieved.breach
+    assert "exactly at the target" in achieved.explanation
+    missed = judge(target, "2016/17", 35.5)
+    assert missed.status == "missed"  # the tolerance does not apply at the target date
+    assert missed.breach and missed.breach_reason == "missed"
+    assert "0.5 points short" in missed.explanation and "breach" in missed.explanation
+
+
+def test_achieved_and_missed_after_the_target_date():
+    target = make_target()
+    after = judge(target, "2017/18", 30.0)
+    assert after.status == "achieved"
+    assert after.expected == 35
+    assert "after the target period 2016/17" in after.explanation
+    assert judge(target, "2018 Q3", 36.0).status == "missed"
+
+
+def test_strict_target_is_missed_at_exactly_the_level():
+    # "from 954 to under 460": 460 itself does not meet it.
+    strict = make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k", strict=True)
+    at = judge(strict, "2016/17", 460)
+    assert at.status == "missed" and at.breach_reason == "missed"
+    assert "under 460" in at.explanation
+    assert judge(strict, "2016/17", 459.9).status == "achieved"
+    lenient = make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k")
+    assert judge(lenient, "2016/17", 460).status == "achieved"
+    # Higher is better and strict: only over the level achieves it.
+    over = make_target(baseline=("2013/14", 50), goal=("2016/17", 60), polarity="higher_is_better", strict=True)
+    assert judge(over, "2016/17", 60).status == "missed"
+    assert judge(over, "2016/17", 60.01).status == "achieved"
+    assert "over 60" in judge(over, "2016/17", 60).explanation
+
+
+def test_direction_only_improving_no_change_worsening():
+    target = make_target(baseline=("2013/14", 10.0), goal=None, unit="per_1000", tolerance={"absolute": 0.5})
+    cases = {9.4: "improving", 9.5: "no_change", 10.0: "no_change", 10.5: "no_change", 10.6: "worsening"}
+    for value, status in cases.items():
+        v = judge(target, "2015/16", value)
+        assert v.status == status, (value, v)
+        assert v.expected is None
+        assert v.shortfall == pytest.approx(value - 10.0)
+        assert v.tolerance == 0.5
+    text = judge(target, "2015/16", 9.0).explanation
+    assert "9.0" in text and "10" in text and "1.0" in text and "better" in text and "improving" in text
+    # Higher is better flips the sides.
+    up = make_target(baseline=("2013/14", 10.0), goal=None, polarity="higher_is_better", unit="count")
+    assert judge(up, "2015/16", 11).status == "improving"
+    assert judge(up, "2015/16", 9).status == "worsening"
+    assert judge(up, "2015/16", 10).status == "no_change"
+
+
+def test_direction_only_with_relative_tolerance_on_the_baseline():
+    target = make_target(baseline=("2013/14", 200.0), goal=None, unit="count", tolerance={"relative": 0.05})
+    assert judge(target, "2015/16", 189.0).status == "improving"  # t = 10
+    assert judge(target, "2015/16", 191.0).status == "no_change"
+    assert judge(target, "2015/16", 211.0).status == "worsening"
+
+
+def test_direction_only_with_a_date_but_no_level_stays_direction_only():
+    target = make_target(baseline=("2013/14", 10.0), goal=("2016/17", None), unit="count")
+    assert target.goal is not None and target.goal.value is None
+    assert judge(target, "2017/18", 9).status == "improving"
+
+
+def test_unassessed_without_a_baseline():
+    target = make_target(baseline=None, goal=("2016/17", 460), unit="per_100k")
+    v = judge(target, "2014/15", 700)
+    assert v.status == "unassessed"
+    assert v.expected is None and v.shortfall is None and not v.breach
+    assert "700" in v.explanation
+    assert judge(target, "2016/17", 450).status == "achieved"  # the level alone can be judged at its date
+
+
+def test_limit_breach():
+    target = make_target(limit=46.0, tolerance={"absolute": 1.0})
+    v = judge(target, "2014/15", 47.0)
+    assert v.breach and v.breach_reason == "limit"
+    assert v.status == "off_track"
+    assert "limit of 46" in v.explanation
+    at_limit = judge(target, "2014/15", 46.0)  # not worse than the limit
+    assert not at_limit.breach and at_limit.breach_reason is None
+    # Higher is better: a limit is a floor.
+    floor = make_target(baseline=("2013/14", 59.8), goal=("2016/17", 80), polarity="higher_is_better", limit=50)
+    assert judge(floor, "2014/15", 49.9).breach_reason == "limit"
+    assert not judge(floor, "2014/15", 50).breach
+    # Breach does not need a path: a direction-only target with a limit.
+    direction = make_target(baseline=("2013/14", 10.0), goal=None, unit="count", limit=12)
+    assert judge(direction, "2015/16", 13).breach_reason == "limit"
+
+
+def test_missed_breach():
+    v = judge(make_target(), "2016/17", 40.0)
+    assert v.status == "missed"
+    assert v.breach and v.breach_reason == "missed"
+    assert "40.0%" in v.explanation and "35%" in v.explanation and "5.0 points short" in v.explanation
+
+
+def test_verdict_date_is_the_last_day_of_the_period():
+    from datetime import date
+
+    assert judge(make_target(), "2014/15 Q3", 45.0).date == date(2014, 12, 31)
+    assert judge(make_target(), "2015-02", 45.0).date == date(2015, 2, 28)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+FY = st.integers(2008, 2016)
+
+
+@st.composite
+def targets_and_periods(draw):
+    """A target with a path, or direction-only, and a reading period anywhere around it."""
+    polarity = draw(st.sampled_from(["lower_is_better", "higher_is_better"]))
+    start = draw(FY)
+    years = draw(st.integers(1, 5))
+    v0 = draw(st.floats(1, 1000))
+    kind = draw(st.sampled_from(["linear", "compound", "step", "direction"]))
+    tolerance = {"absolute": draw(st.floats(0, 50)), "relative": draw(st.floats(0, 0.5))}
+    strict = draw(st.booleans())
+    limit = draw(st.none() | st.floats(1, 1000))
+    if kind == "direction":
+        target = make_target(baseline=(f"{start}/{(start + 1) % 100:02d}", v0), goal=None, polarity=polarity,
+                             unit="count", tolerance=tolerance, limit=limit)
+    else:
+        v1 = draw(st.floats(1, 1000))
+        end = start + years
+        target = make_target(baseline=(f"{start}/{(start + 1) % 100:02d}", v0),
+                             goal=(f"{end}/{(end + 1) % 100:02d}", v1), polarity=polarity, unit="count",
+                             tolerance=tolerance, strict=strict, limit=limit, trajectory=kind)
+    y = draw(st.integers(start - 2, start + years + 2))
+    quarter = draw(st.none() | st.integers(1, 4))
+    period = f"{y}/{(y + 1) % 100:02d}" + (f" Q{quarter}" if quarter else "")
+    return target, period
+
+
+VALUES = st.floats(-2000, 2000, allow_nan=False)
+
+
+def _flip(target):
+    from dataclasses import replace
+
+    other = "higher_is_better" if target.measure.lower_is_better else "lower_is_better"
+    return replace(target, measure=replace(target.measure, polarity=other))
+
+
+@SETTINGS
+@given(targets_and_periods(), VALUES)
+def test_shortfall_flips_sign_with_polarity(case, x):
+    target, period = case
+    a = judge(target, period, x)
+    b = judge(_flip(target), period, x)
+    assert a.expected == b.expected
+    if a.shortfall is None:
+        assert b.shortfall is None
+    else:
+        assert b.shortfall == -a.shortfall
+        if a.shortfall != 0:
+            assert (a.shortfall > 0) != (b.shortfall > 0)
+
+
+def family(status):
+    for f in (TRACK_ORDER, END_ORDER, DIRECTION_ORDER):
+        if status in f:
+            return f
+    return (status,)
+
+
+@SETTINGS
+@given(targets_and_periods(), VALUES, st.floats(0, 500))
+def test_a_better_reading_never_has_a_worse_status(case, x, delta):
+    target, period = case
+    better = x - delta if target.measure.lower_is_better else x + delta
+    before = judge(target, period, x)
+    after = judge(target, period, better)
+    assert family(after.status) == family(before.status)
+    assert status_rank(after.status) <= status_rank(before.status), (before, after)
+    # nor a breach from a limit it did not break before
+    if after.breach_reason == "limit":
+        assert before.breach_reason == "limit"
+
+
+@SETTINGS
+@given(targets_and_periods(), VALUES, st.floats(0, 100), st.floats(0, 1))
+def test_more_tolerance_never_worsens_the_status(case, x, extra_absolute, extra_relative):
+    from dataclasses import replace
+
+    target, period = case
+    looser = replace(target, tolerance=replace(target.tolerance, absolute=target.tolerance.absolute + extra_absolute,
+                                               relative=target.tolerance.relative + extra_relative))
+    tight = judge(target, period, x)
+    loose = judge(looser, period, x)
+    assume(tight.status in TRACK_ORDER + END_ORDER + DIRECTION_ORDER)
+    if tight.status in DIRECTION_ORDER:
+        # Direction-only: tolerance widens no_change on both sides, so it pulls towards the middle.
+        assert abs(status_rank(loose.status) - 1) <= abs(status_rank(tight.status) - 1)
+        if tight.status != "improving":
+            assert status_rank(loose.status) <= status_rank(tight.status)
+    else:
+        assert status_rank(loose.status) <= status_rank(tight.status)
+
+
+@SETTINGS
+@given(targets_and_periods(), VALUES)
+def test_status_follows_the_rules_from_shortfall_and_tolerance(case, x):
+    """The status is exactly the one the issue's rules give for the verdict's own numbers."""
+    target, period = case
+    v = judge(target, period, x)
+    d0 = target.baseline.date
+    on = parse_period(period).end
+    if on < d0:
+        assert v.status == "not_started"
+        return
+    goal = target.goal
+    if goal is not None and goal.value is not None and on >= goal.period.end:
+        met = (x < goal.value if goal.strict else x <= goal.value) if target.measure.lower_is_better else \
+              (x > goal.value if goal.strict else x >= goal.value)
+        assert v.status == ("achieved" if met else "missed")
+        return
+    reference = v.expected if goal is not None else target.baseline.value
+    shortfall = x - reference if target.measure.lower_is_better else reference - x
+    t = target.tolerance.absolute + target.tolerance.relative * abs(reference)
+    assert v.shortfall == shortfall
+    assert v.tolerance == pytest.approx(t)
+    if goal is None:
+        assert v.status == ("improving" if shortfall < -t else "worsening" if shortfall > t else "no_change")
+    else:
+        assert v.status == ("on_track" if shortfall <= 0 else "at_risk" if shortfall <= t else "off_track")
+
+
+def test_readings_written_more_finely_than_the_spec_are_shown_as_written():
+    # The spec is written in whole numbers; a reading of 459.95 must not read as "460.0 ... achieved".
+    strict = make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k", strict=True)
+    v = judge(strict, "2016/17", 459.95)
+    assert v.status == "achieved"
+    assert "459.95 per 100,000" in v.explanation and "0.05 per 100,000 better" in v.explanation
+    v = judge(strict, "2016/17", 460.04)
+    assert v.status == "missed"
+    assert "460.04 per 100,000" in v.explanation and "0.04 per 100,000 short" in v.explanation
+    e = 954 + (460 - 954) * 365 / 1096  # 789.48
+    v = judge(make_target(baseline=("2013/14", 954), goal=("2016/17", 460), unit="per_100k"), "2014/15", 789.52)
+    assert v.status == "off_track"
+    assert f"{e:.2f}" in v.explanation and "0.04 per 100,000 worse" in v.explanation
+    # A value converted from another unit keeps its written precision, without float noise.
+    v = judge(make_target(), "2014/15", 0.451 * 100)
+    assert "45.1%" in v.explanation and "45.10" not in v.explanation
