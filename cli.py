@@ -231,9 +231,15 @@ def show(
         hint = f"; did you mean `{close[0]}`?" if close else "; `targets list` shows the ids"
         raise _fail(Problem(str(targets), None, None, "error", "usage", f"no target `{target_id}`{hint}"))
     target = by_id[target_id]
-    batch = read_readings(readings, units_of([target])) if readings else None
+    # Read with every target's unit, so rows for other targets are readings (just not shown here)
+    # and only genuinely bad rows are rejected; those are listed, never dropped.
+    batch = read_readings(readings, units_of(target_list)) if readings else None
     own = batch.readings.get(target_id, []) if batch else []
     table.print_profile(target, profile_rows(target, own, every.value))
+    if batch and batch.rejected:
+        for row in batch.rejected:
+            sys.stderr.write(f"{row.file}:{row.line}: rejected: {row.reason}\n")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def main() -> None:  # pragma: no cover - `python cli.py`
