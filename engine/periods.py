@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from typing import Literal
 
@@ -35,8 +36,8 @@ class Period:
     start: date
     kind: PeriodKind = field(compare=False)
 
-    @property
-    def label(self) -> str:
+    @cached_property
+    def label(self) -> str:  # cached: a million readings share a few hundred periods
         return format_period(self)
 
     def __str__(self) -> str:

@@ -121,6 +121,7 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         raise UnitError(f"`{from_unit}` cannot be converted to `{to_unit}`: they measure different things") from None
 
 
+@lru_cache(maxsize=256)
 def unit_symbol(unit: str) -> tuple[str, str]:
     """(prefix, suffix) for writing a value in plain English: 44.0%, £1,200, 460 per 100,000."""
     base, _, per = unit.partition("/")
