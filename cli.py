@@ -1,6 +1,6 @@
 """The `targets` command line: the imperative shell around the engine.
 
-Exit codes (docs/cli.md): 0 success; 1 the check or evaluation found what it
+Exit codes (README, CLI reference): 0 success; 1 the check or evaluation found what it
 looks for (invalid specs, a status named in --fail-on); 2 usage or I/O errors,
 invalid specs for a command that needs valid ones, rejected readings.
 """

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import discover, read_spec
+from .loader import UsageError, discover, read_spec
 from .problems import LoadError, Problem
 from .rules import Finding, all_rules
 from .schema import check_schema
@@ -60,7 +60,12 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
     """
     result = CheckResult()
     first_use: dict[str, Problem] = {}
-    for path in discover(paths):
+    files = discover(paths)
+    if not files:
+        shown = ", ".join(str(p) for p in paths)
+        raise UsageError(Problem(shown, None, None, "error", "path",
+                                 "no target specs (*.yaml) found here: check the path"))
+    for path in files:
         result.files_checked += 1
         try:
             doc = read_spec(path)

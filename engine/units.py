@@ -47,6 +47,8 @@ UNIT_PATTERN = re.compile(
     "(" + "|".join(BASE_UNITS) + ")(/(" + "|".join(TIME_UNITS) + "))?"
 )
 
+_KNOWN_LOWER = {name.lower(): name for name in KNOWN_UNITS + ("proportion",)}
+
 _DEFINITIONS = (
     "proportion = [proportion]",
     "percent = 0.01 * proportion",
@@ -72,12 +74,13 @@ def canonical_unit(text: str) -> str:
     name = " ".join(text.split())
     if name in KNOWN_UNITS or name == "proportion":
         return name
-    alias = ALIASES.get(name) or ALIASES.get(name.lower())
+    lowered = name.lower()  # readings are written by people: `Percent`, `Per 100,000`
+    alias = ALIASES.get(name) or ALIASES.get(lowered) or _KNOWN_LOWER.get(lowered)
     if alias:
         return alias
-    per = name.replace(" per ", "/").replace(" / ", "/")
-    if per in KNOWN_UNITS:
-        return per
+    per = lowered.replace(" per ", "/").replace(" / ", "/")
+    if per in _KNOWN_LOWER:
+        return _KNOWN_LOWER[per]
     raise UnitError(unknown_unit_message(text))
 
 

@@ -63,7 +63,10 @@ class Judge:
         return cls(target, trajectory, display_decimals(target), target.measure.lower_is_better)
 
     def shortfall(self, value: float, reference: float) -> float:
-        return value - reference if self.lower_is_better else reference - value
+        gap = value - reference if self.lower_is_better else reference - value
+        # Levels computed from rates carry float noise (50 x 1.1^2 = 60.50000000000001): a reading
+        # of exactly 60.5 is at the target, not 0.00000000000001 short of it.
+        return 0.0 if abs(gap) <= 1e-9 * max(1.0, abs(reference)) else gap
 
     def judge(self, period: Period, value: float) -> Verdict:
         decimals = shown_decimals(value, self.decimals)

@@ -370,3 +370,15 @@ def is_good(row) -> bool:
     if len(row) != 3 or row[0] not in UNITS or row[1] not in PERIODS or row[2] in SYMBOLS:
         return False
     return row[2] not in ("abc", "nan", "inf")
+
+
+
+def test_a_suppressed_row_does_not_withdraw_a_reading_for_the_same_period(tmp_path):
+    # Suppressed values are not readings, so they never supersede one: the set of readings
+    # must not depend on row order (the shuffle property).
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value\nyouth-custody,2015/16,7\nyouth-custody,2015/16,[c]\n")
+    batch = read_readings([path], {"youth-custody": "count/year"})
+    assert [(r.period.label, r.value) for r in batch.readings["youth-custody"]] == [("2015/16", 7.0)]
+    assert [s.line for s in batch.suppressed] == [3]
+    assert batch.superseded == []

@@ -86,7 +86,7 @@ def test_aliases(alias, canonical):
 @pytest.mark.parametrize(
     "written, nearest",
     [("percnt", "percent"), ("per100k", "per_100k"), ("cont", "count"), ("count/yr", "count/year"),
-     ("Percent", "percent"), ("PERCENT", "percent"), ("GPB", "GBP"), ("per_100K", "per_100k")],
+     ("Percnt", "percent"), ("PERCNT", "percent"), ("GPB", "GBP"), ("per_100Kk", "per_100k")],
 )
 def test_unknown_unit_names_the_nearest_known_one(written, nearest):
     with pytest.raises(UnitError) as caught:
@@ -169,3 +169,10 @@ def test_symbols_and_difference_words():
     assert difference_word("percent") == "points"
     assert difference_word("percent/year") == "points"
     assert difference_word("per_100k") == ""
+
+
+@pytest.mark.parametrize("written, canonical", [("Percent", "percent"), ("PERCENT", "percent"),
+                                                 ("per_100K", "per_100k"), ("GBP/Year", "GBP/year"),
+                                                 ("Per 100,000", "per_100k")])
+def test_readings_units_are_read_regardless_of_case(written, canonical):
+    assert canonical_unit(written) == canonical

@@ -741,3 +741,15 @@ def test_structurally_altered_specs_give_reports_never_exceptions(changes):
         target = build_target(data, "spec.yaml")
         if target.goal is not None and target.goal.value is not None:
             assert math.isfinite(target.goal.value)
+
+
+def test_validate_a_folder_without_specs_is_a_usage_error(tmp_path):
+    from typer.testing import CliRunner
+
+    import cli
+
+    (tmp_path / "notes.txt").write_text("not a spec")
+    result = CliRunner().invoke(cli.app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no target specs" in result.output
+    assert "Traceback" not in result.output

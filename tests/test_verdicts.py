@@ -392,3 +392,18 @@ def test_readings_written_more_finely_than_the_spec_are_shown_as_written():
     # A value converted from another unit keeps its written precision, without float noise.
     v = judge(make_target(), "2014/15", 0.451 * 100)
     assert "45.1%" in v.explanation and "45.10" not in v.explanation
+
+
+def test_reading_exactly_at_a_level_computed_from_a_rate_is_achieved_not_missed():
+    # 50 x 1.1^2 is 60.50000000000001 in floating point; a reading of 60.5 meets it.
+    target = build_target({
+        "id": "t", "title": "T",
+        "measure": {"description": "d", "unit": "percent", "polarity": "higher_is_better"},
+        "baseline": {"period": "2014/15", "value": 50},
+        "target": {"period": "2016/17", "annual_rate": 0.1},
+    })
+    assert target.goal.value != 60.5  # the float noise is real
+    verdict = Judge.for_target(target, trajectory_for(target)).judge(parse_period("2016/17"), 60.5)
+    assert verdict.status == "achieved"
+    assert not verdict.breach
+    assert verdict.shortfall == 0
