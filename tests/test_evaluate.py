@@ -262,7 +262,8 @@ def test_csv_format(tree):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {"target", "period", "date", "value", "expected", "shortfall", "status", "breach", "explanation"} <= set(rows[0])
-    reoff = [r for r in rows if r["target"] == "reoffending"]
+    assert {r["row"] for r in rows} <= {"reading", "no_data", "suppressed", "superseded", "rejected"}
+    reoff = [r for r in rows if r["target"] == "reoffending" and r["row"] == "reading"]
     assert [r["period"] for r in reoff] == ["2012/13", "2014/15", "2015/16"]
     assert reoff[1]["status"] == "at_risk" and float(reoff[1]["value"]) == 44.0
     assert float(reoff[1]["expected"]) == pytest.approx(48.3 + (35 - 48.3) * 365 / 1096)
@@ -425,3 +426,13 @@ def test_shipped_specs_evaluate_the_example_readings():
     report = json.loads(result.stdout)
     assert report["rejected"] == []
     assert any(t["readings"] for t in report["targets"])
+
+
+def test_csv_format_lists_every_row_that_is_not_a_reading(tree):
+    (tree / "readings.csv").write_text(READINGS + "nope,2014/15,1,,\n", encoding="utf-8")
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv", "--allow-rejected")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rejected = [r for r in rows if r["row"] == "rejected"]
+    assert len(rejected) == 1 and "unknown target `nope`" in rejected[0]["explanation"]
+    assert len({len(r) for r in csv.reader(io.StringIO(result.stdout))}) == 1

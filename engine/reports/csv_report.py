@@ -1,4 +1,6 @@
-"""CSV for analysts: one row per judged reading, and one for each target with no readings."""
+"""CSV for analysts: one row per judged reading, one for each target with no readings, and one for
+each input row that did not become a reading (suppressed, superseded, rejected), so nothing is lost.
+The `row` column says which kind a row is."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
-          "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation")
+          "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row")
 
 
 def _num(value: float | None) -> str:
@@ -24,9 +26,17 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
         t = result.target
         common = (t.id, t.title, t.measure.unit, result.status, str(result.stale).lower())
         if not result.verdicts:
-            writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings"))
+            writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings", "no_data"))
         for v in result.verdicts:
             writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),
                                       _num(v.shortfall), _num(v.tolerance), v.status, str(v.breach).lower(),
-                                      v.breach_reason or "", v.explanation))
+                                      v.breach_reason or "", v.explanation, "reading"))
+    blank = ("",) * 14
+    for x in batch.suppressed:
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.file}:{x.line}: suppressed ({x.symbol})", "suppressed"))
+    for x in batch.superseded:
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8
+                        + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
+    for x in batch.rejected:
+        writer.writerow(blank + (f"{x.file}:{x.line}: {x.reason}", "rejected"))
     return out.getvalue()
