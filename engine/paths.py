@@ -67,7 +67,7 @@ def trajectory_for(target: Target) -> Trajectory | None:
 
 def profile_dates(start: date, end: date, every: str) -> list[date]:
     """Period ends from start to end inclusive: every year (31 March), quarter or month end."""
-    from .periods import add_months
+    from .periods import add_months, month_end_of
 
     step = {"year": 12, "quarter": 3, "month": 1}[every]
     dates = []
@@ -76,13 +76,7 @@ def profile_dates(start: date, end: date, every: str) -> list[date]:
         dates.append(current)
         current = add_months(current, step)
         # Keep to month ends: 30 June -> 30 Sep -> 31 Dec, not 30 Dec.
-        current = _month_end(current)
+        current = month_end_of(current)
     if dates[-1] != end:
         dates.append(end)
     return dates
-
-
-def _month_end(d: date) -> date:
-    import calendar
-
-    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])

@@ -220,6 +220,11 @@ def months_between(earlier: date, later: date) -> float:
     return whole + (later - start).days / (stop - start).days
 
 
+def month_end_of(d: date) -> date:
+    """The last day of d's month."""
+    return _month_end(d.year, d.month)
+
+
 def _is_month_end(d: date) -> bool:
     return (d + timedelta(days=1)).day == 1
 

@@ -31,7 +31,7 @@ MAX_STRUCTURED_BYTES = 200_000_000
 
 # Government statistical symbols for values that are suppressed or not available
 # (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
-SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", "[w]", ".."})
+SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", "[w]"})
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 

@@ -34,7 +34,7 @@ def _reading(verdict: Verdict, reading: Reading) -> dict[str, Any]:
 
 def _target(result: TargetResult) -> dict[str, Any]:
     t = result.target
-    readings = [_reading(v, r) for v, r in zip(result.verdicts, result.readings)]
+    readings = [_reading(v, r) for v, r in zip(result.verdicts, result.readings, strict=True)]
     return {
         "id": t.id,
         "title": t.title,
