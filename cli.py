@@ -189,10 +189,15 @@ def evaluate(
         from engine.reports import table
 
         table.print_evaluation(result, batch)
-    else:
-        from engine.reports import csv_report, json_report, markdown
+    elif chosen == "json":
+        from engine.reports import json_report
 
-        renderer = {"json": json_report.evaluation, "csv": csv_report.evaluation, "markdown": markdown.evaluation}[chosen]
+        json_report.write_evaluation(result, batch, sys.stdout)  # streamed: a million readings need not be held twice
+        sys.stdout.flush()
+    else:
+        from engine.reports import csv_report, markdown
+
+        renderer = {"csv": csv_report.evaluation, "markdown": markdown.evaluation}[chosen]
         _write(renderer(result, batch))
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "

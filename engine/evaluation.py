@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from .paths import trajectory_for
@@ -25,12 +26,20 @@ class TargetResult:
     breach_reason: str | None
     stale: bool
     explanation: str
-    verdicts: tuple[Verdict, ...]  # in date order
-    readings: tuple[Reading, ...]  # the same order as verdicts
+    readings: tuple[Reading, ...]  # in date order
+    latest: Verdict | None  # the verdict on the latest reading
+    judge: Judge = field(repr=False, compare=False)
 
-    @property
-    def latest(self) -> Verdict | None:
-        return self.verdicts[-1] if self.verdicts else None
+    @cached_property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Every reading judged, in date order (worked out on first use, then kept)."""
+        return tuple(self.iter_verdicts())
+
+    def iter_verdicts(self) -> Iterator[Verdict]:
+        """The verdicts one at a time, without keeping them: reports stream a million readings this way."""
+        judge = self.judge.judge
+        for reading in self.readings:
+            yield judge(reading.period, reading.value)
 
 
 @dataclass(frozen=True)
@@ -48,13 +57,18 @@ def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     return False
 
 
+def _date_order(reading: Reading) -> tuple[date, date]:
+    period = reading.period
+    return period.end, period.start  # Period's own order, without its slower generated comparison
+
+
 def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
     judge = Judge.for_target(target, trajectory_for(target))
-    ordered = sorted((r for r in readings if as_of is None or r.period.end <= as_of), key=lambda r: r.period)
-    verdicts = tuple(judge.judge(r.period, r.value) for r in ordered)
-    if not verdicts:
-        return TargetResult(target, "no_data", False, None, False, "no readings", (), ())
-    latest = verdicts[-1]
+    kept = readings if as_of is None else [r for r in readings if r.period.end <= as_of]
+    ordered = tuple(sorted(kept, key=_date_order))
+    if not ordered:
+        return TargetResult(target, "no_data", False, None, False, "no readings", (), None, judge)
+    latest = judge.judge(ordered[-1].period, ordered[-1].value)
     stale = as_of is not None and is_stale(target.measure.frequency, latest.date, as_of)
     explanation = latest.explanation
     if stale:
@@ -62,13 +76,13 @@ def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | N
         explanation += (f". Stale: the latest reading is for {latest.period.label}, older than {article} "
                         f"{target.measure.frequency} measure allows on {as_of:%d %b %Y}")
     return TargetResult(target, latest.status, latest.breach, latest.breach_reason, stale, explanation,
-                        verdicts, tuple(ordered))
+                        ordered, latest, judge)
 
 
 def evaluate(targets: Iterable[Target], readings: Mapping[str, Sequence[Reading]], as_of: date | None = None) -> Evaluation:
     """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given."""
     targets = list(targets)
     if as_of is None:
-        ends = [r.period.end for rs in readings.values() for r in rs]
+        ends = [max(r.period.end for r in rs) for rs in readings.values() if rs]
         as_of = max(ends) if ends else None
     return Evaluation(as_of, tuple(evaluate_target(t, readings.get(t.id, ()), as_of) for t in targets))

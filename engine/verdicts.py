@@ -11,15 +11,15 @@ Breach: worse than the limit, or a missed target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .paths import Trajectory
 from .periods import Period
 from .spec import Target
-from .units import difference_word
-from .wording import difference, with_unit
+from .units import difference_word, unit_symbol
+from .wording import with_unit
 
 Status = Literal[
     "on_track", "at_risk", "off_track", "achieved", "missed",
@@ -35,8 +35,9 @@ ALL_STATUSES: tuple[Status, ...] = TRACK_ORDER + END_ORDER + DIRECTION_ORDER + (
 STATUS_WORDS = {s: s.replace("_", " ") for s in ALL_STATUSES}
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """One reading judged. A NamedTuple: a million of them must be cheap to make."""
+
     period: Period
     date: date
     value: float
@@ -49,18 +50,44 @@ class Verdict:
     explanation: str
 
 
-@dataclass(frozen=True)
 class Judge:
-    """Everything about one target that verdicts need, computed once, not once per reading."""
+    """Everything about one target that verdicts need, worked out once, not once per reading:
+    the path, the polarity, and the fixed parts of every explanation."""
 
-    target: Target
-    trajectory: Trajectory | None
-    decimals: int
-    lower_is_better: bool
+    __slots__ = ("target", "trajectory", "decimals", "lower_is_better", "_unit", "_prefix", "_suffix",
+                 "_points", "_baseline_date", "_baseline_value", "_baseline_label", "_baseline_exact",
+                 "_goal_date", "_goal_value", "_goal_label", "_goal_exact", "_strict", "_limit",
+                 "_limit_exact", "_tolerance_absolute", "_tolerance_relative", "_path_words")
+
+    def __init__(self, target: Target, trajectory: Trajectory | None, decimals: int):
+        self.target = target
+        self.trajectory = trajectory
+        self.decimals = decimals
+        self.lower_is_better = target.measure.lower_is_better
+        unit = self._unit = target.measure.unit
+        self._prefix, self._suffix = unit_symbol(unit)
+        self._points = bool(difference_word(unit))  # percent gaps are percentage points
+        baseline = target.baseline
+        self._baseline_date = baseline.date if baseline is not None else None
+        self._baseline_value = baseline.value if baseline is not None else 0.0
+        self._baseline_label = baseline.period.label if baseline is not None else ""
+        self._baseline_exact = with_unit(baseline.value, unit) if baseline is not None else ""
+        goal = target.goal
+        has_level = goal is not None and goal.value is not None
+        self._goal_date = goal.period.end if has_level else None  # type: ignore[union-attr]
+        self._goal_value = goal.value if has_level else 0.0  # type: ignore[union-attr]
+        self._goal_label = goal.period.label if goal is not None else ""
+        self._goal_exact = with_unit(goal.value, unit) if has_level else ""  # type: ignore[union-attr, arg-type]
+        self._strict = goal.strict if goal is not None else False
+        self._limit = target.limit
+        self._limit_exact = with_unit(target.limit, unit) if target.limit is not None else ""
+        self._tolerance_absolute = target.tolerance.absolute
+        self._tolerance_relative = target.tolerance.relative
+        self._path_words = _path_words(trajectory, unit) if trajectory is not None else ""
 
     @classmethod
     def for_target(cls, target: Target, trajectory: Trajectory | None) -> Judge:
-        return cls(target, trajectory, display_decimals(target), target.measure.lower_is_better)
+        return cls(target, trajectory, display_decimals(target))
 
     def shortfall(self, value: float, reference: float) -> float:
         gap = value - reference if self.lower_is_better else reference - value
@@ -68,74 +95,70 @@ class Judge:
         # of exactly 60.5 is at the target, not 0.00000000000001 short of it.
         return 0.0 if abs(gap) <= 1e-9 * max(1.0, abs(reference)) else gap
 
-    def judge(self, period: Period, value: float) -> Verdict:
-        decimals = shown_decimals(value, self.decimals)
-        if decimals != self.decimals:  # a reading written more finely than the spec: show it as written
-            return replace(self, decimals=decimals)._judge(period, value)
-        return self._judge(period, value)
+    def judge_all(self, periods: Iterable[Period], values: Iterable[float]) -> list[Verdict]:
+        judge = self.judge
+        return [judge(period, value) for period, value in zip(periods, values, strict=True)]
 
-    def _judge(self, period: Period, value: float) -> Verdict:
-        target = self.target
+    def judge(self, period: Period, value: float) -> Verdict:
+        decimals = self.decimals
+        # A reading written more finely than the spec is shown as written (459.95, not 460.0).
+        if abs(value - round(value, decimals)) > 1e-9 * max(1.0, abs(value)):
+            decimals = shown_decimals(value, decimals)
         on = period.end
-        baseline = target.baseline
-        if baseline is not None and on < baseline.date:
+        x = f"{self._prefix}{value:,.{decimals}f}{self._suffix}"
+        if self._baseline_date is not None and on < self._baseline_date:
             return self._verdict(period, value, None, None, None, "not_started",
-                                 f"{self._x(value)} in {period.label} is before the baseline period "
-                                 f"{baseline.period.label}, so the target has not started")
-        goal = target.goal
-        if goal is not None and goal.value is not None and on >= goal.period.end:
-            return self._at_target_date(period, value, goal.value)
+                                 f"{x} in {period.label} is before the baseline period "
+                                 f"{self._baseline_label}, so the target has not started")
+        if self._goal_date is not None and on >= self._goal_date:
+            return self._at_target_date(period, value, x, decimals)
         if self.trajectory is not None:
-            return self._on_path(period, value)
-        if baseline is not None:
-            return self._direction(period, value)
+            return self._on_path(period, value, x, decimals)
+        if self._baseline_date is not None:
+            return self._direction(period, value, x, decimals)
         return self._verdict(period, value, None, None, None, "unassessed",
-                             f"{self._x(value)} in {period.label}: the target has no baseline yet, "
+                             f"{x} in {period.label}: the target has no baseline yet, "
                              "so readings before its target date cannot be judged")
 
     # --- the three kinds of judgement -------------------------------------------------
 
-    def _on_path(self, period: Period, value: float) -> Verdict:
-        trajectory = self.trajectory
-        assert trajectory is not None
-        expected = trajectory.expected(period.end)
+    def _on_path(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
+        expected = self.trajectory.expected_ordinal(period.end.toordinal())  # type: ignore[union-attr]
         assert expected is not None
         shortfall = self.shortfall(value, expected)
-        tolerance = self.target.tolerance.at(expected)
+        tolerance = self._tolerance_absolute + self._tolerance_relative * abs(expected)
         if shortfall <= 0:
             status: Status = "on_track"
         elif shortfall <= tolerance:
             status = "at_risk"
         else:
             status = "off_track"
-        why = (f"{self._x(value)} in {period.label} against {self._x(expected)} expected on the "
-               f"{self._path_words()}: {self._gap(shortfall, tolerance)}, so {STATUS_WORDS[status]}")
+        why = (f"{x} in {period.label} against {self._prefix}{expected:,.{decimals}f}{self._suffix} expected "
+               f"on the {self._path_words}: {self._gap(shortfall, tolerance, decimals)}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, expected, shortfall, tolerance, status, why)
 
-    def _at_target_date(self, period: Period, value: float, level: float) -> Verdict:
-        goal = self.target.goal
-        assert goal is not None
+    def _at_target_date(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
+        level = self._goal_value
         shortfall = self.shortfall(value, level)
-        met = shortfall < 0 if goal.strict else shortfall <= 0
+        met = shortfall < 0 if self._strict else shortfall <= 0
         status: Status = "achieved" if met else "missed"
-        qualifier = ("under " if self.lower_is_better else "over ") if goal.strict else ""
-        when = "the target period" if period.end == goal.period.end else f"after the target period {goal.period.label}"
+        qualifier = ("under " if self.lower_is_better else "over ") if self._strict else ""
+        when = "the target period" if period.end == self._goal_date else f"after the target period {self._goal_label}"
         if shortfall < 0:
-            gap = f"{self._d(-shortfall)} better than the target"
+            gap = f"{self._d(-shortfall, decimals)} better than the target"
         elif shortfall == 0:
             gap = "exactly at the target"
         else:
-            gap = f"{self._d(shortfall)} short of the target"
-        why = (f"{self._x(value)} in {period.label} ({when}) against a target of {qualifier}"
-               f"{self._x(level, exact=True)} by {goal.period.label}: {gap}, so {status}")
-        return self._verdict(period, value, level, shortfall, self.target.tolerance.at(level), status, why,
-                             missed=not met)
+            gap = f"{self._d(shortfall, decimals)} short of the target"
+        why = (f"{x} in {period.label} ({when}) against a target of {qualifier}"
+               f"{self._goal_exact} by {self._goal_label}: {gap}, so {status}")
+        tolerance = self._tolerance_absolute + self._tolerance_relative * abs(level)
+        return self._verdict(period, value, level, shortfall, tolerance, status, why, missed=not met)
 
-    def _direction(self, period: Period, value: float) -> Verdict:
-        baseline = self.target.baseline
-        assert baseline is not None
-        shortfall = self.shortfall(value, baseline.value)
-        tolerance = self.target.tolerance.at(baseline.value)
+    def _direction(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
+        reference = self._baseline_value
+        shortfall = self.shortfall(value, reference)
+        tolerance = self._tolerance_absolute + self._tolerance_relative * abs(reference)
         if shortfall < -tolerance:
             status: Status = "improving"
         elif shortfall > tolerance:
@@ -147,59 +170,58 @@ class Judge:
             gap = "the same as the baseline"
         else:
             side = "better" if shortfall < 0 else "worse"
-            gap = f"{self._d(abs(shortfall))} {side}"
+            gap = f"{self._d(abs(shortfall), decimals)} {side}"
             if tolerance:
                 beyond = "beyond" if abs(shortfall) > tolerance else "within"
-                gap += f", {beyond} the {self._tolerance(tolerance)} tolerance"
-        why = (f"{self._x(value)} in {period.label} against the baseline of "
-               f"{self._x(baseline.value, exact=True)} ({baseline.period.label}), {better} is better: "
-               f"{gap}, so {STATUS_WORDS[status]}")
+                gap += f", {beyond} the {self._tolerance(tolerance, decimals)} tolerance"
+        why = (f"{x} in {period.label} against the baseline of {self._baseline_exact} "
+               f"({self._baseline_label}), {better} is better: {gap}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, None, shortfall, tolerance, status, why)
 
     # --- helpers --------------------------------------------------------------------------
 
     def _verdict(self, period: Period, value: float, expected: float | None, shortfall: float | None,
                  tolerance: float | None, status: Status, why: str, *, missed: bool = False) -> Verdict:
-        limit = self.target.limit
-        over_limit = limit is not None and (value > limit if self.lower_is_better else value < limit)
-        reason = "limit" if over_limit else ("missed" if missed else None)
-        if over_limit:
-            why += f"; worse than the limit of {self._x(limit, exact=True)}, a breach"  # type: ignore[arg-type]
-        elif missed:
-            why += " (a breach)"
-        return Verdict(period, period.end, value, expected, shortfall, tolerance, status, reason is not None, reason, why)
+        limit = self._limit
+        if limit is not None and (value > limit if self.lower_is_better else value < limit):
+            return Verdict(period, period.end, value, expected, shortfall, tolerance, status, True, "limit",
+                           f"{why}; worse than the limit of {self._limit_exact}, a breach")
+        if missed:
+            return Verdict(period, period.end, value, expected, shortfall, tolerance, status, True, "missed",
+                           why + " (a breach)")
+        return Verdict(period, period.end, value, expected, shortfall, tolerance, status, False, None, why)
 
-    def _x(self, value: float, *, exact: bool = False) -> str:
-        return with_unit(value, self.target.measure.unit, decimals=None if exact else self.decimals)
+    def _d(self, amount: float, decimals: int) -> str:
+        """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        if self._points:
+            shown = f"{amount:,.{decimals}f}"
+            return f"{shown} point" if shown == "1" else f"{shown} points"
+        return f"{self._prefix}{amount:,.{decimals}f}{self._suffix}"
 
-    def _d(self, amount: float) -> str:
-        return difference(amount, self.target.measure.unit, decimals=self.decimals)
-
-    def _tolerance(self, tolerance: float) -> str:
+    def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`."""
-        text = self._d(tolerance)
-        return text.removesuffix(" points").removesuffix(" point") + "-point" if difference_word(self.target.measure.unit) else text
+        if self._points:
+            return f"{tolerance:,.{decimals}f}-point"
+        return self._d(tolerance, decimals)
 
-    def _gap(self, shortfall: float, tolerance: float) -> str:
+    def _gap(self, shortfall: float, tolerance: float, decimals: int) -> str:
         if shortfall == 0:
             return "exactly on the path"
         if shortfall < 0:
-            return f"{self._d(-shortfall)} better"
+            return f"{self._d(-shortfall, decimals)} better"
         if shortfall <= tolerance:
-            return f"{self._d(shortfall)} worse, within the {self._tolerance(tolerance)} tolerance"
+            return f"{self._d(shortfall, decimals)} worse, within the {self._tolerance(tolerance, decimals)} tolerance"
         if tolerance:
-            return f"{self._d(shortfall)} worse, beyond the {self._tolerance(tolerance)} tolerance"
-        return f"{self._d(shortfall)} worse"
+            return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
+        return f"{self._d(shortfall, decimals)} worse"
 
-    def _path_words(self) -> str:
-        trajectory = self.trajectory
-        assert trajectory is not None
-        unit = self.target.measure.unit
-        first, *middle, last = trajectory.points
-        text = f"{trajectory.kind} path from {with_unit(first.value, unit)} ({first.period.label})"
-        for point in middle:
-            text += f" through {with_unit(point.value, unit)} ({point.period.label})"
-        return text + f" to {with_unit(round(last.value, 6), unit)} ({last.period.label})"
+
+def _path_words(trajectory: Trajectory, unit: str) -> str:
+    first, *middle, last = trajectory.points
+    text = f"{trajectory.kind} path from {with_unit(first.value, unit)} ({first.period.label})"
+    for point in middle:
+        text += f" through {with_unit(point.value, unit)} ({point.period.label})"
+    return text + f" to {with_unit(round(last.value, 6), unit)} ({last.period.label})"
 
 
 def display_decimals(target: Target) -> int:

@@ -25,9 +25,9 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     for result in evaluation.results:
         t = result.target
         common = (t.id, t.title, t.measure.unit, result.status, str(result.stale).lower())
-        if not result.verdicts:
+        if not result.readings:
             writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings", "no_data"))
-        for v in result.verdicts:
+        for v in result.iter_verdicts():
             writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),
                                       _num(v.shortfall), _num(v.tolerance), v.status, str(v.breach).lower(),
                                       v.breach_reason or "", v.explanation, "reading"))

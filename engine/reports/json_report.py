@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from functools import partial
+from json.encoder import encode_basestring_ascii as _string  # json.dumps's own escaping of one string
+from typing import Any, TextIO
 
 from ..evaluation import Evaluation, TargetResult
 from ..problems import Problem
@@ -12,30 +15,33 @@ from ..readings import Reading, ReadingsBatch
 from ..verdicts import Verdict
 
 
+# Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
+_dumps = partial(json.dumps, separators=(",", ":"), allow_nan=False)
+
+
 def problems(items: Sequence[Problem], files_checked: int) -> str:
     return json.dumps({"files_checked": files_checked, "problems": [p.as_dict() for p in items]}, indent=2) + "\n"
 
 
-def _reading(verdict: Verdict, reading: Reading) -> dict[str, Any]:
-    return {
-        "period": verdict.period.label,
-        "date": verdict.date.isoformat(),
-        "value": verdict.value,
-        "expected": verdict.expected,
-        "shortfall": verdict.shortfall,
-        "tolerance": verdict.tolerance,
-        "status": verdict.status,
-        "breach": verdict.breach,
-        "explanation": verdict.explanation,
-        "file": reading.file,
-        "line": reading.line,
-    }
+def _number(value: float | None) -> str:
+    return "null" if value is None else float.__repr__(value)  # what json.dumps writes for a float
 
 
-def _target(result: TargetResult) -> dict[str, Any]:
+def _reading_json(verdict: Verdict, reading: Reading, file_json: str) -> str:
+    # Written by hand rather than through json.dumps: a million readings, one small object each.
+    # Period labels, dates and statuses are ASCII without quotes or backslashes; the explanation is
+    # escaped exactly as json.dumps does (ensure_ascii).
+    return (f'{{"period":"{verdict.period.label}","date":"{verdict.date.isoformat()}",'
+            f'"value":{float.__repr__(verdict.value)},"expected":{_number(verdict.expected)},'
+            f'"shortfall":{_number(verdict.shortfall)},"tolerance":{_number(verdict.tolerance)},'
+            f'"status":"{verdict.status}","breach":{"true" if verdict.breach else "false"},'
+            f'"explanation":{_string(verdict.explanation)},"file":{file_json},"line":{reading.line}}}')
+
+
+def _target_json(result: TargetResult) -> Iterator[str]:
+    """One target's object in pieces, its readings judged as they are written (none kept)."""
     t = result.target
-    readings = [_reading(v, r) for v, r in zip(result.verdicts, result.readings, strict=True)]
-    return {
+    head = _dumps({
         "id": t.id,
         "title": t.title,
         "unit": t.measure.unit,
@@ -46,15 +52,30 @@ def _target(result: TargetResult) -> dict[str, Any]:
         "breach_reason": result.breach_reason,
         "stale": result.stale,
         "explanation": result.explanation,
-        "latest": readings[-1] if readings else None,
-        "readings": readings,
-    }
+    })
+    if not result.readings:
+        yield head[:-1] + ',"latest":null,"readings":[]}'
+        return
+    files: dict[str, str] = {}
+    last = ""
+    yield head[:-1] + ',"readings":['
+    for i, (verdict, reading) in enumerate(zip(result.iter_verdicts(), result.readings, strict=True)):
+        file_json = files.get(reading.file)
+        if file_json is None:
+            file_json = files[reading.file] = _string(reading.file)
+        last = _reading_json(verdict, reading, file_json)
+        yield last if i == 0 else "," + last
+    # `latest` after `readings`: the same object, written without judging the reading twice.
+    yield '],"latest":' + last + "}"
 
 
 def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, Any]:
+    """The report as plain data (for callers that want it; the CLI streams instead)."""
+    return json.loads(evaluation_text(evaluation, batch))
+
+
+def _others(batch: ReadingsBatch) -> dict[str, Any]:
     return {
-        "as_of": evaluation.as_of.isoformat() if evaluation.as_of else None,
-        "targets": [_target(r) for r in evaluation.results],
         "suppressed": [
             {"file": s.file, "line": s.line, "target": s.target, "period": s.period, "symbol": s.symbol}
             for s in batch.suppressed
@@ -68,6 +89,21 @@ def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, A
     }
 
 
-def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
-    # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
-    return json.dumps(evaluation_dict(evaluation, batch), separators=(",", ":"), allow_nan=False) + "\n"
+def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) -> None:
+    """Stream the report: memory stays that of one target's readings, not of the whole report."""
+    as_of = evaluation.as_of.isoformat() if evaluation.as_of else None
+    out.write('{"as_of":' + _dumps(as_of) + ',"targets":[')
+    for i, result in enumerate(evaluation.results):
+        if i:
+            out.write(",")
+        out.write("".join(_target_json(result)))
+    out.write("]," + _dumps(_others(batch))[1:] + "\n")
+
+
+def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch) -> str:
+    buffer = io.StringIO()
+    write_evaluation(evaluation, batch, buffer)
+    return buffer.getvalue()
+
+
+evaluation = evaluation_text  # the renderer the CLI's format table names
