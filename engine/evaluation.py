@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from bisect import bisect_left
 from functools import cached_property
+from operator import attrgetter
 from datetime import date
 
 from .paths import trajectory_for
-from .periods import months_between
+from .periods import KEY_DAY, months_between
 from .readings import Reading
 from .spec import Target
 from .verdicts import Judge, Status, Verdict
@@ -29,6 +31,7 @@ class TargetResult:
     readings: tuple[Reading, ...]  # in date order
     latest: Verdict | None  # the verdict on the latest reading
     judge: Judge = field(repr=False, compare=False)
+    after_as_of: int = 0  # readings dated after the as-of date, left out (counted, not lost)
 
     @cached_property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -47,6 +50,11 @@ class Evaluation:
     as_of: date | None
     results: tuple[TargetResult, ...]
 
+    @property
+    def after_as_of(self) -> int:
+        """Readings left out because they are dated after the as-of date."""
+        return sum(r.after_as_of for r in self.results)
+
 
 def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     if frequency in STALE_AFTER_MONTHS:
@@ -57,17 +65,21 @@ def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     return False
 
 
-def _date_order(reading: Reading) -> tuple[date, date]:
-    period = reading.period
-    return period.end, period.start  # Period's own order, without its slower generated comparison
+# Period.key is in the periods' own order (by last day, then first day); extracted and compared in C.
+_date_order = attrgetter("period.key")
 
 
 def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
     judge = Judge.for_target(target, trajectory_for(target))
-    kept = readings if as_of is None else [r for r in readings if r.period.end <= as_of]
-    ordered = tuple(sorted(kept, key=_date_order))
+    ordered = sorted(readings, key=_date_order)
+    later = 0
+    if as_of is not None:
+        # Keys of periods ending on or before as_of are below that of any period ending the day after.
+        cut = bisect_left(ordered, (as_of.toordinal() + 1) * KEY_DAY, key=_date_order)
+        later = len(ordered) - cut
+        del ordered[cut:]
     if not ordered:
-        return TargetResult(target, "no_data", False, None, False, "no readings", (), None, judge)
+        return TargetResult(target, "no_data", False, None, False, "no readings", (), None, judge, later)
     latest = judge.judge(ordered[-1].period, ordered[-1].value)
     stale = as_of is not None and is_stale(target.measure.frequency, latest.date, as_of)
     explanation = latest.explanation
@@ -76,13 +88,13 @@ def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | N
         explanation += (f". Stale: the latest reading is for {latest.period.label}, older than {article} "
                         f"{target.measure.frequency} measure allows on {as_of:%d %b %Y}")
     return TargetResult(target, latest.status, latest.breach, latest.breach_reason, stale, explanation,
-                        ordered, latest, judge)
+                        tuple(ordered), latest, judge, later)
 
 
 def evaluate(targets: Iterable[Target], readings: Mapping[str, Sequence[Reading]], as_of: date | None = None) -> Evaluation:
     """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given."""
     targets = list(targets)
     if as_of is None:
-        ends = [max(r.period.end for r in rs) for rs in readings.values() if rs]
-        as_of = max(ends) if ends else None
+        latest = max((max(map(_date_order, rs)) for rs in readings.values() if rs), default=None)
+        as_of = date.fromordinal(latest // KEY_DAY) if latest is not None else None
     return Evaluation(as_of, tuple(evaluate_target(t, readings.get(t.id, ()), as_of) for t in targets))

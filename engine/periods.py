@@ -23,6 +23,7 @@ PeriodKind = Literal["year", "financial_year", "quarter", "financial_quarter", "
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+KEY_DAY = 4_000_000  # Period.key = last day's ordinal * KEY_DAY + first day's ordinal (< KEY_DAY)
 
 
 class PeriodError(ValueError):
@@ -39,6 +40,16 @@ class Period:
     @cached_property
     def label(self) -> str:  # cached: a million readings share a few hundred periods
         return format_period(self)
+
+    @cached_property
+    def key(self) -> int:
+        """One int in the same order as periods (by last day, then first day): sorting a million
+        readings compares ints in C instead of calling the generated comparison."""
+        return self.end.toordinal() * KEY_DAY + self.start.toordinal()
+
+    @cached_property
+    def iso_end(self) -> str:
+        return self.end.isoformat()
 
     def __str__(self) -> str:
         return self.label

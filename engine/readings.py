@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -100,13 +102,57 @@ def _period(label: str) -> Period:
 
 
 class _Reader:
-    """Turns records into readings for one batch; per-target and per-unit work is done once."""
+    """Turns records into readings for one batch; per-target and per-period work is done once."""
 
     def __init__(self, units: Mapping[str, str]):
         self.units = units
         self.batch = ReadingsBatch()
-        # (target, period) -> (index in the target's list, file, line) of the reading in force.
-        self._seen: dict[tuple[str, Period], tuple[int, str, int]] = {}
+        # Each distinct period label parsed once.
+        self.periods: dict[str, Period] = {}
+
+    def period(self, text: str) -> Period:
+        known = self.periods.get(text)
+        if known is None:
+            known = self.periods[text] = _period_or_reject(text)
+        return known
+
+    def keep(self, target: str, period: Period, value: float, file: str, line: int,
+             note: str | None = None, source: str | None = None,
+             numerator: float | None = None, denominator: float | None = None) -> None:
+        """A good row becomes a reading; duplicates are settled once all files are read."""
+        readings = self.batch.readings.get(target)
+        if readings is None:
+            readings = self.batch.readings[target] = []
+        readings.append(_new_reading(Reading, (target, period, value, file, line, note, source, numerator, denominator)))
+
+    def settle_duplicates(self, files: Sequence[str]) -> None:
+        """Two readings for the same target and period: the later row wins, the earlier is superseded.
+
+        Checked per target after reading (a set of period keys, in C) rather than per row, so the
+        common case of no duplicates costs almost nothing. The winner keeps the earlier row's place.
+        """
+        batch = self.batch
+        order = {file: i for i, file in enumerate(files)}
+        found: list[tuple[int, int, Superseded]] = []
+        for target, readings in batch.readings.items():
+            if len(set(map(_period_key, readings))) == len(readings):
+                continue
+            kept: list[Reading] = []
+            place: dict[int, int] = {}
+            for reading in readings:
+                key = reading.period.key
+                index = place.get(key)
+                if index is None:
+                    place[key] = len(kept)
+                    kept.append(reading)
+                    continue
+                old = kept[index]
+                found.append((order[reading.file], reading.line,
+                              Superseded(old.file, old.line, target, old.period.label, reading.line, reading.file)))
+                kept[index] = reading
+            batch.readings[target] = kept
+        found.sort(key=lambda item: item[:2])  # in the order of the rows that superseded them
+        batch.superseded.extend(item[2] for item in found)
 
     def add(self, record: Mapping[str, Any], file: str, line: int) -> None:
         batch = self.batch
@@ -124,10 +170,10 @@ class _Reader:
             raw_value = record.get("value")
             value_text = _text(raw_value)
             if value_text.lower() in SUPPRESSION_SYMBOLS:
-                _period_or_reject(period_text)
+                self.period(period_text)
                 batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
                 return
-            period = _period_or_reject(period_text)
+            period = self.period(period_text)
             value = _number(raw_value, unit, "value")
             unit_text = _text(record.get("unit"))
             if unit_text:
@@ -140,24 +186,17 @@ class _Reader:
         except _RowError as exc:
             batch.rejected.append(Rejected(file, line, str(exc)))
             return
-        reading = Reading(target, period, value, file, line, _text(record.get("note")) or None,
-                          _text(record.get("source")) or None, numerator, denominator)
-        readings = batch.readings.setdefault(target, [])
-        key = (target, period)
-        earlier = self._seen.get(key)
-        if earlier is not None:
-            index, old_file, old_line = earlier
-            batch.superseded.append(Superseded(old_file, old_line, target, readings[index].period.label, line, file))
-            readings[index] = reading  # the later row wins
-            self._seen[key] = (index, file, line)
-        else:
-            self._seen[key] = (len(readings), file, line)
-            readings.append(reading)
+        self.keep(target, period, value, file, line, _text(record.get("note")) or None,
+                  _text(record.get("source")) or None, numerator, denominator)
 
     def _unknown_target(self, target: str) -> str:
         close = difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
         return f"unknown target `{target}`{hint}"
+
+
+_new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)
+_period_key = attrgetter("period.key")
 
 
 def _text(value: Any) -> str:
@@ -217,27 +256,78 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
     header: list[str] | None = None
     index: dict[str, int] = {}
     line_end = 0
+    batch = reader.batch
     try:
         for cells in rows:
             line = line_end + 1  # the row starts on the line after the previous one ended
             line_end = rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
-            if header is None:
-                header = [c.strip().lower() for c in cells]
-                index = _header_index(header, file, line)
-                continue
-            if len(cells) != len(header):
-                reader.batch.rows += 1
-                reader.batch.rejected.append(Rejected(
-                    file, line, f"the row has {len(cells)} cells but the header has {len(header)}: "
-                                "check for a missing or extra comma (quote cells that contain commas)"))
-                continue
-            reader.add({name: cells[i] for name, i in index.items()}, file, line)
+            header = [c.strip().lower() for c in cells]
+            index = _header_index(header, file, line)
+            break
+        if header is None:
+            raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
+        width = len(header)
+        if set(index) == set(REQUIRED):
+            line_end = _read_plain_rows(rows, line_end, width, index, file, reader)
+        for cells in rows:
+            line = line_end + 1
+            line_end = rows.line_num
+            if not any(c.strip() for c in cells):
+                continue  # blank lines (and rows of empty cells) are not rows
+            if len(cells) == width:
+                reader.add({name: cells[i] for name, i in index.items()}, file, line)
+            else:
+                batch.rows += 1
+                batch.rejected.append(_ragged(cells, width, file, line))
     except csv.Error as exc:
         raise _file_error(file, f"cannot read the CSV: {exc} (check the quotes)", rows.line_num) from None
-    if header is None:
-        raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
+
+
+def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int], file: str, reader: _Reader) -> int:
+    """The hot loop for the common file of just target, period and value.
+
+    A row that is anything but plain (unknown or padded target, new period label, a value that
+    is not a bare finite number, the wrong number of cells) goes through the general path, so
+    the two cannot disagree on anything but speed.
+    """
+    t, p, v = index["target"], index["period"], index["value"]
+    ids = {target: target for target in reader.units}
+    periods, batch = reader.periods, reader.batch
+    readings_of = batch.readings
+    add = reader.add
+    plain = 0
+    for cells in rows:
+        line = line_end + 1
+        line_end = rows.line_num
+        if len(cells) == width:
+            target = ids.get(cells[t])  # the id's one shared string, not a copy per row
+            period = periods.get(cells[p])
+            if period is not None and target is not None:
+                try:
+                    value = float(cells[v])  # float() allows surrounding spaces, as people write
+                except ValueError:
+                    value = None
+                if value is not None and not value - value:  # NaN and infinities fall through (x - x != 0)
+                    plain += 1
+                    readings = readings_of.get(target)
+                    if readings is None:
+                        readings = readings_of[target] = []
+                    readings.append(_new_reading(Reading, (target, period, value, file, line, None, None, None, None)))
+                    continue
+            if any(c.strip() for c in cells):  # rows of empty cells are blank lines, not rows
+                add({"target": cells[t], "period": cells[p], "value": cells[v]}, file, line)
+        elif any(c.strip() for c in cells):
+            batch.rows += 1
+            batch.rejected.append(_ragged(cells, width, file, line))
+    batch.rows += plain
+    return line_end
+
+
+def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
+    return Rejected(file, line, f"the row has {len(cells)} cells but the header has {width}: "
+                                "check for a missing or extra comma (quote cells that contain commas)")
 
 
 def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
@@ -286,9 +376,25 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
     as readings at all, UsageError for a path that does not exist.
     """
     reader = _Reader(units)
+    names: list[str] = []
+    # The cyclic garbage collector would walk every reading kept so far each time it runs: over a
+    # million rows that is most of the time spent. Readings hold no cycles, so it is paused here.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _read_files(paths, reader, names)
+        reader.settle_duplicates(names)
+    finally:
+        if collecting:
+            gc.enable()
+    return reader.batch
+
+
+def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) -> None:
     for raw_path in paths:
         path = Path(raw_path)
         name = display_path(path)
+        names.append(name)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -302,7 +408,6 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
             _read_csv(decode(raw, name, what="readings file"), name, reader)
         else:
             raise _file_error(name, f"unknown readings format `{suffix}`: use .csv, .json or .yaml")
-    return reader.batch
 
 
 def units_of(targets: Iterable[Any]) -> dict[str, str]:

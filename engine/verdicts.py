@@ -90,10 +90,7 @@ class Judge:
         return cls(target, trajectory, display_decimals(target))
 
     def shortfall(self, value: float, reference: float) -> float:
-        gap = value - reference if self.lower_is_better else reference - value
-        # Levels computed from rates carry float noise (50 x 1.1^2 = 60.50000000000001): a reading
-        # of exactly 60.5 is at the target, not 0.00000000000001 short of it.
-        return 0.0 if abs(gap) <= 1e-9 * max(1.0, abs(reference)) else gap
+        return _shortfall(value, reference, self.lower_is_better)
 
     def judge_all(self, periods: Iterable[Period], values: Iterable[float]) -> list[Verdict]:
         judge = self.judge
@@ -102,10 +99,10 @@ class Judge:
     def judge(self, period: Period, value: float) -> Verdict:
         decimals = self.decimals
         # A reading written more finely than the spec is shown as written (459.95, not 460.0).
-        if abs(value - round(value, decimals)) > 1e-9 * max(1.0, abs(value)):
+        if round(value, decimals) != value:
             decimals = shown_decimals(value, decimals)
         on = period.end
-        x = f"{self._prefix}{value:,.{decimals}f}{self._suffix}"
+        x = f"{self._prefix}{value:{_SPECS[decimals]}}{self._suffix}"
         if self._baseline_date is not None and on < self._baseline_date:
             return self._verdict(period, value, None, None, None, "not_started",
                                  f"{x} in {period.label} is before the baseline period "
@@ -125,7 +122,7 @@ class Judge:
     def _on_path(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
         expected = self.trajectory.expected_ordinal(period.end.toordinal())  # type: ignore[union-attr]
         assert expected is not None
-        shortfall = self.shortfall(value, expected)
+        shortfall = _shortfall(value, expected, self.lower_is_better)
         tolerance = self._tolerance_absolute + self._tolerance_relative * abs(expected)
         if shortfall <= 0:
             status: Status = "on_track"
@@ -133,13 +130,13 @@ class Judge:
             status = "at_risk"
         else:
             status = "off_track"
-        why = (f"{x} in {period.label} against {self._prefix}{expected:,.{decimals}f}{self._suffix} expected "
+        why = (f"{x} in {period.label} against {self._prefix}{expected:{_SPECS[decimals]}}{self._suffix} expected "
                f"on the {self._path_words}: {self._gap(shortfall, tolerance, decimals)}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, expected, shortfall, tolerance, status, why)
 
     def _at_target_date(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
         level = self._goal_value
-        shortfall = self.shortfall(value, level)
+        shortfall = _shortfall(value, level, self.lower_is_better)
         met = shortfall < 0 if self._strict else shortfall <= 0
         status: Status = "achieved" if met else "missed"
         qualifier = ("under " if self.lower_is_better else "over ") if self._strict else ""
@@ -157,7 +154,7 @@ class Judge:
 
     def _direction(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
         reference = self._baseline_value
-        shortfall = self.shortfall(value, reference)
+        shortfall = _shortfall(value, reference, self.lower_is_better)
         tolerance = self._tolerance_absolute + self._tolerance_relative * abs(reference)
         if shortfall < -tolerance:
             status: Status = "improving"
@@ -184,24 +181,24 @@ class Judge:
                  tolerance: float | None, status: Status, why: str, *, missed: bool = False) -> Verdict:
         limit = self._limit
         if limit is not None and (value > limit if self.lower_is_better else value < limit):
-            return Verdict(period, period.end, value, expected, shortfall, tolerance, status, True, "limit",
-                           f"{why}; worse than the limit of {self._limit_exact}, a breach")
+            return _new_verdict(Verdict, (period, period.end, value, expected, shortfall, tolerance, status, True,
+                                          "limit", f"{why}; worse than the limit of {self._limit_exact}, a breach"))
         if missed:
-            return Verdict(period, period.end, value, expected, shortfall, tolerance, status, True, "missed",
-                           why + " (a breach)")
-        return Verdict(period, period.end, value, expected, shortfall, tolerance, status, False, None, why)
+            return _new_verdict(Verdict, (period, period.end, value, expected, shortfall, tolerance, status, True,
+                                          "missed", why + " (a breach)"))
+        return _new_verdict(Verdict, (period, period.end, value, expected, shortfall, tolerance, status, False, None, why))
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
         if self._points:
-            shown = f"{amount:,.{decimals}f}"
+            shown = f"{amount:{_SPECS[decimals]}}"
             return f"{shown} point" if shown == "1" else f"{shown} points"
-        return f"{self._prefix}{amount:,.{decimals}f}{self._suffix}"
+        return f"{self._prefix}{amount:{_SPECS[decimals]}}{self._suffix}"
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`."""
         if self._points:
-            return f"{tolerance:,.{decimals}f}-point"
+            return f"{tolerance:{_SPECS[decimals]}}-point"
         return self._d(tolerance, decimals)
 
     def _gap(self, shortfall: float, tolerance: float, decimals: int) -> str:
@@ -214,6 +211,18 @@ class Judge:
         if tolerance:
             return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
         return f"{self._d(shortfall, decimals)} worse"
+
+
+def _shortfall(value: float, reference: float, lower_is_better: bool) -> float:
+    gap = value - reference if lower_is_better else reference - value
+    # Levels computed from rates carry float noise (50 x 1.1^2 = 60.50000000000001): a reading
+    # of exactly 60.5 is at the target, not 0.00000000000001 short of it.
+    size = abs(reference)
+    return 0.0 if abs(gap) <= (1e-9 * size if size > 1.0 else 1e-9) else gap
+
+
+_SPECS = (",.0f", ",.1f", ",.2f", ",.3f")  # format specs by decimals shown: thousands separators
+_new_verdict = tuple.__new__  # a Verdict without the generated __new__'s argument handling (hot)
 
 
 def _path_words(trajectory: Trajectory, unit: str) -> str:

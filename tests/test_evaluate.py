@@ -61,6 +61,7 @@ def test_as_of_ignores_later_readings():
     assert [v.period.label for v in result.verdicts] == ["2014/15"]
     assert result.status == "on_track"
     assert not result.breach
+    assert result.after_as_of == 1 and evaluation.after_as_of == 1  # left out, but counted
     # A reading dated on the as-of day counts.
     assert evaluate([t], readings, as_of=date(2017, 3, 31)).results[0].status == "missed"
 
@@ -166,7 +167,7 @@ crime,2014/15 Q2,"82",,
 """
 CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected"}
 CONTRACT_TARGET = {"id", "title", "unit", "polarity", "status", "breach", "breach_reason", "stale", "explanation",
-                   "latest", "readings"}
+                   "latest", "readings", "after_as_of"}
 CONTRACT_READING = {"period", "date", "value", "expected", "shortfall", "tolerance", "status", "breach", "explanation"}
 
 
@@ -371,6 +372,7 @@ def test_as_of_option(tree):
     reoff = next(t for t in report["targets"] if t["id"] == "reoffending")
     assert [r["period"] for r in reoff["readings"]] == ["2012/13", "2014/15"]
     assert reoff["status"] == "at_risk"
+    assert reoff["after_as_of"] == 1  # the 2015/16 reading, left out and counted
     crime = next(t for t in report["targets"] if t["id"] == "crime")
     assert crime["readings"][0]["date"] == "2014-09-30"
     assert crime["stale"] is True  # 6 months old on 31 Mar 2015; a quarterly measure allows 4
@@ -436,3 +438,14 @@ def test_csv_format_lists_every_row_that_is_not_a_reading(tree):
     rejected = [r for r in rows if r["row"] == "rejected"]
     assert len(rejected) == 1 and "unknown target `nope`" in rejected[0]["explanation"]
     assert len({len(r) for r in csv.reader(io.StringIO(result.stdout))}) == 1
+
+
+def test_the_markdown_summary_counts_readings_after_the_as_of_date(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "markdown",
+                 "--as-of", "2014/15")
+    assert result.exit_code == 0
+    _, everything = evaluate_json(tree)
+    _, until = evaluate_json(tree, "--as-of", "2014/15")
+    later = sum(len(t["readings"]) for t in everything["targets"]) - sum(len(t["readings"]) for t in until["targets"])
+    assert later > 0 and later == sum(t["after_as_of"] for t in until["targets"])
+    assert f"{later} reading(s) dated after the as-of date left out" in result.stdout

@@ -382,3 +382,45 @@ def test_a_suppressed_row_does_not_withdraw_a_reading_for_the_same_period(tmp_pa
     assert [(r.period.label, r.value) for r in batch.readings["youth-custody"]] == [("2015/16", 7.0)]
     assert [s.line for s in batch.suppressed] == [3]
     assert batch.superseded == []
+
+
+def test_rows_of_empty_cells_are_blank_lines_in_plain_and_wide_files(tmp_path):
+    for header, blank in (("target,period,value", ",,"), ("target,period,value,note", " , ,, ")):
+        path = tmp_path / "r.csv"
+        path.write_text(f"{header}\n{blank}\nt,2014/15,40{',' if 'note' in header else ''}\n{blank}\n")
+        batch = read_readings([path], {"t": "percent"})
+        assert batch.rejected == [] and batch.rows == 1
+        assert [r.line for r in batch.readings["t"]] == [3]
+
+
+_cells = st.one_of(
+    st.sampled_from(["t", "u", " t", "T", "", "nope"]),
+)
+_periods = st.sampled_from(["2014/15", "2015/16", " 2014/15", "2015 Q1", "2014/15 Q4", "2014-15", "", "2016/17"])
+_values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["44", " 44.5 ", "1,683", "44%", "[c]", "..", "-", "", "nan", "inf", "1e400", "x", "1_000"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_cells, _periods, _values), max_size=25))
+def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, rows):
+    """A file of just target,period,value takes a fast loop; with any other column, every row goes the
+    general way. Both must end every row in the same place."""
+    plain, wide = io.StringIO(), io.StringIO()
+    csv.writer(plain).writerows([("target", "period", "value"), *rows])
+    csv.writer(wide).writerows([("target", "period", "value", "note"), *[(*r, "") for r in rows]])
+    (tmp_path / "plain.csv").write_text(plain.getvalue())
+    (tmp_path / "wide.csv").write_text(wide.getvalue())
+    units = {"t": "percent", "u": "count"}
+    a = read_readings([tmp_path / "plain.csv"], units)
+    b = read_readings([tmp_path / "wide.csv"], units)
+
+    def where(batch):
+        return ({t: [(r.period, r.value, r.line) for r in rs] for t, rs in batch.readings.items()},
+                [(x.line, x.target, x.period, x.symbol) for x in batch.suppressed],
+                [(x.line, x.target, x.period, x.by_line) for x in batch.superseded],
+                [(x.line, x.reason) for x in batch.rejected], batch.rows)
+
+    assert where(a) == where(b)

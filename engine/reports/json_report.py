@@ -23,21 +23,6 @@ def problems(items: Sequence[Problem], files_checked: int) -> str:
     return json.dumps({"files_checked": files_checked, "problems": [p.as_dict() for p in items]}, indent=2) + "\n"
 
 
-def _number(value: float | None) -> str:
-    return "null" if value is None else float.__repr__(value)  # what json.dumps writes for a float
-
-
-def _reading_json(verdict: Verdict, reading: Reading, file_json: str) -> str:
-    # Written by hand rather than through json.dumps: a million readings, one small object each.
-    # Period labels, dates and statuses are ASCII without quotes or backslashes; the explanation is
-    # escaped exactly as json.dumps does (ensure_ascii).
-    return (f'{{"period":"{verdict.period.label}","date":"{verdict.date.isoformat()}",'
-            f'"value":{float.__repr__(verdict.value)},"expected":{_number(verdict.expected)},'
-            f'"shortfall":{_number(verdict.shortfall)},"tolerance":{_number(verdict.tolerance)},'
-            f'"status":"{verdict.status}","breach":{"true" if verdict.breach else "false"},'
-            f'"explanation":{_string(verdict.explanation)},"file":{file_json},"line":{reading.line}}}')
-
-
 def _target_json(result: TargetResult) -> Iterator[str]:
     """One target's object in pieces, its readings judged as they are written (none kept)."""
     t = result.target
@@ -52,21 +37,34 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         "breach_reason": result.breach_reason,
         "stale": result.stale,
         "explanation": result.explanation,
+        "after_as_of": result.after_as_of,
     })
     if not result.readings:
         yield head[:-1] + ',"latest":null,"readings":[]}'
         return
-    files: dict[str, str] = {}
-    last = ""
     yield head[:-1] + ',"readings":['
-    for i, (verdict, reading) in enumerate(zip(result.iter_verdicts(), result.readings, strict=True)):
+    judge = result.judge.judge
+    number = float.__repr__  # exactly what json.dumps writes for a float
+    files: dict[str, str] = {}
+    item = separator = ""
+    for reading in result.readings:
+        period, _, value, expected, shortfall, tolerance, status, breach, _, why = judge(reading.period, reading.value)
         file_json = files.get(reading.file)
         if file_json is None:
             file_json = files[reading.file] = _string(reading.file)
-        last = _reading_json(verdict, reading, file_json)
-        yield last if i == 0 else "," + last
+        # Written by hand rather than through json.dumps (a million small objects). Period labels,
+        # dates and statuses are ASCII without quotes or backslashes; the explanation and file are
+        # escaped by json's own function.
+        item = (f'{{"period":"{period.label}","date":"{period.iso_end}","value":{number(value)},'
+                f'"expected":{"null" if expected is None else number(expected)},'
+                f'"shortfall":{"null" if shortfall is None else number(shortfall)},'
+                f'"tolerance":{"null" if tolerance is None else number(tolerance)},'
+                f'"status":"{status}","breach":{"true" if breach else "false"},'
+                f'"explanation":{_string(why)},"file":{file_json},"line":{reading.line}}}')
+        yield separator + item
+        separator = ","
     # `latest` after `readings`: the same object, written without judging the reading twice.
-    yield '],"latest":' + last + "}"
+    yield '],"latest":' + item + "}"
 
 
 def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, Any]:

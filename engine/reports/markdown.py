@@ -29,6 +29,8 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
         lines += [f"- `{_cell(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected]
+    if evaluation.after_as_of:
+        lines += ["", f"{evaluation.after_as_of} reading(s) dated after the as-of date left out."]
     if batch.suppressed or batch.superseded:
         lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
     return "\n".join(lines) + "\n"

@@ -64,7 +64,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
             r.explanation,
         )
     console.print(table)
-    console.print(f"{batch.count()} readings, {len(batch.suppressed)} suppressed, "
+    later = f", {evaluation.after_as_of} after the as-of date (left out)" if evaluation.after_as_of else ""
+    console.print(f"{batch.count()} readings{later}, {len(batch.suppressed)} suppressed, "
                   f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected")
     if batch.rejected:
         rejected = Table(title="Rejected rows", title_style="bold red")
