@@ -257,6 +257,44 @@ def show(
         raise typer.Exit(EXIT_USAGE)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    markdown = "markdown"
+
+
+@app.command()
+@user_errors
+def diff(
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The git ref to compare with: a branch, tag or commit (HEAD, origin/main, HEAD~1).", show_default=False)],
+    targets: TargetsOption = Path("targets"),
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, json, github (workflow commands) or markdown.")] = DiffFormat.text,
+) -> None:
+    """Compare the specs at git ref BASE with the working tree: added, removed and changed targets, field by field.
+
+    A moved goalpost fails: changing the baseline, target, trajectory or milestones of a target
+    that was active at BASE without adding a new entry to its `revisions`, or removing a target
+    that was active at BASE (retire it first). Exit 0 no goalpost problems; 1 goalpost problems;
+    2 invalid specs in the working tree, git errors (not a repository, unknown ref), usage errors.
+    """
+    from engine.diff import compare
+    from engine.gitread import base_versions, locate, resolve_commit, working_versions
+    from engine.reports import diff_formats
+
+    location = locate(targets)
+    commit = resolve_commit(location, base)
+    target_list = load_valid_targets(targets)
+    from_root = format is DiffFormat.github  # GitHub places annotations by paths from the repository's top
+    old, problems = base_versions(location, commit, base, from_root=from_root)
+    new = working_versions(location, target_list, from_root=from_root)
+    result = compare(old, new, base=base, base_commit=commit, problems=problems)
+    renderer = {"text": diff_formats.text, "json": diff_formats.as_json,
+                "github": diff_formats.github, "markdown": diff_formats.markdown}[format.value]
+    _write(renderer(result))
+    raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
+
+
 def main() -> None:  # pragma: no cover - `python cli.py`
     app()
 

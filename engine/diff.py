@@ -1,0 +1,430 @@
+"""Comparing the specs at a git ref with the working tree: what changed, and which goalposts moved.
+
+Pure: plain data in (two collections of loaded specs), a frozen DiffResult out. Reading the
+specs at a ref (git) and printing are the shell's business (engine.gitread, cli.py, reports/).
+
+Targets are matched by `id`, so moving or renaming a file is not an addition and a removal.
+Every field of the raw spec data (the mapping loaded from YAML) is compared, so nothing is
+hidden; the built Target model decides whether a goalpost really moved, so writing the same
+thing another way (`2014/15` as `2014/2015`, `35` as `35.0`, spelling out the default
+`trajectory: linear`) is listed but never counted as a move.
+
+The goalpost rule (README, `targets diff`): a target that was `active` at the base is
+guarded. Changing its baseline, its target (period, level or form, `strict`), its trajectory or
+its milestones is a moved goalpost, an error, unless the same change adds a new entry to its
+`revisions` list (every entry at the base kept, at least one more). What counts is the status
+at the base, the one the target was in force under: turning an active target into a draft in
+the same change does not lift the guard, while a draft at the base is being finished and may
+change freely, even if it becomes active in the same change. Removing a target that was active
+at the base is an error too: mark it `retired` first, in a change of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from .problems import Problem
+from .schema import field_name
+from .spec import TARGET_FORMS, Target
+from .yamlsafe import Mark, _resolve_plain
+
+FieldPath = tuple[str | int, ...]
+Severity = Literal["error", "warning", "notice"]
+ChangeKind = Literal["added", "removed", "changed"]
+
+# The fields whose change moves the goalposts of an active target.
+GOALPOSTS = ("baseline", "target", "trajectory", "milestones")
+GUARDED_STATUS = "active"
+REVISIONS_HINT = "add one saying what changed, why and who approved it"
+
+
+class _Absent:
+    """A field that is not in the spec at all (distinct from a field written as null)."""
+
+    def __repr__(self) -> str:
+        return "(none)"
+
+
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True)
+class SpecVersion:
+    """One spec as loaded on one side of the comparison."""
+
+    file: str  # as shown to the user
+    data: Mapping[str, Any]  # the raw mapping loaded from YAML
+    target: Target | None = None  # the built model, when the spec is valid
+    marks: Mapping[FieldPath, Mark] = field(default_factory=dict)  # where each value starts
+    key_marks: Mapping[FieldPath, Mark] = field(default_factory=dict)  # where each key starts
+
+    @property
+    def id(self) -> str:
+        """The spec's id; the file name without `.yaml` when the id is missing or not text (an invalid spec)."""
+        value = self.data.get("id")
+        return value if isinstance(value, str) and value else PurePosixPath(self.file).stem
+
+    @property
+    def status(self) -> str:
+        """The spec status (active by default). An unreadable status counts as active: the safe side."""
+        if self.target is not None:
+            return self.target.status
+        value = self.data.get("status", GUARDED_STATUS)
+        return value if value in ("draft", "retired") else GUARDED_STATUS
+
+    def where(self, path: FieldPath) -> Mark | None:
+        """The line of a field: its key where it has one, else its value, else its nearest ancestor."""
+        probe = path
+        while probe:
+            if probe in self.key_marks:
+                return self.key_marks[probe]
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get(())
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: FieldPath
+    kind: ChangeKind  # added: not in the base spec; removed: not in the working tree
+    old: Any  # ABSENT when added
+    new: Any  # ABSENT when removed
+    goalpost: bool  # a goalpost field whose meaning changed
+    severity: Severity
+    message: str
+    line: int | None = None  # in the working-tree file (the nearest line still there, for a removed field)
+    column: int | None = None
+
+    @property
+    def field(self) -> str:
+        return field_name(self.path)
+
+
+@dataclass(frozen=True)
+class TargetDiff:
+    id: str
+    kind: ChangeKind
+    old_file: str | None  # None when added
+    new_file: str | None  # None when removed
+    old_status: str | None
+    new_status: str | None
+    guarded: bool  # active at the base: its goalposts may move only with a new `revisions` entry
+    revision: int | None  # 1-based position of the first new `revisions` entry, if the change adds one
+    severity: Severity
+    message: str
+    changes: tuple[FieldChange, ...] = ()
+    line: int | None = None  # the `id` line in the working-tree file
+
+    @property
+    def moved(self) -> bool:
+        """The file was moved or renamed (the target kept its id)."""
+        return self.kind == "changed" and self.old_file != self.new_file
+
+    @property
+    def moved_goalposts(self) -> tuple[FieldChange, ...]:
+        return tuple(c for c in self.changes if c.goalpost and c.severity == "error")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    base: str  # the ref as given: HEAD, origin/main, a commit
+    targets: tuple[TargetDiff, ...]  # added, removed and changed targets; unchanged ones are left out
+    unchanged: int
+    problems: tuple[Problem, ...] = ()  # specs at the base that could not be read or validated
+    base_commit: str | None = None
+
+    def of_kind(self, kind: ChangeKind) -> tuple[TargetDiff, ...]:
+        return tuple(t for t in self.targets if t.kind == kind)
+
+    @property
+    def errors(self) -> int:
+        """Moved goalposts and removed active targets: the reasons for exit code 1."""
+        return sum(len(t.moved_goalposts) for t in self.targets) + sum(t.kind == "removed" and t.is_error for t in self.targets)
+
+    @property
+    def warnings(self) -> int:
+        return sum(c.severity == "warning" for t in self.targets for c in t.changes) + len(self.problems)
+
+    @property
+    def failed(self) -> bool:
+        return self.errors > 0
+
+
+# --- showing values ---------------------------------------------------------------------------
+
+SHOWN_MAX = 80
+
+
+def shown(value: Any, limit: int = SHOWN_MAX) -> str:
+    """A value as a person would write it in the spec, shortened for a one-line message."""
+    text = _shown(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _shown(value: Any) -> str:
+    if value is ABSENT:
+        return "(none)"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        plain = value and value == value.strip() and "\n" not in value and not _looks_like_other_type(value)
+        return value if plain else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _looks_like_other_type(text: str) -> bool:
+    """Text that would read as a number, boolean or null if written bare: quote it, so `"35"` is not mistaken for 35."""
+    return not isinstance(_resolve_plain(text), str)
+
+
+# --- comparing raw data ------------------------------------------------------------------------
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as spec data: 35 and 35.0 are the same number, but true is not 1, and NaN is NaN."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (Mapping, list)) or isinstance(b, (Mapping, list)):
+        return False
+    if _is_number(a) and _is_number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def raw_changes(old: Any, new: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
+    """Every leaf that differs, as (path, old, new); mappings key by key, lists position by position.
+
+    Keys come in the working tree's order, then those only at the base. A whole mapping or list
+    that appears or disappears is one change.
+    """
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in list(new) + [k for k in old if k not in new]:
+            yield from raw_changes(old.get(key, ABSENT), new.get(key, ABSENT), path + (key,))
+    elif isinstance(old, list) and isinstance(new, list):
+        for i in range(max(len(old), len(new))):
+            yield from raw_changes(old[i] if i < len(old) else ABSENT, new[i] if i < len(new) else ABSENT, path + (i,))
+    elif not _same(old, new):
+        yield path, old, new
+
+
+# --- goalposts in the model ----------------------------------------------------------------------
+
+def _goalposts(target: Target) -> dict[str, Any]:
+    """The goalposts as the model reads them: periods as their span, numbers as numbers, defaults filled in."""
+
+    def point(p: Any) -> Any:
+        return ABSENT if p is None else {"period": (p.period.start, p.period.end), "value": p.value}
+
+    goal = target.goal
+    return {
+        "baseline": point(target.baseline),
+        "target": ABSENT if goal is None else {
+            "period": (goal.period.start, goal.period.end),
+            "form": (goal.form, goal.amount),
+            "strict": goal.strict,
+        },
+        "trajectory": target.trajectory,
+        "milestones": [point(m) for m in target.milestones],
+    }
+
+
+def _model_path(path: FieldPath) -> FieldPath:
+    """Where a raw field lands in _goalposts: `target.value` and `target.change` are both the target's form."""
+    if len(path) >= 2 and path[0] == "target" and path[1] in TARGET_FORMS:
+        return ("target", "form")
+    return path[:3]
+
+
+def _lookup(tree: Any, path: FieldPath) -> Any:
+    for part in path:
+        if isinstance(tree, Mapping) and isinstance(part, str) and part in tree:
+            tree = tree[part]
+        elif isinstance(tree, list) and isinstance(part, int) and part < len(tree):
+            tree = tree[part]
+        else:
+            return ABSENT
+    return tree
+
+
+def _meaning_changed(path: FieldPath, old: SpecVersion, new: SpecVersion) -> bool:
+    """Does this goalpost field mean something else now? Without both models, any written change counts."""
+    if old.target is None or new.target is None:
+        return True
+    where = _model_path(path)
+    return _lookup(_goalposts(old.target), where) != _lookup(_goalposts(new.target), where)
+
+
+def first_new_revision(old: Any, new: Any) -> int | None:
+    """1-based position of the first `revisions` entry added since the base, when every base entry is kept."""
+    old_entries = old if isinstance(old, list) else []
+    new_entries = new if isinstance(new, list) else []
+    unmatched = list(range(len(new_entries)))
+    for entry in old_entries:
+        match = next((i for i in unmatched if _same(new_entries[i], entry)), None)
+        if match is None:
+            return None  # a base entry was edited or deleted: the record is not kept
+        unmatched.remove(match)
+    return unmatched[0] + 1 if unmatched else None
+
+
+def _revisions_rewritten(old: Any, new: Any) -> bool:
+    old_entries = old if isinstance(old, list) else []
+    new_entries = list(new) if isinstance(new, list) else []
+    for entry in old_entries:
+        match = next((i for i, e in enumerate(new_entries) if _same(e, entry)), None)
+        if match is None:
+            return True
+        new_entries.pop(match)
+    return False
+
+
+# --- the comparison -------------------------------------------------------------------------------
+
+def _by_id(versions: Sequence[SpecVersion], side: str) -> tuple[dict[str, SpecVersion], list[Problem]]:
+    """Index by id; a second spec with the same id is reported and left out (the first is compared)."""
+    found: dict[str, SpecVersion] = {}
+    problems: list[Problem] = []
+    for version in versions:
+        if version.id in found:
+            first = found[version.id]
+            problems.append(Problem(version.file, None, None, "warning", "unique-id",
+                                    f"{side}: the id `{version.id}` is also used by {first.file}: only that one is compared"))
+            continue
+        found[version.id] = version
+    return found, problems
+
+
+def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVersion, new: SpecVersion,
+                  guarded: bool, revision: int | None, rewritten: bool, base: str) -> FieldChange:
+    kind: ChangeKind = "added" if old_value is ABSENT else "removed" if new_value is ABSENT else "changed"
+    name = field_name(path)
+    mark = new.where(path)
+    line, column = (mark.line, mark.column) if mark else (None, None)
+    what = f"{new.id}: {name}"
+    if kind == "added":
+        said = f"{name} added: {shown(new_value)}"
+    elif kind == "removed":
+        said = f"{name} removed (was {shown(old_value)})"
+    else:
+        said = f"{name} changed from {shown(old_value)} to {shown(new_value)}"
+    goalpost = path[0] in GOALPOSTS
+    if goalpost and not _meaning_changed(path, old, new):
+        return FieldChange(path, kind, old_value, new_value, False, "notice",
+                           f"{what}: {shown(old_value)} -> {shown(new_value)} (the same, written differently)", line, column)
+    if goalpost and guarded:
+        if revision is not None:
+            return FieldChange(path, kind, old_value, new_value, True, "notice",
+                               f"{new.id}: {said}, recorded in revisions[{revision}]", line, column)
+        return FieldChange(path, kind, old_value, new_value, True, "error",
+                           f"{new.id}: {said} on a target that was active at {base} without a new entry in "
+                           f"`revisions`: {REVISIONS_HINT}", line, column)
+    if path == ("status",) and guarded and new.status != GUARDED_STATUS:
+        return FieldChange(path, kind, old_value, new_value, False, "notice",
+                           f"{what}: {shown(old_value)} -> {shown(new_value)} (its goalposts are still guarded "
+                           f"in this change: it was active at {base})", line, column)
+    if path[0] == "revisions" and guarded and rewritten:
+        return FieldChange(path, kind, old_value, new_value, False, "warning",
+                           f"{new.id}: {said}: `revisions` is the record of approved changes; keep the entries "
+                           "already there and add a new one instead", line, column)
+    return FieldChange(path, kind, old_value, new_value, goalpost, "notice",
+                       f"{what}: {shown(old_value)} -> {shown(new_value)}", line, column)
+
+
+def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None:
+    raw = list(raw_changes(old.data, new.data))
+    if not raw and old.file == new.file:
+        return None
+    guarded = old.status == GUARDED_STATUS
+    revision = first_new_revision(old.data.get("revisions"), new.data.get("revisions"))
+    rewritten = _revisions_rewritten(old.data.get("revisions"), new.data.get("revisions"))
+    changes = tuple(_field_change(path, a, b, old, new, guarded, revision, rewritten, base) for path, a, b in raw)
+    moved = [c for c in changes if c.severity == "error"]
+    mark = new.where(("id",))
+    if moved:
+        fields = ", ".join(dict.fromkeys(c.field for c in moved))
+        severity: Severity = "error"
+        message = (f"{new.id}: goalposts moved ({fields}) on a target that was active at {base}, "
+                   f"without a new entry in `revisions`: {REVISIONS_HINT}")
+    else:
+        severity = "warning" if any(c.severity == "warning" for c in changes) else "notice"
+        count = len(changes)
+        parts = [f"{count} field{'s' if count != 1 else ''} changed"] if count else []
+        if old.file != new.file:
+            parts.append(f"moved from {old.file}")
+        message = f"{new.id}: " + ", ".join(parts)
+    return TargetDiff(new.id, "changed", old.file, new.file, old.status, new.status, guarded, revision,
+                      severity, message, changes, mark.line if mark else None)
+
+
+def _added(new: SpecVersion) -> TargetDiff:
+    mark = new.where(("id",))
+    return TargetDiff(new.id, "added", None, new.file, None, new.status, False, None, "notice",
+                      f"{new.id}: added ({new.status})", (), mark.line if mark else None)
+
+
+def _removed(old: SpecVersion, base: str) -> TargetDiff:
+    if old.status == GUARDED_STATUS:
+        message = (f"{old.id}: removed, but it was active at {base}: mark it `status: retired` first, in a change "
+                   "of its own, and remove it later; if only its id changed, keep the old id (ids are how "
+                   "targets are matched over time)")
+        return TargetDiff(old.id, "removed", old.file, None, old.status, None, True, None, "error", message)
+    return TargetDiff(old.id, "removed", old.file, None, old.status, None, False, None, "notice",
+                      f"{old.id}: removed (it was {old.status} at {base})")
+
+
+def compare(old: Sequence[SpecVersion], new: Sequence[SpecVersion], *, base: str = "the base",
+            base_commit: str | None = None, problems: Sequence[Problem] = ()) -> DiffResult:
+    """The targets added, removed and changed from `old` (the specs at the base) to `new` (the working tree).
+
+    `problems` are those met reading the base specs; they are carried into the result.
+    """
+    old_by_id, old_problems = _by_id(old, f"at {base}")
+    new_by_id, new_problems = _by_id(new, "in the working tree")
+    found: list[TargetDiff] = []
+    unchanged = 0
+    for target_id, version in new_by_id.items():
+        before = old_by_id.get(target_id)
+        if before is None:
+            found.append(_added(version))
+            continue
+        diff = _changed(before, version, base)
+        if diff is None:
+            unchanged += 1
+        else:
+            found.append(diff)
+    # Removed targets after the others, in the base's file order.
+    found.extend(_removed(version, base) for target_id, version in old_by_id.items() if target_id not in new_by_id)
+    return DiffResult(base, tuple(found), unchanged, tuple(problems) + tuple(old_problems) + tuple(new_problems), base_commit)

@@ -1,0 +1,214 @@
+"""Reading the specs at a git ref, through git alone (no checkout): the I/O side of `targets diff`.
+
+git runs as a subprocess with argument lists (never a shell), from the repository's top
+folder, with literal pathspecs (a `*` in a folder name is just a character). Anything git
+refuses (git missing, not a repository, an unknown ref) ends as a GitError: a message and exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .checker import check_document
+from .diff import SpecVersion
+from .loader import SPEC_SUFFIXES, UsageError, display_path, read_spec
+from .problems import LoadError, Problem, TargetsError
+from .spec import Target, build_target
+from .yamlsafe import MAX_BYTES, load_yaml
+
+SYMLINK_MODE = "120000"
+
+
+class GitError(TargetsError):
+    """git is missing, or refused: not a repository, an unknown ref. Exit code 2."""
+
+
+@dataclass(frozen=True)
+class SpecsLocation:
+    """Where the specs are: the repository's top folder and the specs path inside it."""
+
+    root: Path
+    inside: PurePosixPath  # the --targets path relative to the top folder ("." for the top itself)
+    given: Path  # the --targets path as the user wrote it
+    is_file: bool
+
+    def shown(self, repo_path: str, *, from_root: bool) -> str:
+        """A spec's path in messages: from the repository's top (GitHub annotations), else as the user gave --targets."""
+        if from_root:
+            return repo_path
+        if self.is_file:
+            return display_path(self.given)
+        return display_path(self.given / PurePosixPath(repo_path).relative_to(self.inside))
+
+    def repo_path(self, user_path: str) -> str:
+        """A working-tree spec found under --targets, as a path from the repository's top."""
+        if self.is_file:
+            return self.inside.as_posix()
+        return (self.inside / Path(user_path).relative_to(self.given).as_posix()).as_posix()
+
+
+def _git(args: Sequence[str], cwd: Path, what: str, *, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, input=stdin,
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError(Problem(what, None, None, "error", "git",
+                               "git is not installed (or not on PATH): `targets diff` reads the specs at the "
+                               "base through git; install git, or run it where git is available")) from None
+    except OSError as exc:
+        raise GitError(Problem(what, None, None, "error", "git", f"cannot run git: {exc.strerror or exc}")) from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise _Refused(said[-1] if said else f"git {args[0]} failed (exit {done.returncode})")
+    return done.stdout
+
+
+class _Refused(Exception):
+    """git ran and said no; the caller turns it into a message for its situation."""
+
+
+def locate(targets: Path) -> SpecsLocation:
+    """The repository holding the --targets path. GitError when it is not in one."""
+    is_file = targets.is_file()
+    folder = targets.parent if is_file else targets
+    where = display_path(targets)
+    if not folder.is_dir():
+        raise UsageError(Problem(where, None, None, "error", "path",
+                                 "no such file or folder: give the folder of target specs, such as `targets`"))
+    try:
+        root = os.fsdecode(_git(["rev-parse", "--show-toplevel"], folder, where)).strip()
+        prefix = os.fsdecode(_git(["rev-parse", "--show-prefix"], folder, where)).strip()
+    except _Refused as exc:
+        said = str(exc)
+        if "not a git repository" in said:
+            message = ("not inside a git repository: `targets diff` compares the specs with a commit, so run it in "
+                       f"(or point --targets into) the repository that holds them (git said: {said})")
+        else:
+            message = f"git cannot use the repository here: {said}"
+        raise GitError(Problem(where, None, None, "error", "git", message)) from None
+    inside = PurePosixPath(prefix) / targets.name if is_file else PurePosixPath(prefix or ".")
+    return SpecsLocation(Path(root), inside, targets, is_file)
+
+
+def resolve_commit(location: SpecsLocation, ref: str) -> str:
+    """The commit a ref names (branch, tag, HEAD~1, a hash). GitError when there is none."""
+    hint = ("give a branch, tag or commit, such as `main`, `origin/main` or `HEAD~1`; in a shallow clone (CI), "
+            "fetch it first (`git fetch origin main`, or check out with `fetch-depth: 0`)")
+    if not ref or ref.startswith("-"):
+        raise GitError(Problem(ref or "BASE", None, None, "error", "git", f"`{ref}` is not a git ref: {hint}"))
+    try:
+        out = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], location.root, ref)
+    except _Refused:
+        raise GitError(Problem(ref, None, None, "error", "git",
+                               f"unknown git ref `{ref}` (no such branch, tag or commit here): {hint}")) from None
+    return out.decode("ascii").strip()
+
+
+@dataclass(frozen=True)
+class Blob:
+    path: str  # from the repository's top
+    object_id: str
+    size: int
+
+
+def _is_spec(path: PurePosixPath, location: SpecsLocation) -> bool:
+    """The same files `discover` would pick in the working tree: *.yaml / *.yml, nothing hidden."""
+    if location.is_file:
+        return path == location.inside
+    below = path.relative_to(location.inside).parts
+    return path.name.endswith(SPEC_SUFFIXES) and not any(part.startswith(".") for part in below)
+
+
+def spec_blobs(location: SpecsLocation, commit: str) -> list[Blob]:
+    """The spec files under the --targets path at a commit, in path order."""
+    pathspec = [] if location.inside == PurePosixPath(".") else ["--", location.inside.as_posix()]
+    try:
+        out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, *pathspec], location.root, commit)
+    except _Refused as exc:
+        raise GitError(Problem(commit, None, None, "error", "git", f"cannot list the files at {commit}: {exc}")) from None
+    blobs = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, object_id, size = meta.decode("ascii").split()
+        path = name.decode("utf-8", "surrogateescape")
+        # Submodules are commits and symlinks point elsewhere: neither is a spec at this commit.
+        if kind != "blob" or mode == SYMLINK_MODE or not _is_spec(PurePosixPath(path), location):
+            continue
+        blobs.append(Blob(path, object_id, int(size) if size.isdigit() else 0))
+    return sorted(blobs, key=lambda b: b.path)
+
+
+def read_blobs(location: SpecsLocation, blobs: Sequence[Blob]) -> dict[str, bytes]:
+    """The contents of many blobs in one `git cat-file --batch`, by object id."""
+    wanted = sorted({b.object_id for b in blobs})
+    if not wanted:
+        return {}
+    try:
+        out = _git(["cat-file", "--batch"], location.root, "git cat-file", stdin="".join(f"{o}\n" for o in wanted).encode("ascii"))
+    except _Refused as exc:
+        raise GitError(Problem("git cat-file", None, None, "error", "git", f"cannot read the specs: {exc}")) from None
+    contents: dict[str, bytes] = {}
+    at = 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        header = out[at:end].decode("ascii").split()
+        at = end + 1
+        if len(header) != 3:  # "<id> missing": leave it out; the caller reports it
+            continue
+        size = int(header[2])
+        contents[header[0]] = out[at:at + size]
+        at += size + 1  # the content, then a newline
+    return contents
+
+
+def base_versions(location: SpecsLocation, commit: str, base: str, *, from_root: bool) -> tuple[list[SpecVersion], list[Problem]]:
+    """Every spec at the commit, compared as far as it can be: invalid ones by their raw data, with a warning."""
+    blobs = spec_blobs(location, commit)
+    small = [b for b in blobs if b.size <= MAX_BYTES]
+    contents = read_blobs(location, small)
+    versions: list[SpecVersion] = []
+    problems: list[Problem] = []
+
+    def warn(file: str, message: str) -> None:
+        problems.append(Problem(file, None, None, "warning", "base-spec", message))
+
+    for blob in blobs:
+        file = location.shown(blob.path, from_root=from_root)
+        raw = contents.get(blob.object_id)
+        if raw is None:
+            warn(file, f"at {base}: the file is {blob.size:,} bytes, too big for a spec, or could not be read: not compared")
+            continue
+        try:
+            doc = load_yaml(raw, file)
+        except LoadError as exc:
+            warn(file, f"at {base}: cannot be read ({exc.problem.message}): not compared, so its target shows as added")
+            continue
+        if not isinstance(doc.data, dict):
+            warn(file, f"at {base}: not a target spec (not a mapping of keys): not compared")
+            continue
+        errors = [p for p in check_document(doc, PurePosixPath(blob.path).stem) if p.severity == "error"]
+        target: Target | None = None
+        if errors:
+            first = errors[0]
+            warn(file, f"at {base}: the spec was not valid ({len(errors)} error(s), the first on line {first.line}: "
+                       f"{first.message}): compared on its written fields")
+        else:
+            target = build_target(doc.data, file)
+        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks))
+    return versions, problems
+
+
+def working_versions(location: SpecsLocation, targets: Sequence[Target], *, from_root: bool) -> list[SpecVersion]:
+    """The working tree's (valid) specs with their lines, read again for their raw data and marks."""
+    versions = []
+    for target in targets:
+        doc = read_spec(Path(target.file))
+        file = location.repo_path(target.file) if from_root else target.file
+        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks))
+    return versions
