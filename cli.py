@@ -178,7 +178,7 @@ def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBat
 @app.command()
 @user_errors
 def evaluate(
-    readings: Annotated[list[Path], typer.Argument(help="Readings files: .csv, .json or .yaml.", show_default=False)],
+    readings: Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)],
     targets: TargetsOption = Path("targets"),
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")] = None,
     format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,

@@ -20,8 +20,11 @@ def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> lis
     financial = target.baseline is not None and target.baseline.period.kind.startswith("financial")
     rows: dict[date, tuple[str, date, float | None, str, str]] = {}
     if trajectory is not None:
+        # The path's own points keep the labels the spec gives them (a 2015/16 target date is
+        # 2015/16 even on a calendar-year grid); the grid fills in between.
+        own = {point.date: point.period.label for point in trajectory.points}
         for on in profile_dates(trajectory.start, trajectory.end, every):
-            label = period_ending(on, every, financial).label
+            label = own.get(on) or period_ending(on, every, financial).label
             rows[on] = (label, on, trajectory.expected(on), "", "")
     elif target.baseline is not None:
         b = target.baseline

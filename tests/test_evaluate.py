@@ -410,6 +410,28 @@ def test_show_quarterly(tree):
     assert any("2014/15 Q1" in l and f"{e:,.1f}" in l for l in rows)
 
 
+def test_show_labels_the_path_points_as_the_spec_writes_them(tree):
+    # A calendar-year baseline with a financial-year target: the grid is calendar years, but the
+    # target date is still called 2016/17, not a day.
+    (tree / "specs" / "mixed.yaml").write_text(
+        "id: mixed\ntitle: Mixed periods\n"
+        "measure: {description: d, unit: percent, polarity: higher_is_better, frequency: annual}\n"
+        "baseline: {period: 2014, value: 93}\ntarget: {period: 2016/17, maintain: true}\n", encoding="utf-8")
+    result = run("show", "mixed", "--targets", tree / "specs")
+    assert result.exit_code == 0, result.output
+    labels = [l.split("│")[1].strip() for l in result.stdout.splitlines() if l.startswith("│")]
+    assert labels == ["2014", "2015", "2016", "2016/17"]
+
+
+def test_show_without_a_trajectory_says_why_the_profile_is_empty(tree):
+    (tree / "specs" / "bare.yaml").write_text(
+        "id: bare\ntitle: No baseline yet\nstatus: draft\n"
+        "measure: {description: d, unit: count, polarity: lower_is_better}\n", encoding="utf-8")
+    result = run("show", "bare", "--targets", tree / "specs")
+    assert result.exit_code == 0, result.output
+    assert "No profile to show" in result.stdout and "without a baseline" in result.stdout
+
+
 def test_show_unknown_id_suggests_the_nearest(tree):
     result = run("show", "ftee", "--targets", tree / "specs")
     assert result.exit_code == 2

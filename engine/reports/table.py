@@ -88,4 +88,10 @@ def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, 
     for label, on, expected, reading, status in rows:
         table.add_row(label, on.isoformat(), "-" if expected is None else with_unit(expected, unit, decimals=decimals),
                       reading, status)
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    if not rows:
+        # Say why the table is empty rather than leave staff guessing.
+        why = "it is a draft without a baseline yet" if target.status == "draft" else "it has no baseline"
+        console.print(f"No profile to show: {why}, so there is no trajectory. Readings, when given, are listed "
+                      "with their status.")
