@@ -190,6 +190,28 @@ def test_the_svg_is_an_element_ready_to_inline():
     assert draw_svg(series, chart_id="chart-t") == svg  # deterministic
 
 
+MONTHLY = [(f"{2014 + (m + 3) // 12}-{(m + 3) % 12 + 1:02d}", 100 + 2 * m + m % 5) for m in range(30)]
+
+
+@pytest.mark.parametrize("target, values", [
+    (make_target("step", trajectory="step", milestones=[{"period": "2014/15", "value": 44}],
+                 tolerance={"relative": 0.05}, limit=50), [("2014/15 Q2", 46), ("2015/16", 45.5), ("2016/17 Q1", 36)]),
+    (make_target("monthly", polarity="higher_is_better", unit="count/month", baseline=("2014-03", 100),
+                 goal=("2016-03", 160)), MONTHLY),
+    (make_target("unassessed", baseline=None, goal=None), [("2014/15", 12)]),
+    (make_target("before", tolerance={"absolute": 0.5}), [("2012/13", 50), ("2014/15", 44)]),
+    (make_target("direction", goal=None, tolerance={"absolute": 1}), [("2014/15", 48.8), ("2015/16", 50)]),
+])
+def test_every_kind_of_target_draws_with_a_legend_entry_per_status(target, values):
+    result = result_for(target, *values)
+    svg = draw_svg(chart_series(result), chart_id="c")
+    for status in {v.status for v in result.verdicts}:
+        assert f"reading: {STATUS_WORDS[status]}" in svg
+    value_labels = re.findall(r'<text style="font-weight: 700[^>]*>([^<]*)</text>', svg)
+    shorts = [r.short for r in chart_series(result).readings]
+    assert value_labels == (shorts if len(shorts) <= 12 else [])  # beyond a dozen they would overlap
+
+
 def test_text_with_a_dollar_is_not_mathtext():
     target = make_target(unit="GBP", baseline=("2013/14", 1000), goal=("2016/17", 2000), polarity="higher_is_better")
     series = chart_series(result_for(target, ("2014/15", 1250)))

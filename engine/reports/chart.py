@@ -275,6 +275,7 @@ def _draw(figure, series: ChartSeries) -> None:  # figure: matplotlib.figure.Fig
     if series.band:
         dates, low, high = zip(*series.band)
         handles.append(axes.fill_between(dates, low, high, color=BAND_COLOUR, alpha=0.55, linewidth=0,
+                                         step="post" if series.path_kind == "step" else None,
                                          label=series.band_label or "tolerance"))
     if series.path:
         dates, values = zip(*series.path)
@@ -362,7 +363,8 @@ def period_ticks(series: ChartSeries) -> list[tuple[date, str]]:
     span = (dates[-1] - dates[0]).days or 1
     kept: list[tuple[date, str]] = []
     for on in dates:
-        if kept and (on - kept[-1][0]).days < span * 0.08:
+        # Room for half of each label: about 1.1% of the axis width per character at this figure size.
+        if kept and (on - kept[-1][0]).days < span * 0.011 * (len(kept[-1][1]) + len(labels[on])) / 2:
             continue
         kept.append((on, labels[on]))
     return kept

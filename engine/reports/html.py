@@ -70,7 +70,6 @@ article.rag-red { border-left-color: var(--red); }
 figure { margin: .6rem 0 0; }
 svg.chart { display: block; width: 100%%; height: auto; }
 svg.chart * { stroke-linejoin: round; stroke-linecap: butt; }
-svg.chart text { font-family: "DejaVu Sans", Verdana, Arial, sans-serif !important; }
 figcaption { font-size: .86rem; color: var(--muted); margin-top: .2rem; }
 details { margin: .3rem 0; font-size: .9rem; }
 summary { cursor: pointer; color: var(--muted); }
