@@ -295,6 +295,55 @@ def diff(
     raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
 
 
+@app.command()
+@user_errors
+def report(
+    readings: Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)],
+    targets: TargetsOption = Path("targets"),
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write; `-` writes the page to standard output.")] = Path("report.html"),
+    title: Annotated[Optional[str], typer.Option("--title", help="The page heading. Default: the targets' common source, e.g. `Safe City Partnership Strategy 2014-17: targets report`.", show_default=False)] = None,
+    allow_rejected: Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")] = False,
+) -> None:
+    """Write a self-contained HTML report for the people who own the targets.
+
+    Status counts by priority, then each target with its status, explanation and a chart of the
+    readings against the trajectory. Exit 0 written; 2 invalid specs, an unreadable readings
+    file, an unwritable output path, or rejected rows (unless --allow-rejected; the report is
+    still written, listing them).
+    """
+    from engine.loader import display_path
+    from engine.reports import html
+
+    to_stdout = str(output) == "-"
+    if not to_stdout and (output.is_dir() or not output.parent.is_dir()):
+        # Said before the charts are drawn, not after.
+        why = "is a folder" if output.is_dir() else f"is in a folder that does not exist ({display_path(output.parent)})"
+        raise _fail(Problem(display_path(output), None, None, "error", "usage",
+                            f"cannot write the report: the path {why}; give a file path with --output"))
+    as_of_date = _parse_as_of(as_of)
+    target_list = load_valid_targets(targets)
+    batch, result = read_and_evaluate(readings, target_list, as_of_date)
+    inputs = html.ReportInputs(title or html.default_title(target_list),
+                               tuple(display_path(p) for p in readings), as_of is not None)
+    page = html.render(result, batch, inputs, html.draw_chart)  # matplotlib is imported here, not before
+    if to_stdout:
+        _write(page)
+    else:
+        try:
+            output.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(Problem(display_path(output), None, None, "error", "io",
+                                f"cannot write the report: {exc.strerror or exc}; choose another --output path")) from None
+        charts = page.count('<svg class="chart"')
+        sys.stderr.write(f"wrote {display_path(output)}: {len(result.results)} targets, {charts} charts\n")
+    if batch.rejected and not allow_rejected:
+        sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
+                         "fix them, or pass --allow-rejected to accept the rest\n")
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_OK)
+
+
 def main() -> None:  # pragma: no cover - `python cli.py`
     app()
 
