@@ -42,6 +42,11 @@ class Period:
         return format_period(self)
 
     @cached_property
+    def when(self) -> str:
+        """The period in a sentence: `in 2014/15`, but `on 2016-03-31`."""
+        return f"on {self.label}" if self.kind == "day" else f"in {self.label}"
+
+    @cached_property
     def key(self) -> int:
         """One int in the same order as periods (by last day, then first day): sorting a million
         readings compares ints in C instead of calling the generated comparison."""

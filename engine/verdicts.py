@@ -105,7 +105,7 @@ class Judge:
         x = f"{self._prefix}{value:{_SPECS[decimals]}}{self._suffix}"
         if self._baseline_date is not None and on < self._baseline_date:
             return self._verdict(period, value, None, None, None, "not_started",
-                                 f"{x} in {period.label} is before the baseline period "
+                                 f"{x} {period.when} is before the baseline period "
                                  f"{self._baseline_label}, so the target has not started")
         if self._goal_date is not None and on >= self._goal_date:
             return self._at_target_date(period, value, x, decimals)
@@ -114,7 +114,7 @@ class Judge:
         if self._baseline_date is not None:
             return self._direction(period, value, x, decimals)
         return self._verdict(period, value, None, None, None, "unassessed",
-                             f"{x} in {period.label}: the target has no baseline yet, "
+                             f"{x} {period.when}: the target has no baseline yet, "
                              "so readings before its target date cannot be judged")
 
     # --- the three kinds of judgement -------------------------------------------------
@@ -130,7 +130,7 @@ class Judge:
             status = "at_risk"
         else:
             status = "off_track"
-        why = (f"{x} in {period.label} against {self._prefix}{expected:{_SPECS[decimals]}}{self._suffix} expected "
+        why = (f"{x} {period.when} against {self._prefix}{expected:{_SPECS[decimals]}}{self._suffix} expected "
                f"on the {self._path_words}: {self._gap(shortfall, tolerance, decimals)}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, expected, shortfall, tolerance, status, why)
 
@@ -147,7 +147,7 @@ class Judge:
             gap = "exactly at the target"
         else:
             gap = f"{self._d(shortfall, decimals)} short of the target"
-        why = (f"{x} in {period.label} ({when}) against a target of {qualifier}"
+        why = (f"{x} {period.when} ({when}) against a target of {qualifier}"
                f"{self._goal_exact} by {self._goal_label}: {gap}, so {status}")
         tolerance = self._tolerance_absolute + self._tolerance_relative * abs(level)
         return self._verdict(period, value, level, shortfall, tolerance, status, why, missed=not met)
@@ -171,7 +171,7 @@ class Judge:
             if tolerance:
                 beyond = "beyond" if abs(shortfall) > tolerance else "within"
                 gap += f", {beyond} the {self._tolerance(tolerance, decimals)} tolerance"
-        why = (f"{x} in {period.label} against the baseline of {self._baseline_exact} "
+        why = (f"{x} {period.when} against the baseline of {self._baseline_exact} "
                f"({self._baseline_label}), {better} is better: {gap}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, None, shortfall, tolerance, status, why)
 
@@ -190,10 +190,13 @@ class Judge:
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        shown = f"{amount:{_SPECS[decimals]}}"
+        less = ""
+        if amount and not shown.strip("0.,"):  # a real gap too small to show: not "0.0 points"
+            less, shown = "less than ", _SMALLEST[decimals]
         if self._points:
-            shown = f"{amount:{_SPECS[decimals]}}"
-            return f"{shown} point" if shown == "1" else f"{shown} points"
-        return f"{self._prefix}{amount:{_SPECS[decimals]}}{self._suffix}"
+            return f"{less}{shown} point" if shown == "1" else f"{less}{shown} points"
+        return f"{less}{self._prefix}{shown}{self._suffix}"
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`."""
@@ -222,6 +225,7 @@ def _shortfall(value: float, reference: float, lower_is_better: bool) -> float:
 
 
 _SPECS = (",.0f", ",.1f", ",.2f", ",.3f")  # format specs by decimals shown: thousands separators
+_SMALLEST = ("1", "0.1", "0.01", "0.001")  # the least gap each can show
 _new_verdict = tuple.__new__  # a Verdict without the generated __new__'s argument handling (hot)
 
 

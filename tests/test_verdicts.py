@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-import pytest
 
 from engine.paths import trajectory_for
 from engine.periods import parse_period
@@ -407,3 +409,19 @@ def test_reading_exactly_at_a_level_computed_from_a_rate_is_achieved_not_missed(
     assert verdict.status == "achieved"
     assert not verdict.breach
     assert verdict.shortfall == 0
+
+
+def test_a_day_is_on_a_date_and_other_periods_are_in_them():
+    assert " on 2015-02-14 against " in judge(make_target(), "2015-02-14", 45.0).explanation
+    assert " in 2015-02 against " in judge(make_target(), "2015-02", 45.0).explanation
+
+
+@pytest.mark.parametrize("unit,words", [("percent", "less than 0.1 points worse"), ("count", "less than 0.1 worse")])
+def test_a_gap_too_small_to_show_is_not_called_zero(unit, words):
+    # 1.0 decimals come from the spec (48.3); a reading 0.001 above the path shows as the path.
+    target = make_target(unit=unit, tolerance={"absolute": 1.0})
+    path = judge(target, "2014/15", 0).expected  # 43.871...
+    v = judge(target, "2014/15", math.ceil(path * 10) / 10)  # 43.9: worse by 0.029, shown to 1 decimal
+    assert 0 < v.shortfall < 0.05 and v.status == "at_risk"
+    assert words in v.explanation
+    assert "0.0 points" not in v.explanation and " 0.0 worse" not in v.explanation
