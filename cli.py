@@ -47,6 +47,10 @@ def user_errors(command: F) -> F:
             return command(*args, **kwargs)
         except TargetsError as exc:
             raise _fail(exc.problem) from None
+        except MemoryError:
+            sys.stderr.write("targets: error: ran out of memory; evaluate fewer readings at a time "
+                             "(split the readings files, or use --as-of) [memory]\n")
+            raise typer.Exit(EXIT_USAGE) from None
         except BrokenPipeError:  # `targets list | head`
             sys.stderr.close()
             raise typer.Exit(EXIT_OK) from None

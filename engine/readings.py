@@ -30,6 +30,8 @@ from .yamlsafe import decode, load_yaml
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
 MAX_STRUCTURED_BYTES = 200_000_000
+MAX_CSV_BYTES = 256_000_000  # about 10 million rows, which take some 3.5 GB as readings: split beyond it
+LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stops holding whole numbers
 
 # Government statistical symbols for values that are suppressed or not available
 # (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
@@ -177,6 +179,9 @@ class _Reader:
             value = _number(raw_value, unit, "value")
             unit_text = _text(record.get("unit"))
             if unit_text:
+                if value_text.endswith("%") and _unit_base(unit_text) != "percent":
+                    raise _RowError(f"the value `{value_text}` has a % sign, but the unit column says `{unit_text}`: "
+                                    "drop the % sign or the unit")
                 try:
                     value *= conversion_factor(unit_text, unit)
                 except UnitError as exc:
@@ -207,6 +212,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _unit_base(text: str) -> str | None:
+    try:
+        return canonical_unit(text).split("/")[0]
+    except UnitError:
+        return None  # an unknown unit is reported by the conversion
+
+
 def _period_or_reject(text: str) -> Period:
     try:
         return _period(text)
@@ -235,6 +247,9 @@ def _number(raw: Any, unit: str, column: str) -> float:
             raise _RowError(f"the {column} `{raw}` is not a number") from None
     if math.isnan(value) or math.isinf(value):
         raise _RowError(f"the {column} `{raw}` is not a finite number")
+    if abs(value) > LARGEST:
+        raise _RowError(f"the {column} `{raw}` is too large to be a measure's value (over 10^15, where a number "
+                        "stops being held exactly): check the number of digits")
     return value
 
 
@@ -252,7 +267,9 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 
 
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
-    rows = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open (or followed by text) is an error, not a cell that silently
+    # swallows the rows after it.
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
     line_end = 0
@@ -270,7 +287,8 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
             raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
         width = len(header)
         if set(index) == set(REQUIRED):
-            line_end = _read_plain_rows(rows, line_end, width, index, file, reader)
+            _read_plain_rows(rows, line_end, width, index, file, reader)
+            return
         for cells in rows:
             line = line_end + 1
             line_end = rows.line_num
@@ -282,10 +300,17 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
                 batch.rows += 1
                 batch.rejected.append(_ragged(cells, width, file, line))
     except csv.Error as exc:
-        raise _file_error(file, f"cannot read the CSV: {exc} (check the quotes)", rows.line_num) from None
+        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
 
 
-def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int], file: str, reader: _Reader) -> int:
+def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadError:
+    where = "the file ends inside it" if "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
+    return _file_error(file, f"cannot read the CSV from here on: a quote opened in this row is not closed where it "
+                             f"should be ({where}). A cell that starts with \" must end with \" just before the next "
+                             "comma or line end, and a quote inside it is written twice (\"\"): fix the quotes", start)
+
+
+def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int], file: str, reader: _Reader) -> None:
     """The hot loop for the common file of just target, period and value.
 
     A row that is anything but plain (unknown or padded target, new period label, a value that
@@ -298,10 +323,15 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
     readings_of = batch.readings
     add = reader.add
     plain = 0
-    for cells in rows:
-        line = line_end + 1
-        line_end = rows.line_num
-        if len(cells) == width:
+    try:
+        for cells in rows:
+            line = line_end + 1
+            line_end = rows.line_num
+            if len(cells) != width:
+                if any(c.strip() for c in cells):
+                    batch.rows += 1
+                    batch.rejected.append(_ragged(cells, width, file, line))
+                continue
             target = ids.get(cells[t])  # the id's one shared string, not a copy per row
             period = periods.get(cells[p])
             if period is not None and target is not None:
@@ -309,7 +339,8 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
                     value = float(cells[v])  # float() allows surrounding spaces, as people write
                 except ValueError:
                     value = None
-                if value is not None and not value - value:  # NaN and infinities fall through (x - x != 0)
+                # Comparisons are False for NaN, so NaN, infinities and the too large fall through.
+                if value is not None and -LARGEST <= value <= LARGEST:
                     plain += 1
                     readings = readings_of.get(target)
                     if readings is None:
@@ -318,11 +349,10 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
                     continue
             if any(c.strip() for c in cells):  # rows of empty cells are blank lines, not rows
                 add({"target": cells[t], "period": cells[p], "value": cells[v]}, file, line)
-        elif any(c.strip() for c in cells):
-            batch.rows += 1
-            batch.rejected.append(_ragged(cells, width, file, line))
-    batch.rows += plain
-    return line_end
+    except csv.Error as exc:
+        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+    finally:
+        batch.rows += plain
 
 
 def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
@@ -360,7 +390,22 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
             reader.batch.rows += 1
             reader.batch.rejected.append(Rejected(file, line, "this entry is not a record with target, period and value"))
             continue
+        odd = [k for k in record if not isinstance(k, str) or k.strip().isdigit()]
+        if odd:
+            # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
+            reader.batch.rows += 1
+            reader.batch.rejected.append(Rejected(file, line, f"the record has a field named `{odd[0]}`, which is not a "
+                                                  "column name: quote numbers with thousands separators (\"1,234\")"))
+            continue
         normalised = {str(k).strip().lower(): v for k, v in record.items()}
+        if len(normalised) != len(record):
+            names = sorted(map(str, record), key=lambda k: k.strip().lower())
+            twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
+            same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
+            reader.batch.rows += 1
+            reader.batch.rejected.append(Rejected(file, line, f"the record names `{twice.strip().lower()}` more than once "
+                                                  f"({', '.join(f'`{k}`' for k in same)}): keep one"))
+            continue
         missing = [c for c in REQUIRED if c not in normalised]
         if missing:
             reader.batch.rows += 1
@@ -396,7 +441,7 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
         name = display_path(path)
         names.append(name)
         try:
-            raw = path.read_bytes()
+            raw = _read_bounded(path, name)
         except FileNotFoundError:
             raise UsageError(Problem(name, None, None, "error", "path", "no such readings file")) from None
         except OSError as exc:
@@ -408,6 +453,18 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
             _read_csv(decode(raw, name, what="readings file"), name, reader)
         else:
             raise _file_error(name, f"unknown readings format `{suffix}`: use .csv, .json or .yaml")
+
+
+def _read_bounded(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing one larger than any readings file should be (or endless, as
+    /dev/zero is) before it exhausts memory."""
+    limit = MAX_STRUCTURED_BYTES if path.suffix.lower() in (".json", ".yaml", ".yml") else MAX_CSV_BYTES
+    with path.open("rb") as f:
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise _file_error(name, f"the file is larger than {limit // 1_000_000:,} MB, more than a readings file "
+                                "should be: split it into several files (they can all be given at once)")
+    return raw
 
 
 def units_of(targets: Iterable[Any]) -> dict[str, str]:

@@ -424,3 +424,65 @@ def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, row
                 [(x.line, x.reason) for x in batch.rejected], batch.rows)
 
     assert where(a) == where(b)
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ("target,period,value,note\nt,2013/14,40,\"revised\nt,2014/15,41,\nt,2015/16,42,\n", 2, "the file ends inside it"),
+    ("target,period,value,note\nt,2013/14,\"40,\nt,2014/15,41,\"x\"\nt,2015/16,42,\n", 2, "followed by more text on line 3"),
+    ("target,period,value\nt,2013/14,40\nt,\"2014/15,41\n", 3, "the file ends inside it"),  # the plain fast loop
+])
+def test_a_quote_left_open_is_an_error_at_its_row_not_lost_rows(tmp_path, text, line, words):
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == line and "quote" in problem.message and words in problem.message
+
+
+def test_quoted_newlines_inside_a_closed_quote_are_fine(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('target,period,value,note\nt,2013/14,40,"two\nlines"\nt,2014/15,41,\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert [(r.value, r.line, r.note) for r in batch.readings["t"]] == [(40.0, 2, "two\nlines"), (41.0, 4, None)]
+
+
+@pytest.mark.parametrize("header,row", [("target,period,value", "t,2014/15,{}"), ("target,period,value,note", "t,2014/15,{},")])
+@pytest.mark.parametrize("value", ["1e16", "-2e15", "1e300"])
+def test_values_beyond_what_a_spec_allows_are_rejected_on_both_paths(tmp_path, header, row, value):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(value)}\n")
+    batch = read_readings([path], {"t": "count"})
+    assert batch.count() == 0
+    assert [(r.line, "too large" in r.reason) for r in batch.rejected] == [(2, True)]
+
+
+def test_a_percent_sign_with_another_unit_is_rejected_not_multiplied(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,unit\nt,2014/15,45%,proportion\nt,2015/16,45%,percent\nt,2016/17,0.45,proportion\n")
+    batch = read_readings([path], {"t": "percent"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(3, 45.0), (4, pytest.approx(45.0))]
+    assert [(r.line, "% sign" in r.reason and "proportion" in r.reason) for r in batch.rejected] == [(2, True)]
+
+
+def test_structured_records_with_odd_or_clashing_keys_are_rejected(tmp_path):
+    flow = tmp_path / "r.yaml"
+    flow.write_text("- {target: t, period: 2014/15, value: 1,234}\n- {target: t, period: 2015/16, value: '1,234'}\n")
+    batch = read_readings([flow], {"t": "count"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 1234.0)]
+    assert [(r.line, "`234`" in r.reason and "quote" in r.reason) for r in batch.rejected] == [(1, True)]
+    clash = tmp_path / "r.json"
+    clash.write_text('[{"Target": "u", "target": "t", "period": "2014/15", "value": 1}]')
+    batch = read_readings([clash], {"t": "count", "u": "count"})
+    assert batch.count() == 0 and "`target` more than once" in batch.rejected[0].reason
+
+
+def test_a_file_larger_than_a_readings_file_should_be_is_refused(tmp_path, monkeypatch):
+    import engine.readings as readings_module
+
+    monkeypatch.setattr(readings_module, "MAX_CSV_BYTES", 100)
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value\n" + "t,2014/15,1\n" * 20)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "count"})
+    assert "split it into several files" in caught.value.problem.message
