@@ -70,6 +70,12 @@ TargetsOption = Annotated[
 ]
 
 
+# Shared by evaluate and report, so the two read and judge readings the same way.
+ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")]
+AllowRejectedOption = Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")]
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -182,12 +188,12 @@ def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBat
 @app.command()
 @user_errors
 def evaluate(
-    readings: Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)],
+    readings: ReadingsArgument,
     targets: TargetsOption = Path("targets"),
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")] = None,
+    as_of: AsOfOption = None,
     format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
-    allow_rejected: Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")] = False,
+    allow_rejected: AllowRejectedOption = False,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -302,12 +308,12 @@ def diff(
 @app.command()
 @user_errors
 def report(
-    readings: Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)],
+    readings: ReadingsArgument,
     targets: TargetsOption = Path("targets"),
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")] = None,
+    as_of: AsOfOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write; `-` writes the page to standard output.")] = Path("report.html"),
     title: Annotated[Optional[str], typer.Option("--title", help="The page heading. Default: the targets' common source, e.g. `Safe City Partnership Strategy 2014-17: targets report`.", show_default=False)] = None,
-    allow_rejected: Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")] = False,
+    allow_rejected: AllowRejectedOption = False,
 ) -> None:
     """Write a self-contained HTML report for the people who own the targets.
 

@@ -8,7 +8,7 @@ beside its status word, and each chart has a title, a description and its number
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -163,23 +163,22 @@ def _rows_accounted(batch: ReadingsBatch) -> str:
     text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {len(batch.suppressed)} suppressed, "
             f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected.</p>")
     if batch.rejected:
-        rows = "".join(f"<tr><td><code>{escape(x.file)}:{x.line}</code></td><td>{escape(x.reason)}</td></tr>"
-                       for x in batch.rejected)
         text += ('<div class="lost"><p><strong>Rejected rows are not in this report.</strong> '
                  "Fix them in the readings file and run the report again.</p>"
-                 f'<table><thead><tr><th scope="col">Where</th><th scope="col">Why</th></tr></thead><tbody>{rows}</tbody></table></div>')
+                 + _table(("Where", "Why"), ((_where(x.file, x.line), escape(x.reason)) for x in batch.rejected))
+                 + "</div>")
     if batch.suppressed:
-        rows = "".join(f"<tr><td>{escape(x.target)}</td><td>{escape(x.period)}</td><td><code>{escape(x.symbol or 'empty')}</code></td>"
-                       f"<td><code>{escape(x.file)}:{x.line}</code></td></tr>" for x in batch.suppressed)
-        text += (f"<details><summary>{len(batch.suppressed)} suppressed value(s)</summary><table><thead><tr>"
-                 '<th scope="col">Target</th><th scope="col">Period</th><th scope="col">Symbol</th><th scope="col">Where</th>'
-                 f"</tr></thead><tbody>{rows}</tbody></table></details>")
+        text += (f"<details><summary>{len(batch.suppressed)} suppressed value(s)</summary>"
+                 + _table(("Target", "Period", "Symbol", "Where"),
+                          ((escape(x.target), escape(x.period), f"<code>{escape(x.symbol or 'empty')}</code>",
+                            _where(x.file, x.line)) for x in batch.suppressed))
+                 + "</details>")
     if batch.superseded:
-        rows = "".join(f"<tr><td>{escape(x.target)}</td><td>{escape(x.period)}</td><td><code>{escape(x.file)}:{x.line}</code></td>"
-                       f"<td><code>{escape(x.by_file)}:{x.by_line}</code></td></tr>" for x in batch.superseded)
-        text += (f"<details><summary>{len(batch.superseded)} superseded row(s)</summary><table><thead><tr>"
-                 '<th scope="col">Target</th><th scope="col">Period</th><th scope="col">Row</th><th scope="col">Replaced by</th>'
-                 f"</tr></thead><tbody>{rows}</tbody></table></details>")
+        text += (f"<details><summary>{len(batch.superseded)} superseded row(s)</summary>"
+                 + _table(("Target", "Period", "Row", "Replaced by"),
+                          ((escape(x.target), escape(x.period), _where(x.file, x.line), _where(x.by_file, x.by_line))
+                           for x in batch.superseded))
+                 + "</details>")
     return text
 
 
@@ -299,3 +298,14 @@ def draw_chart(series: ChartSeries, chart_id: str) -> str:
     from .chart import draw_svg
 
     return draw_svg(series, chart_id=chart_id)
+
+
+def _where(file: str, line: int) -> str:
+    return f"<code>{escape(file)}:{line}</code>"
+
+
+def _table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table of already-escaped cells under plain headings."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headings)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
