@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,10 +70,25 @@ def _error(file: str, line: int | None, column: int | None, rule: str, message: 
     return LoadError(Problem(file, line, column, "error", rule, message))
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by the byte-order mark or, without one, by where the zero bytes fall."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    # Text in UTF-16 without a BOM (some exports) has a zero in nearly every other byte (all of
+    # Latin-1 and most punctuation); binary data does not.
+    sample = raw[:512]
+    if len(sample) >= 4 and any(half.count(0) >= 0.75 * len(half) for half in (sample[0::2], sample[1::2])):
+        return "UTF-16"
+    return None
+
+
 def decode(raw: bytes, file: str, *, what: str = "file") -> str:
     """Bytes to text: UTF-8 (BOM allowed), else an error naming the line of the bad byte."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _error(file, 1, 1, "encoding", f"this {what} is saved as UTF-16: save it as UTF-8 instead")
+    wide = _wide_encoding(raw)
+    if wide:
+        raise _error(file, 1, 1, "encoding", f"this {what} is saved as {wide}: save it as UTF-8 instead")
     nul = raw.find(b"\x00")
     if nul != -1:
         line = raw.count(b"\n", 0, nul) + 1
@@ -87,7 +103,7 @@ def decode(raw: bytes, file: str, *, what: str = "file") -> str:
             f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the {what} as UTF-8 "
             "(in Excel: Save As, 'CSV UTF-8'; in an editor: encoding UTF-8)",
         ) from None
-    return text.removeprefix("\ufeff")
+    return text.lstrip("\ufeff")  # a file saved twice with a BOM has two
 
 
 def _resolve_plain(text: str) -> Any:
@@ -99,9 +115,12 @@ def _resolve_plain(text: str) -> Any:
         return False
     if _INT.fullmatch(text):
         try:
-            return int(text)
+            number = int(text)
         except ValueError:  # over Python's 4,300-digit limit: as a float it is infinite, and refused as such
             return float(text)
+        # An integer no float can hold is infinite too: every consumer works in floats, and
+        # float() of such an int raises OverflowError where float() of its text gives inf.
+        return number if abs(number) <= sys.float_info.max else float(text)
     if _FLOAT.fullmatch(text):
         return float(text)  # may be inf for 1e999: the checks refuse it with a message
     if text in _INF:
@@ -111,6 +130,12 @@ def _resolve_plain(text: str) -> Any:
     if text in _NAN:
         return math.nan
     return text
+
+
+def plain_number(text: str) -> int | float | None:
+    """The number this text would load as if written unquoted (`48.3`, `.nan`), else None."""
+    value = _resolve_plain(text.strip())
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _mark(event: yaml.Event) -> Mark:
@@ -128,7 +153,8 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         if len(raw) > max_bytes:
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
-        text = raw.removeprefix("\ufeff")
+        text = raw.lstrip("\ufeff")
+    _refuse_invisible_breaks(text, file)
     try:
         return _build(text, file)
     except LoadError:
@@ -153,6 +179,33 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         line = text.count("\n", 0, exc.start) + 1
         column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         raise _error(file, line, column, "encoding", "the text holds an invalid character (a lone surrogate): save it as UTF-8") from None
+
+
+# PyYAML ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (YAML 1.1; YAML 1.2 does
+# not), and reads a byte-order mark after the start as a stray character. Editors show none of
+# them, so a file holding one gets a baffling error or a line number that does not match what the
+# editor shows. They come from pasting out of word processors and from joining files.
+_INVISIBLE = re.compile("[\x85\u2028\u2029\ufeff]")
+_INVISIBLE_NAMES = {"\x85": "NEXT LINE (U+0085)", "\u2028": "LINE SEPARATOR (U+2028)",
+                    "\u2029": "PARAGRAPH SEPARATOR (U+2029)", "\ufeff": "byte-order mark (U+FEFF)"}
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def _refuse_invisible_breaks(text: str, file: str) -> None:
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return
+    start = found.start()
+    breaks = list(_LINE_BREAK.finditer(text, 0, start))
+    line = len(breaks) + 1
+    column = start - (breaks[-1].end() if breaks else 0) + 1
+    name = _INVISIBLE_NAMES[found.group()]
+    if found.group() == "\ufeff":
+        advice = f"an invisible {name} is here, left over from joining files or pasting: delete it"
+    else:
+        advice = (f"an invisible {name} is here, which YAML reads as a line break though editors show none "
+                  "(it comes with text pasted from word processors and web pages): put a space or a new line in its place")
+    raise _error(file, line, column, "invisible-character", advice)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
