@@ -154,9 +154,10 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
         text = raw.lstrip("\ufeff")
-    _refuse_invisible_breaks(text, file)
+    _refuse_stray_characters(text, file)
+    hidden = any(character in text for character in _BREAK_LIKE)
     try:
-        return _build(text, file)
+        return _build(text.translate(_HIDE) if hidden else text, file, restore=hidden)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -181,37 +182,40 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         raise _error(file, line, column, "encoding", "the text holds an invalid character (a lone surrogate): save it as UTF-8") from None
 
 
-# PyYAML ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (YAML 1.1; YAML 1.2 does
-# not), and reads a byte-order mark after the start as a stray character. Editors show none of
-# them, so a file holding one gets a baffling error or a line number that does not match what the
-# editor shows. They come from pasting out of word processors and from joining files.
-_INVISIBLE = re.compile("[\x85\u2028\u2029\ufeff]")
-_INVISIBLE_NAMES = {"\x85": "NEXT LINE (U+0085)", "\u2028": "LINE SEPARATOR (U+2028)",
-                    "\u2029": "PARAGRAPH SEPARATOR (U+2029)", "\ufeff": "byte-order mark (U+FEFF)"}
+# YAML 1.2 has two line breaks, LF and CR. PyYAML (YAML 1.1) also ends lines at NEL, LINE
+# SEPARATOR and PARAGRAPH SEPARATOR, which editors do not show as new lines: they come with text
+# pasted from word processors and web pages, and JSON writers leave them raw in strings. Read as
+# line breaks they give baffling errors and line numbers that differ from the editor's. So they are
+# read as YAML 1.2 reads them, as ordinary characters: while PyYAML parses they stand in as
+# noncharacters (code points Unicode keeps for a program's internal use), restored in the values.
+_BREAK_LIKE = "\x85\u2028\u2029"
+_STAND_INS = "\ufdd0\ufdd1\ufdd2"
+_HIDE = str.maketrans(_BREAK_LIKE, _STAND_INS)
+_SHOW = str.maketrans(_STAND_INS, _BREAK_LIKE)
+_STRAY = re.compile("[\ufeff" + _STAND_INS + "]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-def _refuse_invisible_breaks(text: str, file: str) -> None:
-    found = _INVISIBLE.search(text)
+def _refuse_stray_characters(text: str, file: str) -> None:
+    """A byte-order mark after the start (two files joined), or one of the stand-ins above."""
+    found = _STRAY.search(text)
     if found is None:
         return
     start = found.start()
     breaks = list(_LINE_BREAK.finditer(text, 0, start))
     line = len(breaks) + 1
     column = start - (breaks[-1].end() if breaks else 0) + 1
-    name = _INVISIBLE_NAMES[found.group()]
     if found.group() == "\ufeff":
-        advice = f"an invisible {name} is here, left over from joining files or pasting: delete it"
+        message = "an invisible byte-order mark (U+FEFF) is here, left over from joining files or pasting: delete it"
     else:
-        advice = (f"an invisible {name} is here, which YAML reads as a line break though editors show none "
-                  "(it comes with text pasted from word processors and web pages): put a space or a new line in its place")
-    raise _error(file, line, column, "invisible-character", advice)
+        message = f"U+{ord(found.group()):04X} is a noncharacter, not text: delete it"
+    raise _error(file, line, column, "invisible-character", message)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _build(text: str, file: str) -> Document:
+def _build(text: str, file: str, *, restore: bool = False) -> Document:
     doc = Document(file, None)
     # A stack of containers being filled: (container, path, pending key, key mark).
     stack: list[list[Any]] = []
@@ -276,10 +280,11 @@ def _build(text: str, file: str) -> Document:
         if isinstance(event, yaml.ScalarEvent):
             m = _mark(event)
             plain = not event.style and event.implicit[0]  # libyaml says '' for plain, PyYAML None
-            value = _resolve_plain(event.value) if plain else event.value
+            written = event.value.translate(_SHOW) if restore else event.value
+            value = _resolve_plain(written) if plain else written
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                 # A mapping key: keep its text as written (`no:` stays "no", `2015:` stays "2015").
-                value = event.value
+                value = written
             if plain and event.value == "<<" and stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                 raise _error(file, m.line, m.column, "merge-key", "merge keys (`<<`) are not allowed: write the keys out in full")
             place(value, m)
