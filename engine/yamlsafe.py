@@ -70,6 +70,19 @@ def _error(file: str, line: int | None, column: int | None, rule: str, message: 
     return LoadError(Problem(file, line, column, "error", rule, message))
 
 
+_BREAKS_TEXT = re.compile("\r\n|\r|\n")
+_BREAKS_BYTES = re.compile(b"\r\n|\r|\n")
+
+
+def _position(content: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset, lines ending at CRLF, LF or CR as editors count them."""
+    breaks = _BREAKS_TEXT if isinstance(content, str) else _BREAKS_BYTES
+    line, line_start = 1, 0
+    for found in breaks.finditer(content, 0, offset):
+        line, line_start = line + 1, found.end()
+    return line, offset - line_start + 1
+
+
 def _wide_encoding(raw: bytes) -> str | None:
     """UTF-16 or UTF-32, told by the byte-order mark or, without one, by where the zero bytes fall."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -91,13 +104,12 @@ def decode(raw: bytes, file: str, *, what: str = "file") -> str:
         raise _error(file, 1, 1, "encoding", f"this {what} is saved as {wide}: save it as UTF-8 instead")
     nul = raw.find(b"\x00")
     if nul != -1:
-        line = raw.count(b"\n", 0, nul) + 1
+        line, _ = _position(raw, nul)
         raise _error(file, line, None, "encoding", f"this {what} holds binary data (a NUL byte), not text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(raw, exc.start)
         raise _error(
             file, line, column, "encoding",
             f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the {what} as UTF-8 "
@@ -168,7 +180,7 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         raise _error(file, line, column, "yaml-syntax", f"YAML syntax: {problem} (check indentation, colons and quotes)") from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        line = _position(text, position)[0] if isinstance(position, int) else None
         character = getattr(exc, "character", None)
         if isinstance(character, str):
             character = ord(character[:1] or "\0")
@@ -177,8 +189,7 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
     except RecursionError:
         raise _error(file, None, None, "nesting", "the file is nested too deeply to read") from None
     except UnicodeEncodeError as exc:  # text (not bytes) holding a lone surrogate, which is not a character
-        line = text.count("\n", 0, exc.start) + 1
-        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        line, column = _position(text, exc.start)
         raise _error(file, line, column, "encoding", "the text holds an invalid character (a lone surrogate): save it as UTF-8") from None
 
 
@@ -193,7 +204,6 @@ _STAND_INS = "\ufdd0\ufdd1\ufdd2"
 _HIDE = str.maketrans(_BREAK_LIKE, _STAND_INS)
 _SHOW = str.maketrans(_STAND_INS, _BREAK_LIKE)
 _STRAY = re.compile("[\ufeff" + _STAND_INS + "]")
-_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 def _refuse_stray_characters(text: str, file: str) -> None:
@@ -201,10 +211,7 @@ def _refuse_stray_characters(text: str, file: str) -> None:
     found = _STRAY.search(text)
     if found is None:
         return
-    start = found.start()
-    breaks = list(_LINE_BREAK.finditer(text, 0, start))
-    line = len(breaks) + 1
-    column = start - (breaks[-1].end() if breaks else 0) + 1
+    line, column = _position(text, found.start())
     if found.group() == "\ufeff":
         message = "an invisible byte-order mark (U+FEFF) is here, left over from joining files or pasting: delete it"
     else:
