@@ -26,5 +26,5 @@ if str(ROOT) not in sys.path[:1]:
 # machines running the suite are small and shared.
 settings.register_profile("dev", max_examples=50, deadline=timedelta(seconds=2))
 settings.register_profile("ci", max_examples=50, deadline=timedelta(seconds=2), derandomize=True, database=None)
-settings.register_profile("fuzz", max_examples=4000, deadline=timedelta(seconds=2))
+settings.register_profile("fuzz", max_examples=10_000, deadline=timedelta(seconds=2))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
