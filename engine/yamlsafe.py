@@ -9,7 +9,9 @@ and bare dates as YAML 1.1 booleans, octals, sexagesimals and dates.
 So we read the parser's event stream ourselves, refuse anchors, aliases,
 tags and extra documents the moment they appear, stop at a depth limit, and
 resolve plain scalars by YAML 1.2 core rules minus the surprises: null,
-true/false, decimal integers and floats; everything else stays text.
+true/false, decimal integers and floats; everything else stays text. NEL,
+LINE SEPARATOR and PARAGRAPH SEPARATOR are text too, as in YAML 1.2, so
+line numbers are the ones an editor shows.
 """
 
 from __future__ import annotations
@@ -90,10 +92,20 @@ def _wide_encoding(raw: bytes) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     # Text in UTF-16 without a BOM (some exports) has a zero in nearly every other byte (all of
-    # Latin-1 and most punctuation); binary data does not.
-    sample = raw[:512]
-    if len(sample) >= 4 and any(half.count(0) >= 0.75 * len(half) for half in (sample[0::2], sample[1::2])):
-        return "UTF-16"
+    # Latin-1 and most punctuation) and reads as printable text; binary data (an Excel .xls
+    # renamed .csv) does neither.
+    sample = raw[: 512 if len(raw) > 512 else len(raw) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    for zeros, codec in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+        if zeros.count(0) < 0.75 * len(zeros):
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sum(c.isprintable() or c in "\t\r\n" for c in text) >= 0.95 * len(text):
+            return "UTF-16"
     return None
 
 

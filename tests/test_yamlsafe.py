@@ -469,3 +469,10 @@ def test_plain_number_is_what_an_unquoted_scalar_would_load_as(text, number):
         assert isinstance(got, float) and math.isnan(got)
     else:
         assert got == number
+
+
+def test_binary_mostly_zeros_is_not_taken_for_utf_16():
+    # the start of an Excel 97 (.xls) file, as when one is renamed .csv: zeros, but not text
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900") + bytes(200)
+    error = refused(ole, "encoding")
+    assert "binary" in error.problem.message
