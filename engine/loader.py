@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .problems import LoadError, Problem, TargetsError
-from .yamlsafe import Document, load_yaml
+from .yamlsafe import MAX_BYTES, Document, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 
@@ -32,6 +32,9 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 found.extend(Path(root) / f for f in sorted(files) if f.endswith(SPEC_SUFFIXES) and not f.startswith("."))
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise UsageError(Problem(str(raw), None, None, "error", "path",
+                                     "not a file or folder (a device or pipe?): give a spec file or a folder of them"))
         else:
             raise UsageError(Problem(str(raw), None, None, "error", "path",
                                      "no such file or folder: give a spec file or a folder of them, such as `targets`"))
@@ -49,9 +52,17 @@ def read_spec(path: Path) -> Document:
     """Read one spec file. Raises LoadError for bad content, UsageError when it cannot be read at all."""
     name = display_path(path)
     try:
-        raw = path.read_bytes()
+        if not path.is_file():
+            # A pipe or device found among the specs (a FIFO or a link to /dev/zero named x.yaml)
+            # would block or never end.
+            raise UsageError(Problem(name, None, None, "error", "io", "not a regular file (a device or pipe?): remove it"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # enough to tell that it is too big, without reading it all
     except OSError as exc:
         raise UsageError(Problem(name, None, None, "error", "io", f"cannot read the file: {exc.strerror or exc}")) from None
+    if len(raw) > MAX_BYTES:
+        raise LoadError(Problem(name, None, None, "error", "file-size",
+                                f"the file is more than {MAX_BYTES:,} bytes; a spec is a few thousand at most: is it the right file?"))
     doc = load_yaml(raw, name)
     if doc.data is None:
         raise LoadError(Problem(name, 1, 1, "error", "empty-file",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
@@ -108,11 +109,7 @@ def _translate(error: Any) -> Iterator[Finding]:
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected_list)
         hint = ""
         if "number" in expected_list and isinstance(instance, str):
-            try:
-                float(instance)
-                hint = ": it is in quotes, which makes it text; remove the quotes"
-            except ValueError:
-                hint = ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
+            hint = _number_hint(instance)
         if "boolean" in expected_list and isinstance(instance, str):
             hint = ": write true or false"
         if expected_list == ["string", "integer"]:
@@ -142,6 +139,22 @@ def _translate(error: Any) -> Iterator[Finding]:
         yield Finding(path, f"`{name}` is empty: give `absolute` (in the measure's unit) or `relative` (a fraction), or delete it")
     else:
         yield Finding(path, f"`{name}`: {error.message}")
+
+
+_NOT_FINITE_WORDS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _number_hint(text: str) -> str:
+    # Only text that would load as a number when unquoted was quoted; `nan`, `1_000` or `0x10`
+    # are text even unquoted (YAML 1.2), and Python's float() would wrongly call them numbers.
+    from .yamlsafe import plain_number
+
+    number = plain_number(text)
+    if number is not None and math.isfinite(number):
+        return ": it is in quotes, which makes it text; remove the quotes"
+    if number is not None or text.strip().lower() in _NOT_FINITE_WORDS:
+        return ": NaN and infinity are not values a target can have; write the actual value"
+    return ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
 
 
 def _required_hint(key: str) -> str:

@@ -9,13 +9,16 @@ and bare dates as YAML 1.1 booleans, octals, sexagesimals and dates.
 So we read the parser's event stream ourselves, refuse anchors, aliases,
 tags and extra documents the moment they appear, stop at a depth limit, and
 resolve plain scalars by YAML 1.2 core rules minus the surprises: null,
-true/false, decimal integers and floats; everything else stays text.
+true/false, decimal integers and floats; everything else stays text. NEL,
+LINE SEPARATOR and PARAGRAPH SEPARATOR are text too, as in YAML 1.2, so
+line numbers are the ones an editor shows.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,25 +72,62 @@ def _error(file: str, line: int | None, column: int | None, rule: str, message: 
     return LoadError(Problem(file, line, column, "error", rule, message))
 
 
+_BREAKS_TEXT = re.compile("\r\n|\r|\n")
+_BREAKS_BYTES = re.compile(b"\r\n|\r|\n")
+
+
+def _position(content: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset, lines ending at CRLF, LF or CR as editors count them."""
+    breaks = _BREAKS_TEXT if isinstance(content, str) else _BREAKS_BYTES
+    line, line_start = 1, 0
+    for found in breaks.finditer(content, 0, offset):
+        line, line_start = line + 1, found.end()
+    return line, offset - line_start + 1
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by the byte-order mark or, without one, by where the zero bytes fall."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    # Text in UTF-16 without a BOM (some exports) has a zero in nearly every other byte (all of
+    # Latin-1 and most punctuation) and reads as printable text; binary data (an Excel .xls
+    # renamed .csv) does neither.
+    sample = raw[: 512 if len(raw) > 512 else len(raw) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    for zeros, codec in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+        if zeros.count(0) < 0.75 * len(zeros):
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if sum(c.isprintable() or c in "\t\r\n" for c in text) >= 0.95 * len(text):
+            return "UTF-16"
+    return None
+
+
 def decode(raw: bytes, file: str, *, what: str = "file") -> str:
     """Bytes to text: UTF-8 (BOM allowed), else an error naming the line of the bad byte."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _error(file, 1, 1, "encoding", f"this {what} is saved as UTF-16: save it as UTF-8 instead")
+    wide = _wide_encoding(raw)
+    if wide:
+        raise _error(file, 1, 1, "encoding", f"this {what} is saved as {wide}: save it as UTF-8 instead")
     nul = raw.find(b"\x00")
     if nul != -1:
-        line = raw.count(b"\n", 0, nul) + 1
+        line, _ = _position(raw, nul)
         raise _error(file, line, None, "encoding", f"this {what} holds binary data (a NUL byte), not text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(raw, exc.start)
         raise _error(
             file, line, column, "encoding",
             f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the {what} as UTF-8 "
             "(in Excel: Save As, 'CSV UTF-8'; in an editor: encoding UTF-8)",
         ) from None
-    return text.removeprefix("\ufeff")
+    return text.lstrip("\ufeff")  # a file saved twice with a BOM has two
 
 
 def _resolve_plain(text: str) -> Any:
@@ -99,9 +139,12 @@ def _resolve_plain(text: str) -> Any:
         return False
     if _INT.fullmatch(text):
         try:
-            return int(text)
+            number = int(text)
         except ValueError:  # over Python's 4,300-digit limit: as a float it is infinite, and refused as such
             return float(text)
+        # An integer no float can hold is infinite too: every consumer works in floats, and
+        # float() of such an int raises OverflowError where float() of its text gives inf.
+        return number if abs(number) <= sys.float_info.max else float(text)
     if _FLOAT.fullmatch(text):
         return float(text)  # may be inf for 1e999: the checks refuse it with a message
     if text in _INF:
@@ -111,6 +154,12 @@ def _resolve_plain(text: str) -> Any:
     if text in _NAN:
         return math.nan
     return text
+
+
+def plain_number(text: str) -> int | float | None:
+    """The number this text would load as if written unquoted (`48.3`, `.nan`), else None."""
+    value = _resolve_plain(text.strip())
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _mark(event: yaml.Event) -> Mark:
@@ -128,9 +177,11 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         if len(raw) > max_bytes:
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
-        text = raw.removeprefix("\ufeff")
+        text = raw.lstrip("\ufeff")
+    _refuse_stray_characters(text, file)
+    hidden = any(character in text for character in _BREAK_LIKE)
     try:
-        return _build(text, file)
+        return _build(text.translate(_HIDE) if hidden else text, file, restore=hidden)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -141,7 +192,7 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         raise _error(file, line, column, "yaml-syntax", f"YAML syntax: {problem} (check indentation, colons and quotes)") from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        line = _position(text, position)[0] if isinstance(position, int) else None
         character = getattr(exc, "character", None)
         if isinstance(character, str):
             character = ord(character[:1] or "\0")
@@ -150,15 +201,40 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
     except RecursionError:
         raise _error(file, None, None, "nesting", "the file is nested too deeply to read") from None
     except UnicodeEncodeError as exc:  # text (not bytes) holding a lone surrogate, which is not a character
-        line = text.count("\n", 0, exc.start) + 1
-        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        line, column = _position(text, exc.start)
         raise _error(file, line, column, "encoding", "the text holds an invalid character (a lone surrogate): save it as UTF-8") from None
+
+
+# YAML 1.2 has two line breaks, LF and CR. PyYAML (YAML 1.1) also ends lines at NEL, LINE
+# SEPARATOR and PARAGRAPH SEPARATOR, which editors do not show as new lines: they come with text
+# pasted from word processors and web pages, and JSON writers leave them raw in strings. Read as
+# line breaks they give baffling errors and line numbers that differ from the editor's. So they are
+# read as YAML 1.2 reads them, as ordinary characters: while PyYAML parses they stand in as
+# noncharacters (code points Unicode keeps for a program's internal use), restored in the values.
+_BREAK_LIKE = "\x85\u2028\u2029"
+_STAND_INS = "\ufdd0\ufdd1\ufdd2"
+_HIDE = str.maketrans(_BREAK_LIKE, _STAND_INS)
+_SHOW = str.maketrans(_STAND_INS, _BREAK_LIKE)
+_STRAY = re.compile("[\ufeff" + _STAND_INS + "]")
+
+
+def _refuse_stray_characters(text: str, file: str) -> None:
+    """A byte-order mark after the start (two files joined), or one of the stand-ins above."""
+    found = _STRAY.search(text)
+    if found is None:
+        return
+    line, column = _position(text, found.start())
+    if found.group() == "\ufeff":
+        message = "an invisible byte-order mark (U+FEFF) is here, left over from joining files or pasting: delete it"
+    else:
+        message = f"U+{ord(found.group()):04X} is a noncharacter, not text: delete it"
+    raise _error(file, line, column, "invisible-character", message)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _build(text: str, file: str) -> Document:
+def _build(text: str, file: str, *, restore: bool = False) -> Document:
     doc = Document(file, None)
     # A stack of containers being filled: (container, path, pending key, key mark).
     stack: list[list[Any]] = []
@@ -223,10 +299,11 @@ def _build(text: str, file: str) -> Document:
         if isinstance(event, yaml.ScalarEvent):
             m = _mark(event)
             plain = not event.style and event.implicit[0]  # libyaml says '' for plain, PyYAML None
-            value = _resolve_plain(event.value) if plain else event.value
+            written = event.value.translate(_SHOW) if restore else event.value
+            value = _resolve_plain(written) if plain else written
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                 # A mapping key: keep its text as written (`no:` stays "no", `2015:` stays "2015").
-                value = event.value
+                value = written
             if plain and event.value == "<<" and stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                 raise _error(file, m.line, m.column, "merge-key", "merge keys (`<<`) are not allowed: write the keys out in full")
             place(value, m)

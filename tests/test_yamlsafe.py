@@ -412,3 +412,67 @@ def test_mutated_specs_raise_only_load_error(text):
         assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
         return
     assert doc.data is None or isinstance(doc.data, (dict, list, str, int, float, bool))
+
+
+# --- hardening (see also tests/corpus) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"])
+def test_yaml_1_1_line_breaks_are_ordinary_characters(character):
+    # PyYAML ends lines at these; YAML 1.2 and editors do not: the text keeps them, the lines stay right.
+    text = f"title: a{character}b\nquoted: 'c{character}d'\n{character}key: 1\nid: x\nid: y\n"
+    error = refused(text.encode(), "duplicate-key")
+    assert (error.problem.line, error.problem.column) == (5, 1)
+    doc = load_yaml(text.rsplit("id: y\n", 1)[0].encode(), "spec.yaml")
+    assert doc.data == {"title": f"a{character}b", "quoted": f"c{character}d", f"{character}key": 1, "id": "x"}
+    assert doc.marks[("id",)] == Mark(4, 5)
+
+
+def test_a_byte_order_mark_inside_the_file_is_refused_where_it_is():
+    error = refused("id: x\r\ntitle: y\r\n\ufeffnotes: z\n".encode(), "invisible-character")
+    assert (error.problem.line, error.problem.column) == (3, 1)
+    assert load_yaml(b"\xef\xbb\xbf\xef\xbb\xbfid: x\n", "spec.yaml").data == {"id": "x"}  # saved twice with a BOM
+
+
+def test_the_stand_ins_for_line_separators_are_refused_if_written():
+    error = refused("a: 1\nb: x\ufdd1y\n".encode(), "invisible-character")
+    assert (error.problem.line, error.problem.column) == (2, 5)
+
+
+@pytest.mark.parametrize("raw, encoding", [
+    ("id: x\n".encode("utf-16-le"), "UTF-16"), ("id: x\n".encode("utf-16-be"), "UTF-16"),
+    ("id: caf\u20ac\n".encode("utf-16-le"), "UTF-16"), ("id: x\n".encode("utf-32"), "UTF-32"),
+])
+def test_utf_16_without_a_bom_and_utf_32_are_named(raw, encoding):
+    error = refused(raw, "encoding")
+    assert f"saved as {encoding}" in error.problem.message
+
+
+def test_binary_with_nul_bytes_is_still_binary():
+    error = refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "encoding")
+    assert "binary" in error.problem.message
+
+
+@pytest.mark.parametrize("digits", [309, 400, 4300])
+def test_integers_no_float_can_hold_are_infinite(digits):
+    # float() of such an int raises OverflowError; every consumer works in floats
+    assert load_yaml(f"a: {'9' * digits}\nb: -{'9' * digits}\n".encode(), "spec.yaml").data == {"a": math.inf, "b": -math.inf}
+    assert load_yaml(f"a: {'9' * 308}\n".encode(), "spec.yaml").data["a"] == int("9" * 308)
+
+
+@pytest.mark.parametrize("text, number", [("48.3", 48.3), (" 7 ", 7), ("-1e3", -1000.0), (".nan", None), ("nan", None),
+                                          ("1_000", None), ("0x10", None), ("true", None), ("", None), ("١٢", None)])
+def test_plain_number_is_what_an_unquoted_scalar_would_load_as(text, number):
+    from engine.yamlsafe import plain_number
+
+    got = plain_number(text)
+    if text == ".nan":
+        assert isinstance(got, float) and math.isnan(got)
+    else:
+        assert got == number
+
+
+def test_binary_mostly_zeros_is_not_taken_for_utf_16():
+    # the start of an Excel 97 (.xls) file, as when one is renamed .csv: zeros, but not text
+    ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900") + bytes(200)
+    error = refused(ole, "encoding")
+    assert "binary" in error.problem.message
