@@ -228,7 +228,7 @@ def _period_or_reject(text: str) -> Period:
 
 def _number(raw: Any, unit: str, column: str) -> float:
     if isinstance(raw, bool):
-        raise _RowError(f"the {column} `{raw}` is not a number")
+        raise _RowError(f"the {column} `{str(raw).lower()}` is not a number")  # as written: true, not True
     if isinstance(raw, (int, float)):
         value = float(raw)
     else:
@@ -269,6 +269,8 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     # strict: a quote left open (or followed by text) is an error, not a cell that silently
     # swallows the rows after it.
+    if text.endswith("\x1a"):
+        text = text[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
@@ -356,7 +358,8 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
 
 
 def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
-    return Rejected(file, line, f"the row has {len(cells)} cells but the header has {width}: "
+    count = f"{len(cells)} cell" if len(cells) == 1 else f"{len(cells)} cells"
+    return Rejected(file, line, f"the row has {count} but the header has {width}: "
                                 "check for a missing or extra comma (quote cells that contain commas)")
 
 
@@ -364,8 +367,10 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         found = ", ".join(h or "(blank)" for h in header)
+        hint = ("; the columns look separated by semicolons: save the file as comma-separated CSV"
+                if len(header) == 1 and ";" in header[0] else "")
         raise _file_error(file, f"the header has no {', '.join(f'`{m}`' for m in missing)} column "
-                                f"(found: {found}); the first row must name the columns, such as target,period,value", line)
+                                f"(found: {found}); the first row must name the columns, such as target,period,value{hint}", line)
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
         raise _file_error(file, f"the header names {', '.join(f'`{d}`' for d in duplicated)} more than once", line)

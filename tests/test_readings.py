@@ -486,3 +486,10 @@ def test_a_file_larger_than_a_readings_file_should_be_is_refused(tmp_path, monke
     with pytest.raises(LoadError) as caught:
         read_readings([path], {"t": "count"})
     assert "split it into several files" in caught.value.problem.message
+
+
+def test_a_boolean_value_is_quoted_as_written(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('[{"target": "t", "period": "2014/15", "value": true}]')
+    batch = read_readings([path], {"t": "count"})
+    assert [r.reason for r in batch.rejected] == ["the value `true` is not a number"]

@@ -11,8 +11,7 @@ from typing import Any, TextIO
 
 from ..evaluation import Evaluation, TargetResult
 from ..problems import Problem
-from ..readings import Reading, ReadingsBatch
-from ..verdicts import Verdict
+from ..readings import ReadingsBatch
 
 
 # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
