@@ -37,8 +37,11 @@ FieldPath = tuple[str | int, ...]
 Severity = Literal["error", "warning", "notice"]
 ChangeKind = Literal["added", "removed", "changed"]
 
-# The fields whose change moves the goalposts of an active target.
-GOALPOSTS = ("baseline", "target", "trajectory", "milestones")
+# The fields whose change moves the goalposts of an active target: where it starts and must get
+# to, the way there, the breach line, and which way is better and in what unit (flipping the
+# polarity turns every status over; a new unit changes what every number means).
+GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit")
+GOALPOST_MEASURE = ("polarity", "unit")
 GUARDED_STATUS = "active"
 REVISIONS_HINT = "add one saying what changed, why and who approved it"
 
@@ -258,7 +261,13 @@ def _goalposts(target: Target) -> dict[str, Any]:
         },
         "trajectory": target.trajectory,
         "milestones": [point(m) for m in target.milestones],
+        "limit": ABSENT if target.limit is None else target.limit,
+        "measure": {"polarity": target.measure.polarity, "unit": target.measure.unit},  # units have one spelling in specs
     }
+
+
+def is_goalpost(path: FieldPath) -> bool:
+    return bool(path) and (path[0] in GOALPOSTS or (path[0] == "measure" and path[1:2] != () and path[1] in GOALPOST_MEASURE))
 
 
 def _model_path(path: FieldPath) -> FieldPath:
@@ -288,7 +297,8 @@ def _meaning_changed(path: FieldPath, old: SpecVersion, new: SpecVersion) -> boo
 
 
 def first_new_revision(old: Any, new: Any) -> int | None:
-    """1-based position of the first `revisions` entry added since the base, when every base entry is kept."""
+    """1-based position of the first `revisions` entry added since the base, when every base entry is
+    kept. A copy of an entry already there is not a new one."""
     old_entries = old if isinstance(old, list) else []
     new_entries = new if isinstance(new, list) else []
     unmatched = list(range(len(new_entries)))
@@ -297,7 +307,8 @@ def first_new_revision(old: Any, new: Any) -> int | None:
         if match is None:
             return None  # a base entry was edited or deleted: the record is not kept
         unmatched.remove(match)
-    return unmatched[0] + 1 if unmatched else None
+    fresh = [i for i in unmatched if not any(_same(new_entries[i], entry) for entry in old_entries)]
+    return fresh[0] + 1 if fresh else None
 
 
 def _revisions_rewritten(old: Any, new: Any) -> bool:
@@ -340,7 +351,7 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
         said = f"{name} removed (was {shown(old_value)})"
     else:
         said = f"{name} changed from {shown(old_value)} to {shown(new_value)}"
-    goalpost = path[0] in GOALPOSTS
+    goalpost = is_goalpost(path)
     if goalpost and not _meaning_changed(path, old, new):
         return FieldChange(path, kind, old_value, new_value, False, "notice",
                            f"{what}: {shown(old_value)} -> {shown(new_value)} (the same, written differently)", line, column)
@@ -351,6 +362,17 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
         return FieldChange(path, kind, old_value, new_value, True, "error",
                            f"{new.id}: {said} on a target that was active at {base} without a new entry in "
                            f"`revisions`: {REVISIONS_HINT}", line, column)
+    if path == ("status",) and _unguarding(old.status, new.status):
+        # Demoted to draft (or brought back from retired), a target's goalposts could move in a later
+        # change with nothing to stop them: the status change itself needs a revisions entry.
+        if revision is not None:
+            return FieldChange(path, kind, old_value, new_value, True, "notice",
+                               f"{new.id}: status {old.status} -> {new.status}, recorded in revisions[{revision}]",
+                               line, column)
+        return FieldChange(path, kind, old_value, new_value, True, "error",
+                           f"{new.id}: status changed from {old.status} to {new.status} without a new entry in "
+                           f"`revisions`: {'a draft' if new.status == 'draft' else 'an active target'} can have its "
+                           f"goalposts changed freely later, so {REVISIONS_HINT}", line, column)
     if path == ("status",) and guarded and new.status != GUARDED_STATUS:
         return FieldChange(path, kind, old_value, new_value, False, "notice",
                            f"{what}: {shown(old_value)} -> {shown(new_value)} (its goalposts are still guarded "
@@ -361,6 +383,11 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
                            "already there and add a new one instead", line, column)
     return FieldChange(path, kind, old_value, new_value, goalpost, "notice",
                        f"{what}: {shown(old_value)} -> {shown(new_value)}", line, column)
+
+
+def _unguarding(old_status: str, new_status: str) -> bool:
+    """Active to draft, or out of retirement: changes that would let goalposts move unguarded later."""
+    return (old_status == GUARDED_STATUS and new_status == "draft") or (old_status == "retired" and new_status != "retired")
 
 
 def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None:

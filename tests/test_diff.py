@@ -215,11 +215,12 @@ def test_other_fields_are_listed_but_fine():
 
 @pytest.mark.parametrize("base_status, new_status, fails", [
     ("active", "active", True),
-    ("active", "draft", True),  # in force at the base: turning it to draft does not lift the guard
+    ("active", "draft", True),  # in force at the base: turning it to draft does not lift the guard (and needs a revision)
     ("active", "retired", True),
     ("draft", "draft", False),  # a draft being finished
     ("draft", "active", False),
     ("retired", "retired", False),
+    ("retired", "active", True),  # brought back: needs a revisions entry
 ])
 def test_only_targets_active_at_the_base_are_guarded(base_status, new_status, fails):
     old = edit(SPEC, "status: active", f"status: {base_status}")
@@ -234,10 +235,52 @@ def test_the_default_status_is_active_and_guarded():
     assert diff(old, edit(old, "value: 35}", "value: 40}")).failed
 
 
-def test_an_active_target_turned_draft_is_flagged_in_its_status_line():
+def test_an_active_target_turned_draft_needs_a_revisions_entry():
+    # Otherwise: demote in one change, move the goalposts as a draft in the next, reactivate in a
+    # third, and no single change would be caught.
     result = diff(SPEC, edit(SPEC, "status: active", "status: draft"))
     (status,) = one_change(result).changes
-    assert not result.failed and "still guarded" in status.message
+    assert result.failed and status.severity == "error"
+    assert "from active to draft" in status.message and "`revisions`" in status.message
+    recorded = diff(SPEC, edit(SPEC, "status: active", "status: draft") + REVISION)
+    assert not recorded.failed
+    assert "recorded in revisions[1]" in next(c for c in one_change(recorded).changes if c.field == "status").message
+
+
+def test_an_active_target_retired_is_only_noted():
+    result = diff(SPEC, edit(SPEC, "status: active", "status: retired"))
+    (status,) = one_change(result).changes
+    assert not result.failed and status.severity == "notice" and "still guarded" in status.message
+
+
+@pytest.mark.parametrize("new_status", ["active", "draft"])
+def test_bringing_a_target_out_of_retirement_needs_a_revisions_entry(new_status):
+    retired = edit(SPEC, "status: active", "status: retired")
+    back = edit(SPEC, "status: active", f"status: {new_status}")
+    assert diff(retired, back).failed
+    assert not diff(retired, back + REVISION).failed
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("polarity: lower_is_better", "polarity: higher_is_better", "measure.polarity"),
+    ("unit: percent", "unit: per_1000", "measure.unit"),
+    ("tolerance: {absolute: 1.0}", "tolerance: {absolute: 1.0}\nlimit: 50", "limit"),
+])
+def test_polarity_unit_and_limit_are_goalposts(old, new, field):
+    base = SPEC if field != "limit" else edit(SPEC, "tolerance: {absolute: 1.0}", "tolerance: {absolute: 1.0}\nlimit: 60")
+    changed = edit(base, old if field != "limit" else "limit: 60", new if field != "limit" else "limit: 90")
+    result = diff(base, changed)
+    assert result.failed and [c.field for c in one_change(result).changes if c.severity == "error"] == [field]
+    assert not diff(base, changed + REVISION).failed
+
+
+def test_a_copy_of_an_existing_revisions_entry_is_not_a_new_one():
+    base = SPEC + REVISION
+    moved = edit(base, "value: 35}", "value: 45}")
+    copied = moved + REVISION.split("\n", 1)[1]  # the same entry again
+    result = diff(base, copied)
+    assert result.failed
+    assert first_new_revision(load_yaml(base, FILE).data["revisions"], load_yaml(copied, FILE).data["revisions"]) is None
 
 
 def test_removing_an_active_target_is_an_error_unless_retired_first():
@@ -356,14 +399,22 @@ def test_added_and_removed_swap_when_the_sides_swap(old, new):
 @settings(max_examples=60, deadline=None)
 @given(spec_sets(), spec_sets())
 def test_only_goalposts_of_targets_active_at_the_base_fail(old, new):
+    """Errors come only from goalposts of targets active at the base, or from a status change that
+    would unguard them later (active to draft, out of retirement)."""
     result = compare(old, new)
     old_status = {s.id: s.status for s in old}
+    new_status = {s.id: s.status for s in new}
     for target in result.targets:
-        if target.is_error:
-            assert old_status[target.id] == "active"
         for change in target.changes:
-            if change.severity == "error":
-                assert change.path[0] in ("baseline", "target", "trajectory", "milestones")
+            if change.severity != "error":
+                continue
+            if change.path == ("status",):
+                assert (old_status[target.id], new_status[target.id]) in (("active", "draft"), ("retired", "active"),
+                                                                          ("retired", "draft"))
+            else:
+                assert old_status[target.id] == "active"
+                assert change.path[0] in ("baseline", "target", "trajectory", "milestones", "limit") or \
+                    change.path[:2] in (("measure", "polarity"), ("measure", "unit"))
 
 
 JSONISH = st.recursive(
