@@ -10,9 +10,11 @@ thing another way (`2014/15` as `2014/2015`, `35` as `35.0`, spelling out the de
 `trajectory: linear`) is listed but never counted as a move.
 
 The goalpost rule (README, `targets diff`): a target that was `active` at the base is
-guarded. Changing its baseline, its target (period, level or form, `strict`), its trajectory or
-its milestones is a moved goalpost, an error, unless the same change adds a new entry to its
-`revisions` list (every entry at the base kept, at least one more). What counts is the status
+guarded. Changing its baseline, its target (period, level or form, `strict`), its trajectory,
+its milestones, its limit, or its measure's polarity or unit is a moved goalpost, an error, unless
+the same change adds a new entry to its `revisions` list (every entry at the base kept, at least
+one more that is not a copy). Demoting it to draft, or bringing a retired target back, needs a new
+entry too: otherwise demote, edit and reactivate in three changes would slip through. What counts is the status
 at the base, the one the target was in force under: turning an active target into a draft in
 the same change does not lift the guard, while a draft at the base is being finished and may
 change freely, even if it becomes active in the same change. Removing a target that was active
