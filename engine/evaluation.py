@@ -31,7 +31,11 @@ class TargetResult:
     readings: tuple[Reading, ...]  # in date order
     latest: Verdict | None  # the verdict on the latest reading
     judge: Judge = field(repr=False, compare=False)
-    after_as_of: int = 0  # readings dated after the as-of date, left out (counted, not lost)
+    left_out: tuple[Reading, ...] = ()  # dated after the as-of date: not judged, but not lost either
+
+    @property
+    def after_as_of(self) -> int:
+        return len(self.left_out)
 
     @cached_property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -72,11 +76,11 @@ _date_order = attrgetter("period.key")
 def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
     judge = Judge.for_target(target, trajectory_for(target))
     ordered = sorted(readings, key=_date_order)
-    later = 0
+    later: tuple[Reading, ...] = ()
     if as_of is not None:
         # Keys of periods ending on or before as_of are below that of any period ending the day after.
         cut = bisect_left(ordered, (as_of.toordinal() + 1) * KEY_DAY, key=_date_order)
-        later = len(ordered) - cut
+        later = tuple(ordered[cut:])
         del ordered[cut:]
     if not ordered:
         return TargetResult(target, "no_data", False, None, False, "no readings", (), None, judge, later)

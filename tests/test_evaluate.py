@@ -471,3 +471,17 @@ def test_the_markdown_summary_counts_readings_after_the_as_of_date(tree):
     later = sum(len(t["readings"]) for t in everything["targets"]) - sum(len(t["readings"]) for t in until["targets"])
     assert later > 0 and later == sum(t["after_as_of"] for t in until["targets"])
     assert f"{later} reading(s) dated after the as-of date left out" in result.stdout
+
+
+def test_csv_format_lists_the_readings_left_out_by_as_of(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv", "--as-of", "2014/15")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    _, until = evaluate_json(tree, "--as-of", "2014/15")
+    later = [r for r in rows if r["row"] == "after_as_of"]
+    assert len(later) == sum(t["after_as_of"] for t in until["targets"]) > 0
+    assert all(r["date"] > "2015-03-31" and "after the as-of date" in r["explanation"] for r in later)
+    # every readings row once: judged, left out, suppressed, superseded or rejected
+    _, everything = evaluate_json(tree)
+    judged = sum(len(t["readings"]) for t in everything["targets"])
+    assert sum(r["row"] in ("reading", "after_as_of") for r in rows) == judged

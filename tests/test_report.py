@@ -498,3 +498,17 @@ def test_the_report_renders_in_a_browser(tmp_path):
     from engine.reports.chart import PATH_COLOUR
 
     assert seen(PATH_COLOUR) > 500  # the trajectories were drawn
+
+
+def test_readings_left_out_by_as_of_are_counted_not_called_used():
+    from engine.checker import check_paths
+    from engine.evaluation import evaluate
+    from engine.readings import read_readings, units_of
+
+    targets = check_paths([ROOT / "targets"]).targets
+    batch = read_readings([ROOT / "examples" / "readings-2014-17.csv"], units_of(targets))
+    evaluation = evaluate(targets, batch.readings, date(2016, 3, 31))
+    page = html_report.render(evaluation, batch, html_report.ReportInputs("t", ("r.csv",), True), None)
+    later = evaluation.after_as_of
+    assert later > 0
+    assert f"{batch.count() - later} readings used; {later} dated after the as-of date (left out)" in page

@@ -1,6 +1,7 @@
 """CSV for analysts: one row per judged reading, one for each target with no readings, and one for
 each input row that did not become a reading (suppressed, superseded, rejected), so nothing is lost.
-The `row` column says which kind a row is."""
+The `row` column says which kind a row is (reading, no_data, after_as_of, suppressed,
+superseded, rejected)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
             writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),
                                       _num(v.shortfall), _num(v.tolerance), v.status, str(v.breach).lower(),
                                       v.breach_reason or "", v.explanation, "reading"))
+        for r in result.left_out:
+            writer.writerow(common + (r.period.label, r.period.end.isoformat(), _num(r.value)) + ("",) * 6
+                            + (f"{r.file}:{r.line}: dated after the as-of date, so not judged", "after_as_of"))
     blank = ("",) * 14
     for x in batch.suppressed:
         writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.file}:{x.line}: suppressed ({x.symbol})", "suppressed"))

@@ -157,10 +157,12 @@ def _key() -> str:
     return '<p class="key" aria-label="Colour key">Colour key: ' + "".join(items) + "</p>"
 
 
-def _rows_accounted(batch: ReadingsBatch) -> str:
+def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
     """Every row of the readings files, so nothing is lost from the report."""
-    used = batch.count()
-    text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {len(batch.suppressed)} suppressed, "
+    later = evaluation.after_as_of
+    used = batch.count() - later
+    after = f"{later} dated after the as-of date (left out), " if later else ""
+    text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {after}{len(batch.suppressed)} suppressed, "
             f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected.</p>")
     if batch.rejected:
         text += ('<div class="lost"><p><strong>Rejected rows are not in this report.</strong> '
@@ -273,7 +275,7 @@ def render(evaluation: Evaluation, batch: ReadingsBatch, inputs: ReportInputs,
         '<section aria-labelledby="summary-h"><h2 id="summary-h">Summary by priority</h2>',
         _key(),
         _counts_table(groups) if groups else "<p>No targets.</p>",
-        _rows_accounted(batch),
+        _rows_accounted(batch, evaluation),
         "</section>",
     ]
     for priority, group in groups.items():
