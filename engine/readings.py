@@ -306,6 +306,10 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
 
 
 def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadError:
+    if "field limit" in str(exc):
+        return _file_error(file, f"cannot read the CSV from here on: a cell is longer than {csv.field_size_limit():,} "
+                                 "characters. Most likely a quote opened in this row is never closed, so the rows "
+                                 "after it ran into one cell: fix the quotes", start)
     where = "the file ends inside it" if "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
     return _file_error(file, f"cannot read the CSV from here on: a quote opened in this row is not closed where it "
                              f"should be ({where}). A cell that starts with \" must end with \" just before the next "

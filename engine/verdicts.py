@@ -199,10 +199,12 @@ class Judge:
         return f"{less}{self._prefix}{shown}{self._suffix}"
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
-        """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`."""
-        if self._points:
-            return f"{tolerance:{_SPECS[decimals]}}-point"
-        return self._d(tolerance, decimals)
+        """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; as finely as it is set
+        (a 0.03-point tolerance is not a 0.0-point one)."""
+        if round(tolerance, decimals) != tolerance:
+            decimals = shown_decimals(tolerance, decimals)
+        shown = f"{tolerance:{_SPECS[decimals]}}"
+        return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"
 
     def _gap(self, shortfall: float, tolerance: float, decimals: int) -> str:
         if shortfall == 0:

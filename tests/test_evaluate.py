@@ -9,12 +9,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
 from engine.evaluation import evaluate, is_stale
 from engine.periods import parse_period
-from engine.readings import Reading
+from engine.readings import Reading, ReadingsBatch
+from engine.reports import json_report
 from engine.spec import build_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -485,3 +488,35 @@ def test_csv_format_lists_the_readings_left_out_by_as_of(tree):
     _, everything = evaluate_json(tree)
     judged = sum(len(t["readings"]) for t in everything["targets"])
     assert sum(r["row"] in ("reading", "after_as_of") for r in rows) == judged
+
+
+# --- the hand-written JSON writer against json itself ------------------------------------------------
+
+_FILES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_PERIODS = st.sampled_from(["2012/13", "2013/14", "2014/15", "2015-02-14", "2015 Q1", "2016/17", "2018-06"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(unit=st.sampled_from(["percent", "GBP", "count", "per_100k", "count/year"]),
+       limit=st.none() | st.floats(1, 1e6),
+       rows=st.lists(st.tuples(_PERIODS, st.floats(-1e12, 1e12, allow_nan=False), _FILES, st.integers(1, 10**6)),
+                     max_size=8))
+def test_the_streamed_json_says_what_json_dumps_would(unit, limit, rows):
+    extra = {"limit": limit} if limit is not None else {}
+    t = build_target({"id": "t", "title": 'Quotes " and \\ and £', "measure": {"description": "d", "unit": unit,
+                      "polarity": "lower_is_better"}, "baseline": {"period": "2013/14", "value": 48.3},
+                      "target": {"period": "2016/17", "value": 35}, **extra})
+    readings = [Reading("t", parse_period(p), v, f, line) for p, v, f, line in rows]
+    evaluation = evaluate([t], {"t": readings})
+    text = json_report.evaluation_text(evaluation, ReadingsBatch())
+    report = json.loads(text)  # valid JSON
+    assert text.isascii()  # escaped as json.dumps does by default
+    (got,) = report["targets"]
+    (result,) = evaluation.results
+    want = [{"period": v.period.label, "date": v.date.isoformat(), "value": v.value, "expected": v.expected,
+             "shortfall": v.shortfall, "tolerance": v.tolerance, "status": v.status, "breach": v.breach,
+             "explanation": v.explanation, "file": r.file, "line": r.line}
+            for v, r in zip(result.verdicts, result.readings)]
+    assert got["readings"] == json.loads(json.dumps(want))
+    assert got["latest"] == (got["readings"][-1] if want else None)
+    assert got["title"] == t.title and got["explanation"] == result.explanation

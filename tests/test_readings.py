@@ -493,3 +493,13 @@ def test_a_boolean_value_is_quoted_as_written(tmp_path):
     path.write_text('[{"target": "t", "period": "2014/15", "value": true}]')
     batch = read_readings([path], {"t": "count"})
     assert [r.reason for r in batch.rejected] == ["the value `true` is not a number"]
+
+
+def test_a_quote_left_open_over_a_long_file_names_its_row_not_the_cell_limit_line(tmp_path):
+    path = tmp_path / "r.csv"
+    rows = "".join(f"t,2014/15,{i},\n" for i in range(20_000))  # over 131,072 characters after the quote
+    path.write_text(f'target,period,value,note\nt,2013/14,40,"never closed\n{rows}')
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == 2 and "longer than" in problem.message and "quote" in problem.message

@@ -512,3 +512,18 @@ def test_readings_left_out_by_as_of_are_counted_not_called_used():
     later = evaluation.after_as_of
     assert later > 0
     assert f"{batch.count() - later} readings used; {later} dated after the as-of date (left out)" in page
+
+
+def test_priorities_that_slug_alike_get_their_own_anchors():
+    from engine.evaluation import evaluate
+    from engine.readings import ReadingsBatch
+    from engine.spec import build_target
+
+    specs = [build_target({"id": f"t{i}", "title": "T", "priority": p,
+                           "measure": {"description": "d", "unit": "count", "polarity": "lower_is_better"}})
+             for i, p in enumerate(["Crime", "crime!", "Sécurité", "安全"])]
+    page = html_report.render(evaluate(specs, {}), ReadingsBatch(), html_report.ReportInputs("t", (), False), None)
+    ids = re.findall(r'<section id="([^"]+)"', page)
+    links = re.findall(r'<a href="#([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 4
+    assert set(links) >= set(ids)

@@ -425,3 +425,11 @@ def test_a_gap_too_small_to_show_is_not_called_zero(unit, words):
     assert 0 < v.shortfall < 0.05 and v.status == "at_risk"
     assert words in v.explanation
     assert "0.0 points" not in v.explanation and " 0.0 worse" not in v.explanation
+
+
+def test_a_fine_tolerance_is_shown_as_finely_as_it_is_set():
+    target = make_target(tolerance={"absolute": 0.03})
+    v = judge(target, "2014/15", 43.9)  # 0.029 worse than the path at 43.871
+    assert "within the 0.03-point tolerance" in v.explanation
+    counted = make_target(unit="count", tolerance={"absolute": 0.03})
+    assert "within the 0.03 tolerance" in judge(counted, "2014/15", 43.9).explanation

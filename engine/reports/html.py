@@ -8,7 +8,7 @@ beside its status word, and each chart has a title, a description and its number
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -124,6 +124,11 @@ def _anchor(prefix: str, text: str) -> str:
     return prefix + "-".join(part for part in slug.split("-") if part)
 
 
+def _priority_anchor(groups: Mapping[str, object], priority: str) -> str:
+    """By position: priorities that differ only in case or punctuation, or are not in ASCII, stay apart."""
+    return f"priority-{list(groups).index(priority) + 1}"
+
+
 def _cell(count: int) -> str:
     return '<td class="n zero">0</td>' if count == 0 else f'<td class="n">{count}</td>'
 
@@ -136,7 +141,7 @@ def _counts_table(groups: dict[str, list[TargetResult]]) -> str:
     for priority, group in groups.items():
         counts = Counter(r.status for r in group)
         cells = "".join(_cell(counts[s]) for s in present)
-        rows.append(f'<tr><th scope="row"><a href="#{_anchor("priority-", priority)}">{escape(priority)}</a></th>'
+        rows.append(f'<tr><th scope="row"><a href="#{_priority_anchor(groups, priority)}">{escape(priority)}</a></th>'
                     f"{cells}{_cell(len(group))}{_cell(sum(r.breach for r in group))}{_cell(sum(r.stale for r in group))}</tr>")
     totals = Counter(r.status for r in everything)
     foot = ("<tr><th scope=\"row\">All priorities</th>" + "".join(_cell(totals[s]) for s in present)
@@ -279,7 +284,7 @@ def render(evaluation: Evaluation, batch: ReadingsBatch, inputs: ReportInputs,
         "</section>",
     ]
     for priority, group in groups.items():
-        anchor = _anchor("priority-", priority)
+        anchor = _priority_anchor(groups, priority)
         out.append(f'<section id="{anchor}" aria-labelledby="{anchor}-h"><h2 id="{anchor}-h">{escape(priority)}</h2>')
         out.extend(_target_section(result, draw) for result in group)
         out.append("</section>")

@@ -43,7 +43,7 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         return
     yield head[:-1] + ',"readings":['
     judge = result.judge.judge
-    number = float.__repr__  # exactly what json.dumps writes for a float
+    number = _finite  # what json.dumps writes for a float, refusing NaN and infinities as it did
     files: dict[str, str] = {}
     item = separator = ""
     for reading in result.readings:
@@ -64,6 +64,13 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         separator = ","
     # `latest` after `readings`: the same object, written without judging the reading twice.
     yield '],"latest":' + item + "}"
+
+
+def _finite(value: float) -> str:
+    text = float.__repr__(value)
+    if text in ("inf", "-inf", "nan"):
+        raise ValueError(f"{value} cannot be written as JSON")  # the spec rules keep paths finite
+    return text
 
 
 def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, Any]:

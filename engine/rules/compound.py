@@ -34,6 +34,15 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
             )
     if any(value <= 0 for _, value in points):
         return
+    # Each step of a compound path multiplies by the ratio of its ends: that ratio must be a finite
+    # number, or every expected value on the way is infinite or nothing (1e-300 to 1e15).
+    if compound:
+        for (_, a), (path, b) in zip(points, points[1:]):
+            if _ratio_overflows(a, b):
+                yield Finding(path, f"from {a:g} to {b:g} is too steep a change for a compound path to be worked "
+                                    "out (the ratio is beyond what a number can hold): check the numbers, or use "
+                                    "`trajectory: linear`")
+                return
     # A level given relative to the baseline must resolve to a positive, finite number too.
     form = next((f for f in ("change", "relative_change", "annual_rate") if f in block), None)
     if form is None or "baseline" not in data:
@@ -49,7 +58,7 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
         level = math.inf
     if level is None:
         return
-    if not math.isfinite(level):
+    if not math.isfinite(level) or (compound and level > 0 and _ratio_overflows(baseline.value, level)):
         yield Finding(("target", form), f"this `{form}` gives a target level too large to hold: check the number")
     elif compound and level <= 0:
         yield Finding(
@@ -57,3 +66,10 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
             f"with {why} the target level must be above zero, and this `{form}` gives {level:g}: "
             "use `trajectory: linear` instead",
         )
+
+
+def _ratio_overflows(a: float, b: float) -> bool:
+    try:
+        return not math.isfinite(b / a) or b / a == 0
+    except (OverflowError, ZeroDivisionError):
+        return True
