@@ -520,3 +520,13 @@ def test_the_streamed_json_says_what_json_dumps_would(unit, limit, rows):
     assert got["readings"] == json.loads(json.dumps(want))
     assert got["latest"] == (got["readings"][-1] if want else None)
     assert got["title"] == t.title and got["explanation"] == result.explanation
+
+
+def test_periods_of_different_lengths_ending_together_are_pointed_out():
+    t = make_target()
+    readings = {"t": [reading("t", "2015-03", 30, line=3), reading("t", "2014/15", 44, line=2)]}
+    (result,) = evaluate([t], readings).results
+    assert result.latest.period.label == "2015-03"  # the shorter, starting later, sorts last
+    assert "Note: 2014/15 also ends on 31 Mar 2015" in result.explanation and "2015-03, is taken as the latest" in result.explanation
+    (plain,) = evaluate([t], {"t": [reading("t", "2014/15", 44)]}).results
+    assert "Note:" not in plain.explanation
