@@ -283,9 +283,11 @@ def diff(
 ) -> None:
     """Compare the specs at git ref BASE with the working tree: added, removed and changed targets, field by field.
 
-    A moved goalpost fails: changing the baseline, target, trajectory or milestones of a target
-    that was active at BASE without adding a new entry to its `revisions`, or removing a target
-    that was active at BASE (retire it first). Exit 0 no goalpost problems; 1 goalpost problems;
+    A moved goalpost fails: changing the baseline, target, trajectory, milestones, limit,
+    tolerance, polarity or unit of a target that was active at BASE without adding a new entry to
+    its `revisions`; demoting it to draft, or making a retired target (or one that was in force
+    before) active again, without one; editing or deleting an old entry; removing a target that
+    was active at BASE (retire it first). Exit 0 no goalpost problems; 1 goalpost problems;
     2 invalid specs in the working tree, git errors (not a repository, unknown ref), usage errors.
     """
     from engine.diff import compare

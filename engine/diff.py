@@ -11,7 +11,7 @@ thing another way (`2014/15` as `2014/2015`, `35` as `35.0`, spelling out the de
 
 The goalpost rule (README, `targets diff`): a target that was `active` at the base is
 guarded. Changing its baseline, its target (period, level or form, `strict`), its trajectory,
-its milestones, its limit, or its measure's polarity or unit is a moved goalpost, an error, unless
+its milestones, its limit or tolerance, or its measure's polarity or unit is a moved goalpost, an error, unless
 the same change adds a new entry to its `revisions` list (every entry at the base kept, at least
 one more that is not a copy). Demoting it to draft, or bringing a retired target back, needs a new
 entry too: otherwise demote, edit and reactivate in three changes would slip through. What counts is the status
@@ -40,9 +40,10 @@ Severity = Literal["error", "warning", "notice"]
 ChangeKind = Literal["added", "removed", "changed"]
 
 # The fields whose change moves the goalposts of an active target: where it starts and must get
-# to, the way there, the breach line, and which way is better and in what unit (flipping the
-# polarity turns every status over; a new unit changes what every number means).
-GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit")
+# to, the way there, the breach line, the tolerance (widened, off track reads as at risk), and
+# which way is better and in what unit (flipping the polarity turns every status over; a new unit
+# changes what every number means).
+GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit", "tolerance")
 GOALPOST_MEASURE = ("polarity", "unit")
 GUARDED_STATUS = "active"
 REVISIONS_HINT = "add one saying what changed, why and who approved it"
@@ -264,6 +265,7 @@ def _goalposts(target: Target) -> dict[str, Any]:
         "trajectory": target.trajectory,
         "milestones": [point(m) for m in target.milestones],
         "limit": ABSENT if target.limit is None else target.limit,
+        "tolerance": {"absolute": target.tolerance.absolute, "relative": target.tolerance.relative},
         "measure": {"polarity": target.measure.polarity, "unit": target.measure.unit},  # units have one spelling in specs
     }
 
@@ -364,32 +366,43 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
         return FieldChange(path, kind, old_value, new_value, True, "error",
                            f"{new.id}: {said} on a target that was active at {base} without a new entry in "
                            f"`revisions`: {REVISIONS_HINT}", line, column)
-    if path == ("status",) and _unguarding(old.status, new.status):
-        # Demoted to draft (or brought back from retired), a target's goalposts could move in a later
-        # change with nothing to stop them: the status change itself needs a revisions entry.
+    why_unguarded = _unguarding(old, new)
+    if path == ("status",) and why_unguarded:
+        # Demoted to draft, back from retirement, or active again after a spell as a draft: the
+        # goalposts could move (or have moved) with nothing to stop them, so the status change
+        # itself needs a revisions entry.
         if revision is not None:
             return FieldChange(path, kind, old_value, new_value, True, "notice",
                                f"{new.id}: status {old.status} -> {new.status}, recorded in revisions[{revision}]",
                                line, column)
         return FieldChange(path, kind, old_value, new_value, True, "error",
                            f"{new.id}: status changed from {old.status} to {new.status} without a new entry in "
-                           f"`revisions`: {'a draft' if new.status == 'draft' else 'an active target'} can have its "
-                           f"goalposts changed freely later, so {REVISIONS_HINT}", line, column)
+                           f"`revisions`: {why_unguarded}, so {REVISIONS_HINT}", line, column)
     if path == ("status",) and guarded and new.status != GUARDED_STATUS:
         return FieldChange(path, kind, old_value, new_value, False, "notice",
                            f"{what}: {shown(old_value)} -> {shown(new_value)} (its goalposts are still guarded "
                            f"in this change: it was active at {base})", line, column)
     if path[0] == "revisions" and guarded and rewritten:
-        return FieldChange(path, kind, old_value, new_value, False, "warning",
+        # An error, not a warning: an entry deleted now could be pasted back later to "record" a move.
+        return FieldChange(path, kind, old_value, new_value, True, "error",
                            f"{new.id}: {said}: `revisions` is the record of approved changes; keep the entries "
                            "already there and add a new one instead", line, column)
     return FieldChange(path, kind, old_value, new_value, goalpost, "notice",
                        f"{what}: {shown(old_value)} -> {shown(new_value)}", line, column)
 
 
-def _unguarding(old_status: str, new_status: str) -> bool:
-    """Active to draft, or out of retirement: changes that would let goalposts move unguarded later."""
-    return (old_status == GUARDED_STATUS and new_status == "draft") or (old_status == "retired" and new_status != "retired")
+def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
+    """Why a status change needs a revisions entry ('' when it does not): it would let goalposts
+    move unguarded later, or they may have moved while unguarded."""
+    if old.status == GUARDED_STATUS and new.status == "draft":
+        return "as a draft its goalposts could be changed freely later"
+    if old.status == "retired" and new.status != "retired":
+        return "its goalposts were unguarded while it was retired"
+    if old.status == "draft" and new.status == GUARDED_STATUS and old.data.get("revisions"):
+        # It has been in force before (it has revisions): a first activation has none, so this is
+        # no alarm for a draft being finished.
+        return "it has been in force before (it has revisions) and its goalposts were unguarded as a draft"
+    return ""
 
 
 def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None:
@@ -405,7 +418,7 @@ def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None
     if moved:
         fields = ", ".join(dict.fromkeys(c.field for c in moved))
         severity: Severity = "error"
-        message = (f"{new.id}: goalposts moved ({fields}) on a target that was active at {base}, "
+        message = (f"{new.id}: goalposts moved ({fields}) on a target that was {old.status} at {base}, "
                    f"without a new entry in `revisions`: {REVISIONS_HINT}")
     else:
         severity = "warning" if any(c.severity == "warning" for c in changes) else "notice"

@@ -87,10 +87,17 @@ def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | N
     latest = judge.judge(ordered[-1].period, ordered[-1].value)
     stale = as_of is not None and is_stale(target.measure.frequency, latest.date, as_of)
     explanation = latest.explanation
-    if len(ordered) > 1 and ordered[-2].period.end == latest.date:
+    together: list[str] = []
+    i = len(ordered) - 2
+    while i >= 0 and ordered[i].period.end == latest.date:  # sorted by last day: they sit together at the end
+        together.insert(0, ordered[i].period.label)
+        i -= 1
+    if together:
         # 2014/15 and 2015-03 both end on 31 Mar 2015: say which one decided the status.
-        explanation += (f". Note: {ordered[-2].period.label} also ends on {latest.date:%d %b %Y}; the shorter "
-                        f"period, {latest.period.label}, is taken as the latest (give one length of period per target)")
+        also = " and ".join(together)
+        explanation += (f". Note: {also} also end{'s' if len(together) == 1 else ''} on {latest.date:%d %b %Y}; "
+                        f"the shortest period, {latest.period.label}, is taken as the latest (give one length of "
+                        "period per target)")
     if stale:
         article = "an" if (target.measure.frequency or "")[:1] in "aeiou" else "a"
         explanation += (f". Stale: the latest reading is for {latest.period.label}, older than {article} "

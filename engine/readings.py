@@ -186,6 +186,9 @@ class _Reader:
                     value *= conversion_factor(unit_text, unit)
                 except UnitError as exc:
                     raise _RowError(f"{exc} (the target `{target}` is measured in {unit})") from None
+                if abs(value) > LARGEST:
+                    raise _RowError(f"the value `{value_text}` {unit_text} is {value:g} {unit}: too large to be a "
+                                    "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
         except _RowError as exc:
@@ -210,6 +213,14 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value).strip()
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _unit_base(text: str) -> str | None:
@@ -269,8 +280,8 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     # strict: a quote left open (or followed by text) is an error, not a cell that silently
     # swallows the rows after it.
-    if text.endswith("\x1a"):
-        text = text[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
+    if text.rstrip("\r\n").endswith("\x1a"):
+        text = text.rstrip("\r\n")[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
@@ -399,7 +410,7 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
             reader.batch.rows += 1
             reader.batch.rejected.append(Rejected(file, line, "this entry is not a record with target, period and value"))
             continue
-        odd = [k for k in record if not isinstance(k, str) or k.strip().isdigit()]
+        odd = [k for k in record if not isinstance(k, str) or _reads_as_number(k)]
         if odd:
             # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
             reader.batch.rows += 1

@@ -199,11 +199,13 @@ class Judge:
         return f"{less}{self._prefix}{shown}{self._suffix}"
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
-        """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; as finely as it is set
+        """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; never shown as zero
         (a 0.03-point tolerance is not a 0.0-point one)."""
-        if round(tolerance, decimals) != tolerance:
-            decimals = shown_decimals(tolerance, decimals)
         shown = f"{tolerance:{_SPECS[decimals]}}"
+        if tolerance and not shown.strip("0.,"):  # finer than the spec's decimals: show it as set
+            shown = f"{tolerance:{_SPECS[shown_decimals(tolerance, decimals)]}}"
+            if not shown.strip("0.,"):
+                shown = "less than " + _SMALLEST[-1]
         return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"
 
     def _gap(self, shortfall: float, tolerance: float, decimals: int) -> str:

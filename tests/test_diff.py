@@ -158,7 +158,8 @@ def test_the_new_entry_must_be_new_entries_at_the_base_are_kept():
     result = diff(base, rewritten)
     target = one_change(result)
     assert result.failed
-    assert [c.severity for c in target.changes if c.field.startswith("revisions")] == ["warning"]
+    # ... and rewriting the record is itself an error: a deleted entry could be pasted back later.
+    assert [c.severity for c in target.changes if c.field.startswith("revisions")] == ["error"]
     # A new entry put first is still a new entry (every base entry kept).
     first = edit(moved, "revisions:\n", "revisions:\n" + SECOND_REVISION)
     assert one_change(diff(base, first)).revision == 1 and not diff(base, first).failed
@@ -194,7 +195,6 @@ def test_writing_the_same_goalpost_another_way_is_listed_but_not_a_move():
 def test_other_fields_are_listed_but_fine():
     changed = SPEC
     for old, new in [("title: Youth re-offending rate", "title: Youth reoffending rate"),
-                     ("tolerance: {absolute: 1.0}", "tolerance: {absolute: 2.0}"),
                      ("source: Safe City Partnership Strategy 2014-17\n", "")]:
         changed = edit(changed, old, new)
     changed += "notes: added a note\n"
@@ -204,7 +204,6 @@ def test_other_fields_are_listed_but_fine():
     got = {c.field: (c.kind, shown(c.old), shown(c.new)) for c in target.changes}
     assert got == {
         "title": ("changed", "Youth re-offending rate", "Youth reoffending rate"),
-        "tolerance.absolute": ("changed", "1.0", "2.0"),
         "source": ("removed", "Safe City Partnership Strategy 2014-17", "(none)"),
         "notes": ("added", "(none)", "added a note"),
     }
@@ -265,8 +264,9 @@ def test_bringing_a_target_out_of_retirement_needs_a_revisions_entry(new_status)
     ("polarity: lower_is_better", "polarity: higher_is_better", "measure.polarity"),
     ("unit: percent", "unit: per_1000", "measure.unit"),
     ("tolerance: {absolute: 1.0}", "tolerance: {absolute: 1.0}\nlimit: 50", "limit"),
+    ("tolerance: {absolute: 1.0}", "tolerance: {absolute: 100}", "tolerance.absolute"),
 ])
-def test_polarity_unit_and_limit_are_goalposts(old, new, field):
+def test_polarity_unit_limit_and_tolerance_are_goalposts(old, new, field):
     base = SPEC if field != "limit" else edit(SPEC, "tolerance: {absolute: 1.0}", "tolerance: {absolute: 1.0}\nlimit: 60")
     changed = edit(base, old if field != "limit" else "limit: 60", new if field != "limit" else "limit: 90")
     result = diff(base, changed)
@@ -410,10 +410,11 @@ def test_only_goalposts_of_targets_active_at_the_base_fail(old, new):
                 continue
             if change.path == ("status",):
                 assert (old_status[target.id], new_status[target.id]) in (("active", "draft"), ("retired", "active"),
-                                                                          ("retired", "draft"))
+                                                                          ("retired", "draft"), ("draft", "active"))
             else:
                 assert old_status[target.id] == "active"
-                assert change.path[0] in ("baseline", "target", "trajectory", "milestones", "limit") or \
+                assert change.path[0] in ("baseline", "target", "trajectory", "milestones", "limit", "tolerance",
+                                          "revisions") or \
                     change.path[:2] in (("measure", "polarity"), ("measure", "unit"))
 
 
@@ -713,3 +714,21 @@ def test_diff_is_in_the_help_and_the_readme():
     assert "BASE" in out and "--targets" in out and "--format" in out
     readme = (ROOT / "README.md").read_text()
     assert "targets diff BASE" in readme
+
+
+def test_a_draft_that_was_in_force_before_needs_a_revisions_entry_to_be_active_again():
+    draft_again = edit(SPEC, "status: active", "status: draft") + REVISION
+    moved_as_draft = edit(draft_again, "value: 35}", "value: 45}")
+    assert not diff(draft_again, moved_as_draft).failed  # a draft may change freely...
+    back = edit(moved_as_draft, "status: draft", "status: active")
+    result = diff(moved_as_draft, back)
+    assert result.failed and "in force before" in result.targets[0].changes[0].message
+    assert not diff(moved_as_draft, back + SECOND_REVISION).failed
+    # A first activation (no revisions yet) is no alarm.
+    first = edit(SPEC, "status: active", "status: draft")
+    assert not diff(first, SPEC).failed
+
+
+def test_deleting_a_revisions_entry_of_an_active_target_is_an_error():
+    base = SPEC + REVISION
+    assert diff(base, SPEC).failed

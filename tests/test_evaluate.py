@@ -527,6 +527,13 @@ def test_periods_of_different_lengths_ending_together_are_pointed_out():
     readings = {"t": [reading("t", "2015-03", 30, line=3), reading("t", "2014/15", 44, line=2)]}
     (result,) = evaluate([t], readings).results
     assert result.latest.period.label == "2015-03"  # the shorter, starting later, sorts last
-    assert "Note: 2014/15 also ends on 31 Mar 2015" in result.explanation and "2015-03, is taken as the latest" in result.explanation
+    assert "Note: 2014/15 also ends on 31 Mar 2015" in result.explanation and "the shortest period, 2015-03, is taken as the latest" in result.explanation
     (plain,) = evaluate([t], {"t": [reading("t", "2014/15", 44)]}).results
     assert "Note:" not in plain.explanation
+
+
+def test_every_period_ending_with_the_latest_is_named():
+    t = make_target()
+    readings = {"t": [reading("t", p, 40) for p in ("2015-03", "2014/15", "2015 Q1", "2013/14")]}
+    (result,) = evaluate([t], readings).results
+    assert "Note: 2014/15 and 2015 Q1 also end on 31 Mar 2015" in result.explanation

@@ -503,3 +503,25 @@ def test_a_quote_left_open_over_a_long_file_names_its_row_not_the_cell_limit_lin
         read_readings([path], {"t": "percent"})
     problem = caught.value.problem
     assert problem.line == 2 and "longer than" in problem.message and "quote" in problem.message
+
+
+def test_the_value_limit_holds_after_unit_conversion_too(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,unit\nt,2014/15,1e15,per_1000\nt,2015/16,5,per_1000\n")
+    batch = read_readings([path], {"t": "per_100k"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(3, 500.0)]
+    assert [(r.line, "too large" in r.reason) for r in batch.rejected] == [(2, True)]
+
+
+def test_a_decimal_number_split_by_a_comma_in_yaml_is_rejected(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("- {target: t, period: 2014/15, value: 12,345.67}\n")
+    batch = read_readings([path], {"t": "count"})
+    assert batch.count() == 0 and "`345.67`" in batch.rejected[0].reason
+
+
+def test_a_dos_end_of_file_mark_before_a_final_line_break_is_not_a_row(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"target,period,value\r\nt,2014/15,1\r\n\x1a\r\n")
+    batch = read_readings([path], {"t": "count"})
+    assert batch.rejected == [] and batch.count() == 1

@@ -210,6 +210,8 @@ BAD = [
      "compound-positive", "-50}", None, ["gives -1.7"]),
     ("compound too steep to work out", lambda t: edit(edit(t, "value: 48.3}", "value: 1.0e-300}"), "value: 35}", "value: 1.0e+15}").replace("trajectory: linear", "trajectory: compound"),
      "compound-positive", "1.0e+15", "target:", ["too steep", "trajectory: linear"]),
+    ("compound last step too steep", lambda t: edit(_milestones("{period: 2014/15, value: 1.0e-300}")(t), "value: 35}", "change: 1.0e+14}").replace("trajectory: linear", "trajectory: compound"),
+     "compound-positive", "1.0e+14", "target:", ["too steep"]),
     ("annual rate overflowing", lambda t: edit(edit(t, "period: 2013/14", "period: 1900/01"), "value: 35}", "annual_rate: 100000000000000}").replace("period: 2016/17", "period: 2990/91"),
      "compound-positive", "100000000000000", None, ["too large"]),
     ("two target forms", lambda t: edit(t, "value: 35}", "value: 35, change: -5}"), "target-form", "change:", None,

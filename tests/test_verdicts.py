@@ -433,3 +433,11 @@ def test_a_fine_tolerance_is_shown_as_finely_as_it_is_set():
     assert "within the 0.03-point tolerance" in v.explanation
     counted = make_target(unit="count", tolerance={"absolute": 0.03})
     assert "within the 0.03 tolerance" in judge(counted, "2014/15", 43.9).explanation
+
+
+def test_a_tolerance_is_never_shown_as_zero_and_a_relative_one_keeps_the_spec_decimals():
+    tiny = make_target(tolerance={"absolute": 0.0004})
+    text = judge(tiny, "2014/15", 43.9).explanation
+    assert "0.000-point" not in text and "less than 0.001-point tolerance" in text
+    relative = make_target(tolerance={"relative": 0.0333})  # 1.46 at the path's 43.87
+    assert "the 1.5-point tolerance" in judge(relative, "2014/15", 44.5).explanation

@@ -34,8 +34,33 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
             )
     if any(value <= 0 for _, value in points):
         return
-    # Each step of a compound path multiplies by the ratio of its ends: that ratio must be a finite
-    # number, or every expected value on the way is infinite or nothing (1e-300 to 1e15).
+    # A level given relative to the baseline must resolve to a positive, finite number too.
+    form = next((f for f in ("change", "relative_change", "annual_rate") if f in block), None)
+    if form is not None and "baseline" in data:
+        try:
+            baseline = Point(parse_period(data["baseline"]["period"]), float(data["baseline"]["value"]))
+            period = parse_period(block["period"])
+        except PeriodError:
+            return  # period-syntax reports it
+        try:
+            level = resolve_target_value(form, float(block[form]), baseline, period)
+        except OverflowError:
+            level = math.inf
+        if level is not None:
+            if not math.isfinite(level):
+                yield Finding(("target", form), f"this `{form}` gives a target level too large to hold: check the number")
+                return
+            if compound and level <= 0:
+                yield Finding(
+                    ("target", form),
+                    f"with {why} the target level must be above zero, and this `{form}` gives {level:g}: "
+                    "use `trajectory: linear` instead",
+                )
+                return
+            points.append((("target", form), level))
+    # Each step of a compound path multiplies by the ratio of its ends (the last step included, to a
+    # level worked out from the baseline): that ratio must be a finite number, or every expected
+    # value on the way is infinite or nothing (1e-300 to 1e15).
     if compound:
         for (_, a), (path, b) in zip(points, points[1:]):
             if _ratio_overflows(a, b):
@@ -43,29 +68,6 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
                                     "out (the ratio is beyond what a number can hold): check the numbers, or use "
                                     "`trajectory: linear`")
                 return
-    # A level given relative to the baseline must resolve to a positive, finite number too.
-    form = next((f for f in ("change", "relative_change", "annual_rate") if f in block), None)
-    if form is None or "baseline" not in data:
-        return
-    try:
-        baseline = Point(parse_period(data["baseline"]["period"]), float(data["baseline"]["value"]))
-        period = parse_period(block["period"])
-    except PeriodError:
-        return  # period-syntax reports it
-    try:
-        level = resolve_target_value(form, float(block[form]), baseline, period)
-    except OverflowError:
-        level = math.inf
-    if level is None:
-        return
-    if not math.isfinite(level) or (compound and level > 0 and _ratio_overflows(baseline.value, level)):
-        yield Finding(("target", form), f"this `{form}` gives a target level too large to hold: check the number")
-    elif compound and level <= 0:
-        yield Finding(
-            ("target", form),
-            f"with {why} the target level must be above zero, and this `{form}` gives {level:g}: "
-            "use `trajectory: linear` instead",
-        )
 
 
 def _ratio_overflows(a: float, b: float) -> bool:
