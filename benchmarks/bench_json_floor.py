@@ -15,9 +15,13 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_evaluate import bare_pass  # noqa: E402  the same bare pass as the engine is measured against
 
 TEMPLATE = ('{"period":"%s","date":"%s","value":%r,"expected":%r,"shortfall":%r,"tolerance":%r,'
             '"status":"at_risk","breach":false,"explanation":"%.*f%% in %s against %.*f%% expected on the '
@@ -38,14 +42,7 @@ def main() -> None:
             w = csv.writer(f)
             w.writerow(["target", "period", "value"])
             w.writerows(("t00001", "2015-03", f"{v:.1f}") for v in values)
-        start = time.process_time()
-        total = 0.0
-        with path.open(newline="") as f:
-            rows = csv.reader(f)
-            next(rows)
-            for row in rows:
-                total += float(row[2])
-        bare = time.process_time() - start
+        bare = min(bare_pass(path) for _ in range(3))
     shortfall = [v - e for v, e in zip(values, expected)]
     labels, dates, tolerance, one = ["2015-03"] * n, ["2015-03-31"] * n, [0.5] * n, [1] * n
     start = time.process_time()

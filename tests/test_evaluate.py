@@ -19,26 +19,9 @@ from engine.periods import parse_period
 from engine.readings import Reading, ReadingsBatch
 from engine.reports import json_report
 from engine.spec import build_target
+from tests.factories import make_target, reading
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_target(tid="t", *, frequency="annual", baseline=("2013/14", 48.3), goal=("2016/17", 35), **extra):
-    data = {
-        "id": tid,
-        "title": tid.upper(),
-        "measure": {"description": "d", "unit": "percent", "polarity": "lower_is_better", "frequency": frequency},
-    }
-    if baseline:
-        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
-    if goal:
-        data["target"] = {"period": goal[0], "value": goal[1]}
-    data.update(extra)
-    return build_target(data)
-
-
-def reading(target, period, value, line=2):
-    return Reading(target, parse_period(period), float(value), "r.csv", line)
 
 
 # --- engine.evaluation -----------------------------------------------------------------------

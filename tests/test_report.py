@@ -23,33 +23,15 @@ from engine.checker import check_paths
 from engine.evaluation import evaluate
 from engine.paths import trajectory_for
 from engine.periods import parse_period
-from engine.readings import Reading, read_readings, units_of
+from engine.readings import read_readings, units_of
 from engine.reports import html as html_report
 from engine.reports.chart import RAG, RAG_COLOURS, chart_series, draw_svg, period_ticks
 from engine.spec import build_target
+from tests.factories import make_target, reading
 from engine.verdicts import STATUS_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_READINGS = ROOT / "examples" / "readings-2014-17.csv"
-
-
-def make_target(tid="t", *, polarity="lower_is_better", unit="percent", baseline=("2013/14", 48.3),
-                goal=("2016/17", 35.0), **extra):
-    data = {
-        "id": tid,
-        "title": extra.pop("title", tid.upper()),
-        "measure": {"description": "d", "unit": unit, "polarity": polarity, "frequency": "annual"},
-    }
-    if baseline:
-        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
-    if goal:
-        data["target"] = {"period": goal[0], "value": goal[1]}
-    data.update(extra)
-    return build_target(data)
-
-
-def reading(target, period, value, line=2):
-    return Reading(target, parse_period(period), float(value), "r.csv", line)
 
 
 def result_for(target, *values):
@@ -517,7 +499,6 @@ def test_readings_left_out_by_as_of_are_counted_not_called_used():
 def test_priorities_that_slug_alike_get_their_own_anchors():
     from engine.evaluation import evaluate
     from engine.readings import ReadingsBatch
-    from engine.spec import build_target
 
     specs = [build_target({"id": f"t{i}", "title": "T", "priority": p,
                            "measure": {"description": "d", "unit": "count", "polarity": "lower_is_better"}})
