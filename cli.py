@@ -291,7 +291,7 @@ def diff(
     2 invalid specs in the working tree, git errors (not a repository, unknown ref), usage errors.
     """
     from engine.diff import compare
-    from engine.gitread import base_versions, locate, resolve_commit, working_versions
+    from engine.gitread import base_versions, ids_used_before, locate, resolve_commit, working_versions
     from engine.reports import diff_formats
 
     location = locate(targets)
@@ -300,7 +300,9 @@ def diff(
     from_root = format is DiffFormat.github  # GitHub places annotations by paths from the repository's top
     old, problems = base_versions(location, commit, base, from_root=from_root)
     new = working_versions(location, target_list, from_root=from_root)
-    result = compare(old, new, base=base, base_commit=commit, problems=problems)
+    at_base = {version.id for version in old}
+    used_before = ids_used_before(location, commit, [v.id for v in new if v.id not in at_base])
+    result = compare(old, new, base=base, base_commit=commit, problems=problems, used_before=used_before)
     renderer = {"text": diff_formats.text, "json": diff_formats.as_json,
                 "github": diff_formats.github, "markdown": diff_formats.markdown}[format.value]
     _write(renderer(result))

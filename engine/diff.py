@@ -154,8 +154,9 @@ class DiffResult:
 
     @property
     def errors(self) -> int:
-        """Moved goalposts and removed active targets: the reasons for exit code 1."""
-        return sum(len(t.moved_goalposts) for t in self.targets) + sum(t.kind == "removed" and t.is_error for t in self.targets)
+        """Moved goalposts, removed active targets and old ids brought back bare: the reasons for exit code 1."""
+        return (sum(len(t.moved_goalposts) for t in self.targets)
+                + sum(t.kind in ("removed", "added") and t.is_error for t in self.targets))
 
     @property
     def warnings(self) -> int:
@@ -431,10 +432,18 @@ def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None
                       severity, message, changes, mark.line if mark else None)
 
 
-def _added(new: SpecVersion) -> TargetDiff:
+def _added(new: SpecVersion, used_in: str | None) -> TargetDiff:
     mark = new.where(("id",))
+    line = mark.line if mark else None
+    if used_in is not None and not new.data.get("revisions"):
+        # Retire, remove, add back with new goalposts: three quiet changes, unless an old id
+        # brought back must carry its record.
+        return TargetDiff(new.id, "added", None, new.file, None, new.status, True, None, "error",
+                          f"{new.id}: added, but a target with this id was here before (last in commit {used_in}): "
+                          f"bringing it back needs its `revisions` record, with a new entry saying why it returns "
+                          "and what changed; or give the new target a new id", (), line)
     return TargetDiff(new.id, "added", None, new.file, None, new.status, False, None, "notice",
-                      f"{new.id}: added ({new.status})", (), mark.line if mark else None)
+                      f"{new.id}: added ({new.status})", (), line)
 
 
 def _removed(old: SpecVersion, base: str) -> TargetDiff:
@@ -448,10 +457,13 @@ def _removed(old: SpecVersion, base: str) -> TargetDiff:
 
 
 def compare(old: Sequence[SpecVersion], new: Sequence[SpecVersion], *, base: str = "the base",
-            base_commit: str | None = None, problems: Sequence[Problem] = ()) -> DiffResult:
+            base_commit: str | None = None, problems: Sequence[Problem] = (),
+            used_before: Mapping[str, str] | None = None) -> DiffResult:
     """The targets added, removed and changed from `old` (the specs at the base) to `new` (the working tree).
 
     `problems` are those met reading the base specs; they are carried into the result.
+    `used_before` maps ids that are new since the base but were used earlier in its history to
+    the commit where they last were (the shell asks git).
     """
     old_by_id, old_problems = _by_id(old, f"at {base}")
     new_by_id, new_problems = _by_id(new, "in the working tree")
@@ -460,7 +472,7 @@ def compare(old: Sequence[SpecVersion], new: Sequence[SpecVersion], *, base: str
     for target_id, version in new_by_id.items():
         before = old_by_id.get(target_id)
         if before is None:
-            found.append(_added(version))
+            found.append(_added(version, (used_before or {}).get(target_id)))
             continue
         diff = _changed(before, version, base)
         if diff is None:

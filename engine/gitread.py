@@ -108,6 +108,29 @@ def resolve_commit(location: SpecsLocation, ref: str) -> str:
     return out.decode("ascii").strip()
 
 
+def ids_used_before(location: SpecsLocation, commit: str, ids: Sequence[str]) -> dict[str, str]:
+    """Of these ids (new since the base), those that a spec in the base's history had: id -> the
+    short hash of the last commit that added or removed its `id:` line. One `git log` per id, so
+    only ids not at the base are asked about (usually a handful)."""
+    used: dict[str, str] = {}
+    for target_id in ids:
+        pattern = f"^id:[[:space:]]*[\"']*{_bre(target_id)}[\"']*[[:space:]]*$"
+        try:
+            out = _git(["log", "-1", "--format=%h", f"-G{pattern}", commit, "--", location.inside.as_posix()],
+                       location.root, target_id)
+        except _Refused:
+            continue  # a history git cannot search (a shallow clone): nothing known, nothing claimed
+        found = out.decode("ascii", "replace").strip()
+        if found:
+            used[target_id] = found
+    return used
+
+
+def _bre(text: str) -> str:
+    """Text as a literal in a POSIX basic regular expression (ids are letters, digits and hyphens)."""
+    return "".join(f"\\{c}" if c in ".[]*^$\\" else c for c in text)
+
+
 @dataclass(frozen=True)
 class Blob:
     path: str  # from the repository's top

@@ -456,7 +456,7 @@ def test_text_lists_one_line_per_change_then_a_summary():
     assert out[1] == "targets/new-one.yaml:1: new-one: added (active)"
     assert out[2].startswith("targets/youth-custody.yaml: error: youth-custody: removed, but it was active at origin/main")
     assert out[-1] == ("since origin/main: 1 changed, 1 added, 1 removed, 0 unchanged; 2 goalpost problems "
-                       "(moved goalposts or removed active targets)")
+                       "(moved goalposts, removed active targets or old ids brought back)")
 
 
 def test_json_shape():
@@ -560,6 +560,41 @@ def test_done_when_a_changed_value_fails_and_a_revisions_entry_makes_it_pass(rep
     result = run("HEAD")
     assert result.exit_code == 0, result.output
     assert "youth-reoffending: target.value changed from 35 to 30, recorded in revisions[1]" in result.output
+
+
+def test_retire_remove_and_add_back_is_caught_at_the_adding(repo, monkeypatch):
+    """Three quiet changes otherwise: retire (fine), remove the retired file (fine), add it back with
+    new goalposts (an addition). An old id must come back with its `revisions` record."""
+    monkeypatch.chdir(repo)
+    original = YOUTH.read_text()
+    YOUTH.write_text(edit(original, "status: active", "status: retired"))
+    assert run("HEAD").exit_code == 0
+    git(repo, "commit", "-qam", "retire")
+    git(repo, "rm", "-q", str(YOUTH))
+    assert run("HEAD").exit_code == 0
+    git(repo, "commit", "-qm", "remove")
+    moved = edit(original, "target: {period: 2016/17, value: 35}", "target: {period: 2016/17, value: 45}")
+    YOUTH.write_text(moved)
+    result = run("HEAD")
+    assert result.exit_code == 1
+    last = git(repo, "log", "-1", "--format=%h").strip()
+    assert f"youth-reoffending: added, but a target with this id was here before (last in commit {last})" in result.output
+    YOUTH.write_text(moved + REVISION)  # back with its record
+    assert run("HEAD").exit_code == 0
+    fresh = Path("targets/youth-crime/youth-reoffending-2017.yaml")
+    YOUTH.unlink()
+    fresh.write_text(edit(moved, "id: youth-reoffending", "id: youth-reoffending-2017"))
+    assert run("HEAD").exit_code == 0  # a new id is a new target
+
+
+def test_a_bare_old_id_is_an_error_in_every_format():
+    result = compare([], [version(SPEC)], base="HEAD", used_before={"youth-reoffending": "abc1234"})
+    assert result.failed and result.errors == 1
+    assert "::error file=targets/youth-reoffending.yaml,line=1,title=targets diff%3A reused-id::" in diff_formats.github(result)
+    assert "[reused-id]" in diff_formats.text(result)
+    assert "old id brought back" in diff_formats.markdown(result)
+    assert not compare([], [version(SPEC + REVISION)], base="HEAD", used_before={"youth-reoffending": "abc1234"}).failed
+    assert not compare([], [version(SPEC)], base="HEAD").failed
 
 
 def test_no_changes_since_head(repo, monkeypatch):

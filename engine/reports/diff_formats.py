@@ -10,7 +10,7 @@ from typing import Any
 from ..diff import ABSENT, DiffResult, FieldChange, TargetDiff, shown
 from .github import escape_data, escape_property
 
-ERROR_RULES = {"removed": "removed-active-target", "changed": "moved-goalpost"}
+ERROR_RULES = {"removed": "removed-active-target", "changed": "moved-goalpost", "added": "reused-id"}
 
 
 def _counts(result: DiffResult) -> str:
@@ -23,7 +23,7 @@ def summary(result: DiffResult) -> str:
     line = f"since {result.base}: {_counts(result)}"
     if result.errors:
         noun = "goalpost problem" if result.errors == 1 else "goalpost problems"
-        line += f"; {result.errors} {noun} (moved goalposts or removed active targets)"
+        line += f"; {result.errors} {noun} (moved goalposts, removed active targets or old ids brought back)"
     if result.warnings:
         line += f"; {result.warnings} warning(s)"
     return line
@@ -48,7 +48,9 @@ def text(result: DiffResult) -> str:
     """One line per change, `file:line: target-id: field: old -> new`; errors as `file:line: error: ...`."""
     lines = [f"{p.file}: warning: {p.message} [{p.rule}]" for p in result.problems]
     for target in result.targets:
-        if target.kind == "added":
+        if target.kind == "added" and target.is_error:
+            lines.append(f"{_at(target.new_file, target.line)}: error: {target.message} [{ERROR_RULES['added']}]")
+        elif target.kind == "added":
             lines.append(f"{_at(target.new_file, target.line)}: {target.id}: added ({target.new_status})")
         elif target.kind == "removed":
             if target.is_error:
@@ -147,7 +149,9 @@ def github(result: DiffResult) -> str:
     lines = [_command("warning", p.file, None, None, f"targets diff: {p.rule}", p.message) for p in result.problems]
     for target in result.targets:
         if target.kind == "added":
-            lines.append(_command("notice", target.new_file, target.line, None, "targets diff: added", target.message))
+            kind = "error" if target.is_error else "notice"
+            title = f"targets diff: {ERROR_RULES['added']}" if target.is_error else "targets diff: added"
+            lines.append(_command(kind, target.new_file, target.line, None, title, target.message))
         elif target.kind == "removed":
             kind = "error" if target.is_error else "notice"
             lines.append(_command(kind, target.old_file, None, None, f"targets diff: {ERROR_RULES['removed'] if target.is_error else 'removed'}", target.message))
@@ -177,7 +181,7 @@ def _code(value: Any) -> str:
 def markdown(result: DiffResult) -> str:
     """A summary for a pull-request comment or a CI step summary."""
     lines = [f"## Target changes since `{_cell(result.base)}`", ""]
-    verdict = (f"**{result.errors} goalpost problem(s)**: moved goalposts or removed active targets."
+    verdict = (f"**{result.errors} goalpost problem(s)**: moved goalposts, removed active targets or old ids brought back."
                if result.errors else "No goalposts moved.")
     lines += [verdict, "", _counts(result) + ".", ""]
     errors = [t for t in result.targets if t.is_error]
@@ -186,6 +190,8 @@ def markdown(result: DiffResult) -> str:
         for target in errors:
             if target.kind == "removed":
                 lines.append(f"- `{_cell(target.old_file or '')}`: {_cell(target.message)}")
+            elif target.kind == "added":
+                lines.append(f"- `{_cell(_at(target.new_file, target.line))}`: {_cell(target.message)}")
             else:
                 lines += [f"- `{_cell(_at(target.new_file, c.line))}`: {_cell(c.message)}" for c in target.moved_goalposts]
         lines.append("")
@@ -194,7 +200,8 @@ def markdown(result: DiffResult) -> str:
         for target in result.targets:
             name = f"`{_cell(target.id)}`"
             if target.kind == "added":
-                lines.append(f"| {name} | added | | | `{_cell(target.new_file or '')}` | {target.new_status} |")
+                flag = "**error**: an old id brought back without its record" if target.is_error else target.new_status
+                lines.append(f"| {name} | added | | | `{_cell(target.new_file or '')}` | {flag} |")
             elif target.kind == "removed":
                 flag = "**error**: it was active" if target.is_error else f"was {target.old_status}"
                 lines.append(f"| {name} | removed | | `{_cell(target.old_file or '')}` | | {flag} |")
