@@ -287,7 +287,7 @@ def diff(
     tolerance, polarity or unit of a target that was active at BASE without adding a new entry to
     its `revisions`; demoting it to draft, or making a retired target (or one that was in force
     before) active again, without one; editing or deleting an old entry; removing a target that
-    was active at BASE (retire it first). Exit 0 no goalpost problems; 1 goalpost problems;
+    was active at BASE (retire it first); adding one under an id used before, without its record. Exit 0 no goalpost problems; 1 goalpost problems;
     2 invalid specs in the working tree, git errors (not a repository, unknown ref), usage errors.
     """
     from engine.diff import compare
