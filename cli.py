@@ -209,16 +209,16 @@ def evaluate(
         from engine.reports import table
 
         table.print_evaluation(result, batch)
-    elif chosen == "json":
-        from engine.reports import json_report
+    elif chosen in ("json", "csv"):
+        from engine.reports import csv_report, json_report
 
-        json_report.write_evaluation(result, batch, sys.stdout)  # streamed: a million readings need not be held twice
+        # Streamed: a million readings' report need not be held in memory as well.
+        {"json": json_report, "csv": csv_report}[chosen].write_evaluation(result, batch, sys.stdout)
         sys.stdout.flush()
     else:
-        from engine.reports import csv_report, markdown
+        from engine.reports import markdown
 
-        renderer = {"csv": csv_report.evaluation, "markdown": markdown.evaluation}[chosen]
-        _write(renderer(result, batch))
+        _write(markdown.evaluation(result, batch))
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
                          "fix them, or pass --allow-rejected to accept the rest\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TextIO
 
 from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
@@ -21,6 +22,12 @@ def _num(value: float | None) -> str:
 
 def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     out = io.StringIO()
+    write_evaluation(evaluation, batch, out)
+    return out.getvalue()
+
+
+def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) -> None:
+    """Streamed, as the JSON report is: rows are written as readings are judged."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     for result in evaluation.results:
@@ -43,4 +50,3 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
                         + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
     for x in batch.rejected:
         writer.writerow(blank + (f"{x.file}:{x.line}: {x.reason}", "rejected"))
-    return out.getvalue()
