@@ -43,11 +43,13 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         return
     yield head[:-1] + ',"readings":['
     judge = result.judge.judge
-    number = _finite  # what json.dumps writes for a float, refusing NaN and infinities as it did
+    number = float.__repr__  # exactly what json.dumps writes for a float
     files: dict[str, str] = {}
     item = separator = ""
     for reading in result.readings:
         period, _, value, expected, shortfall, tolerance, status, breach, _, why = judge(reading.period, reading.value)
+        if expected is not None and expected - expected:
+            _not_finite(expected)  # values are finite when read; shortfall and tolerance follow expected
         file_json = files.get(reading.file)
         if file_json is None:
             file_json = files[reading.file] = _string(reading.file)
@@ -66,11 +68,9 @@ def _target_json(result: TargetResult) -> Iterator[str]:
     yield '],"latest":' + item + "}"
 
 
-def _finite(value: float) -> str:
-    text = float.__repr__(value)
-    if text in ("inf", "-inf", "nan"):
-        raise ValueError(f"{value} cannot be written as JSON")  # the spec rules keep paths finite
-    return text
+def _not_finite(value: float) -> None:
+    # json.dumps(allow_nan=False) refused these too; the spec rules keep every path finite.
+    raise ValueError(f"an expected value of {value} cannot be written as JSON")
 
 
 def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, Any]:
