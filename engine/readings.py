@@ -278,15 +278,14 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 
 
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
-    # strict: a quote left open (or followed by text) is an error, not a cell that silently
-    # swallows the rows after it.
     if text.rstrip("\r\n").endswith("\x1a"):
         text = text.rstrip("\r\n")[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = iter(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
+    rows = csv.reader(lines, strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
     line_end = 0
-    batch = reader.batch
     try:
         for cells in rows:
             line = line_end + 1  # the row starts on the line after the previous one ended
@@ -296,15 +295,45 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
             header = [c.strip().lower() for c in cells]
             index = _header_index(header, file, line)
             break
-        if header is None:
-            raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
-        width = len(header)
-        if set(index) == set(REQUIRED):
-            _read_plain_rows(rows, line_end, width, index, file, reader)
+    except csv.Error as exc:
+        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+    if header is None:
+        raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
+    loop = _read_plain_rows if set(index) == set(REQUIRED) else _read_general_rows
+    base = 0  # lines read by earlier readers, when one had to be started afresh
+    while True:
+        try:
+            loop(rows, base, line_end, len(header), index, file, reader)
             return
+        except _QuoteInRow as stop:
+            if stop.start != stop.stopped or "expected after" not in str(stop.error):
+                raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
+            # A quote closed and then followed by more text, all on one line (`"2014/15" ,45`): that
+            # row is rejected and reading goes on from the next line with a fresh reader.
+            reader.batch.rows += 1
+            reader.batch.rejected.append(Rejected(
+                file, stop.start, "a quoted cell in this row is followed by more text before the next comma "
+                                  "(a space after the closing quote?): a cell that starts with \" must end with \" "
+                                  "just before the comma or line end"))
+            base = line_end = stop.stopped
+            rows = csv.reader(lines, strict=True)
+
+
+class _QuoteInRow(Exception):
+    """The CSV reader stopped inside the row starting at `start`, on line `stopped`."""
+
+    def __init__(self, start: int, stopped: int, error: csv.Error):
+        super().__init__(str(error))
+        self.start, self.stopped, self.error = start, stopped, error
+
+
+def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: dict[str, int], file: str,
+                       reader: _Reader) -> None:
+    batch = reader.batch
+    try:
         for cells in rows:
             line = line_end + 1
-            line_end = rows.line_num
+            line_end = base + rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
             if len(cells) == width:
@@ -313,7 +342,7 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
                 batch.rows += 1
                 batch.rejected.append(_ragged(cells, width, file, line))
     except csv.Error as exc:
-        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+        raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
 
 
 def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadError:
@@ -327,7 +356,8 @@ def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadErr
                              "comma or line end, and a quote inside it is written twice (\"\"): fix the quotes", start)
 
 
-def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int], file: str, reader: _Reader) -> None:
+def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dict[str, int], file: str,
+                     reader: _Reader) -> None:
     """The hot loop for the common file of just target, period and value.
 
     A row that is anything but plain (unknown or padded target, new period label, a value that
@@ -343,7 +373,7 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
     try:
         for cells in rows:
             line = line_end + 1
-            line_end = rows.line_num
+            line_end = base + rows.line_num
             if len(cells) != width:
                 if any(c.strip() for c in cells):
                     batch.rows += 1
@@ -367,7 +397,7 @@ def _read_plain_rows(rows: Any, line_end: int, width: int, index: dict[str, int]
             if any(c.strip() for c in cells):  # rows of empty cells are blank lines, not rows
                 add({"target": cells[t], "period": cells[p], "value": cells[v]}, file, line)
     except csv.Error as exc:
-        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+        raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
     finally:
         batch.rows += plain
 

@@ -525,3 +525,13 @@ def test_a_dos_end_of_file_mark_before_a_final_line_break_is_not_a_row(tmp_path)
     path.write_bytes(b"target,period,value\r\nt,2014/15,1\r\n\x1a\r\n")
     batch = read_readings([path], {"t": "count"})
     assert batch.rejected == [] and batch.count() == 1
+
+
+@pytest.mark.parametrize("header,extra", [("target,period,value", ""), ("target,period,value,note", ",")])
+def test_text_after_a_closing_quote_rejects_that_row_and_reading_goes_on(tmp_path, header, extra):
+    path = tmp_path / "r.csv"
+    path.write_text(f'{header}\nt,2013/14,40{extra}\nt,"2014/15" ,41{extra}\nt,2015/16,"42"{extra}\n\nt,2016/17,43{extra}\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (4, 42.0), (6, 43.0)]
+    assert [(r.line, "followed by more text" in r.reason) for r in batch.rejected] == [(3, True)]
+    assert batch.rows == 4
