@@ -71,7 +71,7 @@ TargetsOption = Annotated[
 
 
 # Shared by evaluate and report, so the two read and judge readings the same way.
-ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv, .json or .yaml.", show_default=False)]
+ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json or .yaml.", show_default=False)]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")]
 AllowRejectedOption = Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")]
 
@@ -90,7 +90,8 @@ def validate(
 ) -> None:
     """Check target specs against the schema and the semantic rules.
 
-    Exit 0 when valid, 1 when problems were found, 2 on usage or I/O errors.
+    Exit 0 when valid (warnings allowed), 1 when errors were found (or warnings, with --strict),
+    2 on usage or I/O errors.
     """
     from engine.checker import check_paths
     from engine.reports import github, json_report, text
@@ -162,12 +163,17 @@ def _parse_fail_on(text: str | None) -> set[str]:
 
     if not text:
         return set()
-    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    # As the reports write them (`off track`) or as the JSON does (`off_track`).
+    chosen = {"_".join(part.strip().lower().replace("-", " ").split()) for part in text.split(",") if part.strip()}
     unknown = sorted(chosen - set(ALL_STATUSES) - set(FAIL_ON_EXTRA))
     if unknown:
+        import difflib
+
         allowed = ", ".join(ALL_STATUSES + FAIL_ON_EXTRA)
+        hints = [f"`{u}`" + (f" (did you mean `{close[0]}`?)" if (close := difflib.get_close_matches(
+            u, ALL_STATUSES + FAIL_ON_EXTRA, n=1)) else "") for u in unknown]
         raise _fail(Problem("--fail-on", None, None, "error", "usage",
-                            f"unknown status {', '.join(unknown)}: choose from {allowed}"))
+                            f"unknown status {', '.join(hints)}: choose from {allowed}"))
     return chosen
 
 
@@ -225,6 +231,12 @@ def evaluate(
         raise typer.Exit(EXIT_USAGE)
     hit = [r for r in result.results
            if r.status in failing or ("breach" in failing and r.breach) or ("stale" in failing and r.stale)]
+    if hit:
+        # Say which, whatever the format: the report on stdout may be JSON for another tool.
+        shown = ", ".join(f"{r.target.id} ({r.status}{', breach' if r.breach else ''}{', stale' if r.stale else ''})"
+                          for r in hit[:10])
+        more = f" and {len(hit) - 10} more" if len(hit) > 10 else ""
+        sys.stderr.write(f"--fail-on: {len(hit)} target(s): {shown}{more}\n")
     raise typer.Exit(EXIT_FOUND if hit else EXIT_OK)
 
 
@@ -240,9 +252,14 @@ def show(
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
     targets: TargetsOption = Path("targets"),
     every: Annotated[Every, typer.Option("--every", help="Profile step: year, quarter or month.")] = Every.year,
-    readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="Readings file(s) to show against the profile.")] = None,
+    readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more).")] = None,
+    allow_rejected: AllowRejectedOption = False,
 ) -> None:
-    """Show a target's trajectory profile: expected value each period, with readings and statuses."""
+    """Show a target's trajectory profile: expected value each period, with readings and statuses.
+
+    Exit 0 shown; 2 invalid specs, an unknown id, an unreadable readings file, or rejected rows
+    (listed on stderr; unless --allow-rejected).
+    """
     from engine.profile import profile_rows
     from engine.readings import read_readings, units_of
     from engine.reports import table
@@ -264,7 +281,8 @@ def show(
     if batch and batch.rejected:
         for row in batch.rejected:
             sys.stderr.write(f"{row.file}:{row.line}: rejected: {row.reason}\n")
-        raise typer.Exit(EXIT_USAGE)
+        if not allow_rejected:
+            raise typer.Exit(EXIT_USAGE)
 
 
 class DiffFormat(str, Enum):

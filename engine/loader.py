@@ -37,7 +37,9 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                                      "not a file or folder (a device or pipe?): give a spec file or a folder of them"))
         else:
             raise UsageError(Problem(str(raw), None, None, "error", "path",
-                                     "no such file or folder: give a spec file or a folder of them, such as `targets`"))
+                                     f"no such file or folder here ({Path.cwd()}): run in the folder that holds the "
+                                     "specs, or give a spec file or folder (with --targets, for evaluate, show, list, "
+                                     "report and diff)"))
     seen: set[Path] = set()
     unique = []
     for path in found:

@@ -502,7 +502,8 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
         elif suffix in (".csv", ".txt", ""):
             _read_csv(decode(raw, name, what="readings file"), name, reader)
         else:
-            raise _file_error(name, f"unknown readings format `{suffix}`: use .csv, .json or .yaml")
+            raise _file_error(name, f"unknown readings format `{suffix}`: use .csv (or .txt), .json, or .yaml (.yml)"
+                                    + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
 
 
 def _read_bounded(path: Path, name: str) -> bytes:

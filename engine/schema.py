@@ -16,6 +16,12 @@ from .units import unknown_unit_message
 _SOURCE_SCHEMA = FsPath(__file__).resolve().parent.parent / "schema" / "target.schema.json"
 _PACKAGED_SCHEMA = FsPath(__file__).resolve().parent / "_schema" / "target.schema.json"
 
+# Words people use for an allowed value that spelling alone would not suggest (`yearly` is
+# nearer `quarterly` than `annual` letter by letter).
+SYNONYMS = {"yearly": "annual", "annually": "annual", "year": "annual", "quarter": "quarterly",
+            "month": "monthly", "lower": "lower_is_better", "higher": "higher_is_better",
+            "lower is better": "lower_is_better", "higher is better": "higher_is_better"}
+
 
 def schema_path() -> FsPath:
     # A source checkout or editable install reads schema/ itself; a wheel carries a copy.
@@ -117,7 +123,8 @@ def _translate(error: Any) -> Iterator[Finding]:
         yield Finding(path, f"`{name}` must be {words}, not {_shown(instance)}{hint}")
     elif kind == "enum":
         options = [str(o) for o in error.validator_value]
-        close = difflib.get_close_matches(str(instance), options, n=1, cutoff=0.5)
+        said = SYNONYMS.get(str(instance).strip().lower())
+        close = [said] if said in options else difflib.get_close_matches(str(instance), options, n=1, cutoff=0.5)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         yield Finding(path, f"`{name}` must be one of {', '.join(options)}, not {_shown(instance)}{hint}")
     elif kind == "pattern" and path and path[-1] == "unit":

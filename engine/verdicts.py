@@ -130,6 +130,11 @@ class Judge:
             status = "at_risk"
         else:
             status = "off_track"
+        if shortfall and decimals < 3 and round(abs(shortfall), decimals) == 0:
+            # The gap would not show (12 against 12 expected, yet off track, when the path is at
+            # 11.997): show the reading, the path and the gap finely enough to see it.
+            decimals = _decimals_to_show(abs(shortfall), decimals)
+            x = f"{self._prefix}{value:{_SPECS[decimals]}}{self._suffix}"
         why = (f"{x} {period.when} against {self._prefix}{expected:{_SPECS[decimals]}}{self._suffix} expected "
                f"on the {self._path_words}: {self._gap(shortfall, tolerance, decimals)}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, expected, shortfall, tolerance, status, why)
@@ -218,6 +223,14 @@ class Judge:
         if tolerance:
             return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
         return f"{self._d(shortfall, decimals)} worse"
+
+
+def _decimals_to_show(amount: float, decimals: int) -> int:
+    """The fewest decimals, at most three, at which a non-zero amount does not show as zero."""
+    for finer in range(decimals + 1, 3):
+        if round(amount, finer):
+            return finer
+    return 3
 
 
 def _shortfall(value: float, reference: float, lower_is_better: bool) -> float:

@@ -189,6 +189,9 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         problem = (exc.problem or "not valid YAML").strip()
+        if "'\\t'" in problem or (mark is not None and text[mark.index:mark.index + 1] == "\t"):
+            raise _error(file, line, column, "yaml-syntax",
+                         "YAML syntax: a tab character here; YAML indents with spaces only: replace it with spaces") from None
         raise _error(file, line, column, "yaml-syntax", f"YAML syntax: {problem} (check indentation, colons and quotes)") from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)

@@ -339,8 +339,8 @@ def test_unreadable_readings_file_exit_2(tree):
 
 
 @pytest.mark.parametrize("option,value,words", [
-    ("--fail-on", "off-track", "unknown status off-track"),
-    ("--fail-on", "on_track,late", "unknown status late"),
+    ("--fail-on", "of track", "unknown status `of_track` (did you mean `off_track`?)"),
+    ("--fail-on", "on_track,late", "unknown status `late`"),
     ("--as-of", "2016-17", "2016-17"),
     ("--as-of", "soon", "soon"),
 ])
@@ -520,3 +520,21 @@ def test_every_period_ending_with_the_latest_is_named():
     readings = {"t": [reading("t", p, 40) for p in ("2015-03", "2014/15", "2015 Q1", "2013/14")]}
     (result,) = evaluate([t], readings).results
     assert "Note: 2014/15 and 2015 Q1 also end on 31 Mar 2015" in result.explanation
+
+
+def test_fail_on_takes_statuses_as_the_reports_write_them_and_names_what_tripped(tree):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "json",
+                 "--fail-on", "Off Track, worsening")
+    _, report = evaluate_json(tree)
+    tripped = sorted(t["id"] for t in report["targets"] if t["status"] in ("off_track", "worsening"))
+    assert tripped and result.exit_code == 1
+    assert f"--fail-on: {len(tripped)} target(s): " in result.stderr
+    assert all(f"{tid} (" in result.stderr for tid in tripped)
+
+
+def test_show_allow_rejected_lists_the_rows_but_exits_0(tree):
+    (tree / "readings.csv").write_text(READINGS + "nope,2014/15,1,,\n", encoding="utf-8")
+    strict = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "readings.csv")
+    assert strict.exit_code == 2 and "unknown target `nope`" in strict.stderr
+    lenient = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "readings.csv", "--allow-rejected")
+    assert lenient.exit_code == 0 and "unknown target `nope`" in lenient.stderr

@@ -164,6 +164,8 @@ BAD = [
      ["unknown unit `percnt`", "did you mean `percent`?"]),
     ("bad polarity", lambda t: edit(t, "polarity: lower_is_better", "polarity: lower"), "schema", "lower", "polarity:",
      ["`measure.polarity` must be one of", "did you mean `lower_is_better`?"]),
+    ("frequency in other words", lambda t: edit(t, "frequency: annual", "frequency: yearly"), "schema", "yearly", None,
+     ["`measure.frequency` must be one of", "did you mean `annual`?"]),
     ("bad status", lambda t: edit(t, "status: active", "status: actve"), "schema", "actve", None,
      ["`status` must be one of active, draft, retired", "did you mean `active`?"]),
     ("bad trajectory", lambda t: edit(t, "trajectory: linear", "trajectory: linaer"), "schema", "linaer", None,

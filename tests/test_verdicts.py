@@ -416,15 +416,18 @@ def test_a_day_is_on_a_date_and_other_periods_are_in_them():
     assert " in 2015-02 against " in judge(make_target(), "2015-02", 45.0).explanation
 
 
-@pytest.mark.parametrize("unit,words", [("percent", "less than 0.1 points worse"), ("count", "less than 0.1 worse")])
-def test_a_gap_too_small_to_show_is_not_called_zero(unit, words):
-    # 1.0 decimals come from the spec (48.3); a reading 0.001 above the path shows as the path.
+@pytest.mark.parametrize("unit,shown,words", [("percent", "43.90%", "0.03 points worse"), ("count", "43.90 ", "0.03 worse")])
+def test_a_gap_too_small_to_show_is_not_called_zero(unit, shown, words):
+    # 1 decimal comes from the spec (48.3); a reading 0.029 above the path would show as the path.
     target = make_target(unit=unit, tolerance={"absolute": 1.0})
     path = judge(target, "2014/15", 0).expected  # 43.871...
-    v = judge(target, "2014/15", math.ceil(path * 10) / 10)  # 43.9: worse by 0.029, shown to 1 decimal
+    v = judge(target, "2014/15", math.ceil(path * 10) / 10)  # 43.9
     assert 0 < v.shortfall < 0.05 and v.status == "at_risk"
-    assert words in v.explanation
+    assert v.explanation.startswith(shown) and words in v.explanation
     assert "0.0 points" not in v.explanation and " 0.0 worse" not in v.explanation
+    # Finer than three decimals can show, it is "less than" the least that can.
+    tiny = judge(target, "2014/15", path + 0.00004)
+    assert "less than 0.001" in tiny.explanation
 
 
 def test_a_fine_tolerance_is_shown_as_finely_as_it_is_set():
@@ -441,3 +444,14 @@ def test_a_tolerance_is_never_shown_as_zero_and_a_relative_one_keeps_the_spec_de
     assert "0.000-point" not in text and "less than 0.001-point tolerance" in text
     relative = make_target(tolerance={"relative": 0.0333})  # 1.46 at the path's 43.87
     assert "the 1.5-point tolerance" in judge(relative, "2014/15", 44.5).explanation
+
+
+def test_a_gap_hidden_by_rounding_is_shown_finely_enough_to_see():
+    # youth custody: 18 (2013/14) to 9 a year (2016/17); on 31 Mar 2016 the path is at 11.997.
+    target = make_target(unit="count/year", baseline=("2013/14", 18), goal=("2016/17", 9))
+    v = judge(target, "2015/16", 12)
+    assert v.status == "off_track" and 0 < v.shortfall < 0.005
+    assert v.explanation.startswith("12.000 a year in 2015/16 against 11.997 a year expected")
+    assert "0.003 a year worse" in v.explanation
+    # A gap that shows at the spec's decimals is left as it is.
+    assert judge(target, "2015/16", 13).explanation.startswith("13 a year in 2015/16 against 12 a year expected")

@@ -476,3 +476,10 @@ def test_binary_mostly_zeros_is_not_taken_for_utf_16():
     ole = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900") + bytes(200)
     error = refused(ole, "encoding")
     assert "binary" in error.problem.message
+
+
+@pytest.mark.parametrize("text", ["id: x\nmeasure:\n\tdescription: d\n", "id: x\n\tmeasure: d\n"])
+def test_a_tab_used_to_indent_is_named(text):
+    with pytest.raises(LoadError) as caught:
+        load_yaml(text, "t.yaml")
+    assert "tab character" in caught.value.problem.message and "spaces" in caught.value.problem.message

@@ -30,7 +30,9 @@ def print_target_list(targets: Sequence[Target]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(targets)} targets")
-    for column in ("id", "title", "priority", "lead", "baseline", "target", "status"):
+    # Ids whole, never broken across lines: they are what people copy into `targets show`.
+    table.add_column("id", no_wrap=True)
+    for column in ("title", "priority", "lead", "baseline", "target", "status"):
         table.add_column(column, overflow="fold")
     for t in targets:
         table.add_row(t.id, t.title, t.priority or "", t.lead or "",
@@ -64,8 +66,9 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
             r.explanation,
         )
     console.print(table)
-    later = f", {evaluation.after_as_of} after the as-of date (left out)" if evaluation.after_as_of else ""
-    console.print(f"{batch.count()} readings{later}, {len(batch.suppressed)} suppressed, "
+    later = evaluation.after_as_of
+    used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
+    console.print(f"{used}, {len(batch.suppressed)} suppressed, "
                   f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected")
     if batch.rejected:
         rejected = Table(title="Rejected rows", title_style="bold red")
