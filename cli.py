@@ -87,6 +87,7 @@ def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Spec files or folders. Default: targets")] = None,
     format: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text, json, github (workflow commands) or auto (github under GitHub Actions, else text).")] = ProblemFormat.auto,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show errors only; warnings are counted in the summary (text and github formats).")] = False,
 ) -> None:
     """Check target specs against the schema and the semantic rules.
 
@@ -100,8 +101,11 @@ def validate(
     chosen = format.value
     if chosen == "auto":
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    renderer = {"text": text.problems, "json": json_report.problems, "github": github.problems}[chosen]
-    _write(renderer(result.problems, result.files_checked))
+    if chosen == "json":
+        _write(json_report.problems(result.problems, result.files_checked))  # the whole record, always
+    else:
+        renderer = {"text": text.problems, "github": github.problems}[chosen]
+        _write(renderer(result.problems, result.files_checked, quiet=quiet))
     failed = result.errors or (strict and result.warnings)
     raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
 

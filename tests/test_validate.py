@@ -759,3 +759,16 @@ def test_validate_a_folder_without_specs_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert "no target specs" in result.output
     assert "Traceback" not in result.output
+
+
+def test_quiet_shows_errors_only_and_counts_the_warnings(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    shipped = CliRunner().invoke(app, ["validate", str(ROOT / "targets"), "--quiet"])
+    assert shipped.exit_code == 0
+    full = CliRunner().invoke(app, ["validate", str(ROOT / "targets")])
+    warnings = sum(": warning: " in line for line in full.stdout.splitlines())
+    assert warnings > 0 and ": warning: " not in shipped.stdout
+    assert f"0 error(s), {warnings} warning(s) (not shown: --quiet)" in shipped.stdout

@@ -30,8 +30,9 @@ def command(problem: Problem, title: str | None = None) -> str:
     return f"::{problem.severity} {','.join(props)}::{escape_data(problem.message)}"
 
 
-def problems(items: Sequence[Problem], files_checked: int) -> str:
-    lines = [command(p, title=f"targets: {p.rule}") for p in items]
+def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = False) -> str:
+    lines = [command(p, title=f"targets: {p.rule}") for p in items if not quiet or p.severity == "error"]
     errors = sum(p.severity == "error" for p in items)
-    lines.append(f"{files_checked} files checked: {errors} error(s), {len(items) - errors} warning(s)")
+    hidden = " (not shown: --quiet)" if quiet and len(items) > errors else ""
+    lines.append(f"{files_checked} files checked: {errors} error(s), {len(items) - errors} warning(s){hidden}")
     return "\n".join(lines) + "\n"

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from ..problems import Problem
 
 
-def problems(items: Sequence[Problem], files_checked: int) -> str:
-    lines = [p.as_text() for p in items]
+def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = False) -> str:
+    """quiet: errors only, with the warnings counted in the summary line (a pre-commit hook's view)."""
+    lines = [p.as_text() for p in items if not quiet or p.severity == "error"]
     errors = sum(p.severity == "error" for p in items)
     warnings = len(items) - errors
     noun = "file" if files_checked == 1 else "files"
     if not items:
         lines.append(f"{files_checked} {noun} checked: all valid")
     else:
-        lines.append(f"{files_checked} {noun} checked: {errors} error(s), {warnings} warning(s)")
+        hidden = " (not shown: --quiet)" if quiet and warnings else ""
+        lines.append(f"{files_checked} {noun} checked: {errors} error(s), {warnings} warning(s){hidden}")
     return "\n".join(lines) + "\n"
