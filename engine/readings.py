@@ -31,6 +31,7 @@ COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "
 REQUIRED = ("target", "period", "value")
 MAX_STRUCTURED_BYTES = 200_000_000
 MAX_CSV_BYTES = 256_000_000  # about 10 million rows, which take some 3.5 GB as readings: split beyond it
+SUGGESTIONS = 100  # distinct unknown target ids given a did-you-mean; each costs a scan of every id
 LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stops holding whole numbers
 
 # Government statistical symbols for values that are suppressed or not available
@@ -111,6 +112,7 @@ class _Reader:
         self.batch = ReadingsBatch()
         # Each distinct period label parsed once.
         self.periods: dict[str, Period] = {}
+        self.unknown: dict[str, str] = {}  # unknown target id -> the reason given for its rows
 
     def period(self, text: str) -> Period:
         known = self.periods.get(text)
@@ -198,9 +200,16 @@ class _Reader:
                   _text(record.get("source")) or None, numerator, denominator)
 
     def _unknown_target(self, target: str) -> str:
-        close = difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
-        return f"unknown target `{target}`{hint}"
+        # Once per distinct id: a file of readings for targets not given (a subfolder of specs) can
+        # have a million such rows, and matching against ten thousand ids takes milliseconds.
+        # Suggestions stop after SUGGESTIONS distinct ids: by then the file is for other specs, not mistyped.
+        said = self.unknown.get(target)
+        if said is None:
+            close = (difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
+                     if len(self.unknown) < SUGGESTIONS else [])
+            hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
+            said = self.unknown[target] = f"unknown target `{target}`{hint}"
+        return said
 
 
 _new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)

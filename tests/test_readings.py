@@ -535,3 +535,16 @@ def test_text_after_a_closing_quote_rejects_that_row_and_reading_goes_on(tmp_pat
     assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (4, 42.0), (6, 43.0)]
     assert [(r.line, "followed by more text" in r.reason) for r in batch.rejected] == [(3, True)]
     assert batch.rows == 4
+
+
+def test_did_you_mean_is_given_for_the_first_distinct_unknown_ids_only(tmp_path, monkeypatch):
+    import engine.readings as readings_module
+
+    monkeypatch.setattr(readings_module, "SUGGESTIONS", 2)
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value\n" + "".join(f"t{i},2014/15,1\nt{i},2015/16,1\n" for i in range(1, 5)))
+    batch = read_readings([path], {"t": "count"})
+    reasons = [r.reason for r in batch.rejected]
+    assert len(reasons) == 8 and reasons[0] == reasons[1]  # one reason per id, worked out once
+    assert sum("did you mean" in r for r in reasons) == 4  # t1 and t2, two rows each
+    assert all("check the id against" in r for r in reasons[4:])
