@@ -172,20 +172,21 @@ def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
     if batch.rejected:
         text += ('<div class="lost"><p><strong>Rejected rows are not in this report.</strong> '
                  "Fix them in the readings file and run the report again.</p>"
-                 + _table(("Where", "Why"), ((_where(x.file, x.line), escape(x.reason)) for x in batch.rejected))
+                 + _table(("Where", "Why"), ((_where(x.file, x.line), escape(x.reason)) for x in batch.rejected[:LISTED]))
+                 + _more(batch.rejected)
                  + "</div>")
     if batch.suppressed:
         text += (f"<details><summary>{len(batch.suppressed)} suppressed value(s)</summary>"
                  + _table(("Target", "Period", "Symbol", "Where"),
                           ((escape(x.target), escape(x.period), f"<code>{escape(x.symbol or 'empty')}</code>",
-                            _where(x.file, x.line)) for x in batch.suppressed))
-                 + "</details>")
+                            _where(x.file, x.line)) for x in batch.suppressed[:LISTED]))
+                 + _more(batch.suppressed) + "</details>")
     if batch.superseded:
         text += (f"<details><summary>{len(batch.superseded)} superseded row(s)</summary>"
                  + _table(("Target", "Period", "Row", "Replaced by"),
                           ((escape(x.target), escape(x.period), _where(x.file, x.line), _where(x.by_file, x.by_line))
-                           for x in batch.superseded))
-                 + "</details>")
+                           for x in batch.superseded[:LISTED]))
+                 + _more(batch.superseded) + "</details>")
     return text
 
 
@@ -305,6 +306,15 @@ def draw_chart(series: ChartSeries, chart_id: str) -> str:
     from .chart import draw_svg
 
     return draw_svg(series, chart_id=chart_id)
+
+
+LISTED = 1000  # rows listed one by one in each list of the page; the CSV report lists them all
+
+
+def _more(rows: Sequence[object]) -> str:
+    if len(rows) <= LISTED:
+        return ""
+    return f"<p>... and {len(rows) - LISTED:,} more: <code>targets evaluate --format csv</code> lists every one.</p>"
 
 
 def _where(file: str, line: int) -> str:

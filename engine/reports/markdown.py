@@ -9,6 +9,9 @@ from ..readings import ReadingsBatch
 from ..verdicts import ALL_STATUSES, STATUS_WORDS
 
 
+LISTED = 50  # rejected rows listed one by one
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -28,7 +31,9 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
         lines.append(f"| {_cell(r.target.title)} (`{r.target.id}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
-        lines += [f"- `{_cell(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected]
+        lines += [f"- `{_cell(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
+        if len(batch.rejected) > LISTED:  # a step summary holds 1 MB at most; the JSON and CSV list them all
+            lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
     if evaluation.after_as_of:
         lines += ["", f"{evaluation.after_as_of} reading(s) dated after the as-of date left out."]
     if batch.suppressed or batch.superseded:

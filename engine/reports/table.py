@@ -20,6 +20,9 @@ STATUS_STYLE = {
 }
 
 
+LISTED = 50  # rejected rows listed one by one
+
+
 def _console():
     from rich.console import Console
 
@@ -74,8 +77,10 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
         rejected = Table(title="Rejected rows", title_style="bold red")
         rejected.add_column("where")
         rejected.add_column("reason", overflow="fold")
-        for x in batch.rejected:
+        for x in batch.rejected[:LISTED]:
             rejected.add_row(f"{x.file}:{x.line}", x.reason)
+        if len(batch.rejected) > LISTED:  # a terminal is no place for a million rows
+            rejected.add_row("...", f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one")
         console.print(rejected)
 
 
