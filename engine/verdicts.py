@@ -57,7 +57,7 @@ class Judge:
     __slots__ = ("target", "trajectory", "decimals", "lower_is_better", "_unit", "_prefix", "_suffix",
                  "_points", "_baseline_date", "_baseline_value", "_baseline_label", "_baseline_exact",
                  "_goal_date", "_goal_value", "_goal_label", "_goal_exact", "_strict", "_limit",
-                 "_limit_exact", "_tolerance_absolute", "_tolerance_relative", "_path_words")
+                 "_limit_exact", "_tolerance_absolute", "_tolerance_relative", "_path_words", "_fraction_hint")
 
     def __init__(self, target: Target, trajectory: Trajectory | None, decimals: int):
         self.target = target
@@ -84,6 +84,12 @@ class Judge:
         self._tolerance_absolute = target.tolerance.absolute
         self._tolerance_relative = target.tolerance.relative
         self._path_words = _path_words(trajectory, unit) if trajectory is not None else ""
+        # A spreadsheet's 45% exported as 0.45: worth a note where the target's own figures are
+        # whole percentages (10% or more), where a reading under 1% is far more likely a fraction.
+        levels = [p.value for p in (baseline, *target.milestones) if p is not None]
+        if goal is not None and goal.value is not None:
+            levels.append(goal.value)
+        self._fraction_hint = unit.split("/")[0] == "percent" and bool(levels) and min(levels) >= 10
 
     @classmethod
     def for_target(cls, target: Target, trajectory: Trajectory | None) -> Judge:
@@ -97,6 +103,14 @@ class Judge:
         return [judge(period, value) for period, value in zip(periods, values, strict=True)]
 
     def judge(self, period: Period, value: float) -> Verdict:
+        verdict = self._judge(period, value)
+        if self._fraction_hint and 0 < value < 1:
+            return verdict._replace(explanation=f"{verdict.explanation}. Note: {value:g}% looks like a fraction: if it "
+                                                f"means {value * 100:g}%, write {value * 100:g} (or give the unit "
+                                                "`proportion`)")
+        return verdict
+
+    def _judge(self, period: Period, value: float) -> Verdict:
         decimals = self.decimals
         # A reading written more finely than the spec is shown as written (459.95, not 460.0).
         if round(value, decimals) != value:

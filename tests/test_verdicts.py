@@ -455,3 +455,12 @@ def test_a_gap_hidden_by_rounding_is_shown_finely_enough_to_see():
     assert "0.003 a year worse" in v.explanation
     # A gap that shows at the spec's decimals is left as it is.
     assert judge(target, "2015/16", 13).explanation.startswith("13 a year in 2015/16 against 12 a year expected")
+
+
+def test_a_percentage_written_as_a_fraction_gets_a_note():
+    v = judge(make_target(), "2014/15", 0.45)
+    assert "Note: 0.45% looks like a fraction: if it means 45%, write 45" in v.explanation
+    assert "looks like a fraction" not in judge(make_target(), "2014/15", 45).explanation
+    # Where the target's own figures are small percentages, a reading under 1% is just that.
+    small = make_target(baseline=("2013/14", 0.8), goal=("2016/17", 0.5))
+    assert "looks like a fraction" not in judge(small, "2014/15", 0.6).explanation
