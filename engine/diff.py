@@ -33,7 +33,7 @@ from typing import Any, Literal
 from .problems import Problem
 from .schema import field_name
 from .spec import TARGET_FORMS, Target
-from .yamlsafe import Mark, _resolve_plain
+from .yamlsafe import Mark, resolve_plain
 
 FieldPath = tuple[str | int, ...]
 Severity = Literal["error", "warning", "notice"]
@@ -205,7 +205,7 @@ def _shown(value: Any) -> str:
 
 def _looks_like_other_type(text: str) -> bool:
     """Text that would read as a number, boolean or null if written bare: quote it, so `"35"` is not mistaken for 35."""
-    return not isinstance(_resolve_plain(text), str)
+    return not isinstance(resolve_plain(text), str)
 
 
 # --- comparing raw data ------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def decode(raw: bytes, file: str, *, what: str = "file") -> str:
     return text.lstrip("\ufeff")  # a file saved twice with a BOM has two
 
 
-def _resolve_plain(text: str) -> Any:
+def resolve_plain(text: str) -> Any:
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -158,7 +158,7 @@ def _resolve_plain(text: str) -> Any:
 
 def plain_number(text: str) -> int | float | None:
     """The number this text would load as if written unquoted (`48.3`, `.nan`), else None."""
-    value = _resolve_plain(text.strip())
+    value = resolve_plain(text.strip())
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
@@ -303,7 +303,7 @@ def _build(text: str, file: str, *, restore: bool = False) -> Document:
             m = _mark(event)
             plain = not event.style and event.implicit[0]  # libyaml says '' for plain, PyYAML None
             written = event.value.translate(_SHOW) if restore else event.value
-            value = _resolve_plain(written) if plain else written
+            value = resolve_plain(written) if plain else written
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
                 # A mapping key: keep its text as written (`no:` stays "no", `2015:` stays "2015").
                 value = written
