@@ -6,12 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from bisect import bisect_left
 from functools import cached_property
-from operator import attrgetter
 from datetime import date
 
 from .paths import trajectory_for
 from .periods import KEY_DAY, months_between
-from .readings import Reading
+from .readings import Reading, by_period
 from .spec import Target
 from .verdicts import Judge, Status, Verdict
 
@@ -69,17 +68,13 @@ def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     return False
 
 
-# Period.key is in the periods' own order (by last day, then first day); extracted and compared in C.
-_date_order = attrgetter("period.key")
-
-
 def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
     judge = Judge.for_target(target, trajectory_for(target))
-    ordered = sorted(readings, key=_date_order)
+    ordered = sorted(readings, key=by_period)
     later: tuple[Reading, ...] = ()
     if as_of is not None:
         # Keys of periods ending on or before as_of are below that of any period ending the day after.
-        cut = bisect_left(ordered, (as_of.toordinal() + 1) * KEY_DAY, key=_date_order)
+        cut = bisect_left(ordered, (as_of.toordinal() + 1) * KEY_DAY, key=by_period)
         later = tuple(ordered[cut:])
         del ordered[cut:]
     if not ordered:
@@ -110,6 +105,6 @@ def evaluate(targets: Iterable[Target], readings: Mapping[str, Sequence[Reading]
     """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given."""
     targets = list(targets)
     if as_of is None:
-        latest = max((max(map(_date_order, rs)) for rs in readings.values() if rs), default=None)
+        latest = max((max(map(by_period, rs)) for rs in readings.values() if rs), default=None)
         as_of = date.fromordinal(latest // KEY_DAY) if latest is not None else None
     return Evaluation(as_of, tuple(evaluate_target(t, readings.get(t.id, ()), as_of) for t in targets))

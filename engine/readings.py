@@ -16,7 +16,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -99,11 +98,6 @@ class _RowError(Exception):
     """A row that cannot be a reading; the message is the reason."""
 
 
-@lru_cache(maxsize=65536)
-def _period(label: str) -> Period:
-    return parse_period(label)  # each distinct label is parsed once
-
-
 class _Reader:
     """Turns records into readings for one batch; per-target and per-period work is done once."""
 
@@ -139,7 +133,7 @@ class _Reader:
         order = {file: i for i, file in enumerate(files)}
         found: list[tuple[int, int, Superseded]] = []
         for target, readings in batch.readings.items():
-            if len(set(map(_period_key, readings))) == len(readings):
+            if len(set(map(by_period, readings))) == len(readings):
                 continue
             kept: list[Reading] = []
             place: dict[int, int] = {}
@@ -213,7 +207,8 @@ class _Reader:
 
 
 _new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)
-_period_key = attrgetter("period.key")
+# Period.key is in the periods' own order (by last day, then first day): extracted and compared in C.
+by_period = attrgetter("period.key")
 
 
 def _text(value: Any) -> str:
@@ -241,7 +236,7 @@ def _unit_base(text: str) -> str | None:
 
 def _period_or_reject(text: str) -> Period:
     try:
-        return _period(text)
+        return parse_period(text)
     except PeriodError as exc:
         raise _RowError(str(exc)) from None
 

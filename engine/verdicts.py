@@ -11,7 +11,6 @@ Breach: worse than the limit, or a missed target.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Literal, NamedTuple
 
@@ -94,13 +93,6 @@ class Judge:
     @classmethod
     def for_target(cls, target: Target, trajectory: Trajectory | None) -> Judge:
         return cls(target, trajectory, display_decimals(target))
-
-    def shortfall(self, value: float, reference: float) -> float:
-        return _shortfall(value, reference, self.lower_is_better)
-
-    def judge_all(self, periods: Iterable[Period], values: Iterable[float]) -> list[Verdict]:
-        judge = self.judge
-        return [judge(period, value) for period, value in zip(periods, values, strict=True)]
 
     def judge(self, period: Period, value: float) -> Verdict:
         verdict = self._judge(period, value)
@@ -222,7 +214,7 @@ class Judge:
         (a 0.03-point tolerance is not a 0.0-point one)."""
         shown = f"{tolerance:{_SPECS[decimals]}}"
         if tolerance and not shown.strip("0.,"):  # finer than the spec's decimals: show it as set
-            shown = f"{tolerance:{_SPECS[shown_decimals(tolerance, decimals)]}}"
+            shown = f"{tolerance:{_SPECS[_decimals_to_show(tolerance, decimals)]}}"
             if not shown.strip("0.,"):
                 shown = "less than " + _SMALLEST[-1]
         return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"

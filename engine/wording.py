@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .spec import Point, Target
-from .units import difference_word, unit_symbol
+from .units import unit_symbol
 
 
 def number(value: float) -> str:
@@ -18,15 +18,6 @@ def with_unit(value: float, unit: str, *, decimals: int | None = None) -> str:
     prefix, suffix = unit_symbol(unit)
     shown = f"{value:,.{decimals}f}" if decimals is not None else number(value)
     return f"{prefix}{shown}{suffix}"
-
-
-def difference(amount: float, unit: str, *, decimals: int | None = None) -> str:
-    """A gap between two values: `0.1 points` for percentages, else the value with its unit."""
-    word = difference_word(unit)
-    if word:
-        shown = f"{amount:,.{decimals}f}" if decimals is not None else number(amount)
-        return f"{shown} {'point' if shown == '1' else 'points'}"
-    return with_unit(amount, unit, decimals=decimals)
 
 
 def describe_point(point: Point, unit: str) -> str:

@@ -73,11 +73,6 @@ def _not_finite(value: float) -> None:
     raise ValueError(f"an expected value of {value} cannot be written as JSON")
 
 
-def evaluation_dict(evaluation: Evaluation, batch: ReadingsBatch) -> dict[str, Any]:
-    """The report as plain data (for callers that want it; the CLI streams instead)."""
-    return json.loads(evaluation_text(evaluation, batch))
-
-
 def _others(batch: ReadingsBatch) -> dict[str, Any]:
     return {
         "suppressed": [
@@ -109,5 +104,3 @@ def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     write_evaluation(evaluation, batch, buffer)
     return buffer.getvalue()
 
-
-evaluation = evaluation_text  # the renderer the CLI's format table names
