@@ -11,32 +11,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.paths import profile_dates, trajectory_for
-from engine.spec import build_target
+from tests import factories
 
 SETTINGS = settings(max_examples=75, deadline=None)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_target(baseline=("2013/14", 954), goal=("2016/17", 460), *, trajectory=None, milestones=(),
-                polarity="lower_is_better", unit="per_100k", extra_goal=None):
-    data = {
-        "id": "t",
-        "title": "T",
-        "measure": {"description": "d", "unit": unit, "polarity": polarity, "frequency": "annual"},
-    }
-    if baseline is not None:
-        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
-    if goal is not None:
-        block = {"period": goal[0]}
-        if goal[1] is not None:
-            block["value"] = goal[1]
-        block.update(extra_goal or {})
-        data["target"] = block
-    if trajectory is not None:
-        data["trajectory"] = trajectory
-    if milestones:
-        data["milestones"] = [{"period": p, "value": v} for p, v in milestones]
-    return build_target(data)
+def make_target(baseline=("2013/14", 954), goal=("2016/17", 460), *, milestones=(), unit="per_100k",
+                extra_goal=None, **fields):
+    """The first-time-entrants shape by default: 954 (2013/14) to 460 per 100,000 (2016/17)."""
+    return factories.make_target(baseline=baseline, goal=goal, unit=unit, goal_extra=extra_goal,
+                                 milestones=[{"period": p, "value": v} for p, v in milestones] or None, **fields)
 
 
 def path_of(**kwargs):

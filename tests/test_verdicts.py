@@ -12,34 +12,15 @@ from engine.paths import trajectory_for
 from engine.periods import parse_period
 from engine.spec import build_target
 from engine.verdicts import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, Judge, status_rank
+from tests import factories
 
 SETTINGS = settings(max_examples=100, deadline=None)
 
 
-def make_target(*, baseline=("2013/14", 48.3), goal=("2016/17", 35), polarity="lower_is_better", unit="percent",
-                tolerance=None, limit=None, strict=None, trajectory=None, goal_extra=None):
-    data = {
-        "id": "t",
-        "title": "T",
-        "measure": {"description": "d", "unit": unit, "polarity": polarity, "frequency": "annual"},
-    }
-    if baseline is not None:
-        data["baseline"] = {"period": baseline[0], "value": baseline[1]}
-    if goal is not None:
-        block = {"period": goal[0]}
-        if goal[1] is not None:
-            block["value"] = goal[1]
-        if strict is not None:
-            block["strict"] = strict
-        block.update(goal_extra or {})
-        data["target"] = block
-    if tolerance is not None:
-        data["tolerance"] = tolerance
-    if limit is not None:
-        data["limit"] = limit
-    if trajectory is not None:
-        data["trajectory"] = trajectory
-    return build_target(data)
+def make_target(*, strict=None, goal_extra=None, **fields):
+    """tests.factories.make_target with `strict` as a keyword of its own."""
+    extra = {**(goal_extra or {}), **({} if strict is None else {"strict": strict})}
+    return factories.make_target(goal_extra=extra, **fields)
 
 
 def judge(target, period: str, value: float):
