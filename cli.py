@@ -95,7 +95,7 @@ def validate(
     2 on usage or I/O errors.
     """
     from engine.checker import check_paths
-    from engine.reports import github, json_report, text
+    from engine.reports import github, json_report, text  # each light: no evaluation engine, no pint
 
     result = check_paths(paths or [Path("targets")])
     chosen = format.value

@@ -772,3 +772,20 @@ def test_quiet_shows_errors_only_and_counts_the_warnings(tmp_path):
     warnings = sum(": warning: " in line for line in full.stdout.splitlines())
     assert warnings > 0 and ": warning: " not in shipped.stdout
     assert f"0 error(s), {warnings} warning(s) (not shown: --quiet)" in shipped.stdout
+
+
+@pytest.mark.parametrize("form", ["text", "json", "github"])
+def test_validate_loads_no_evaluation_engine_units_registry_or_tables(form):
+    # It runs as a pre-commit hook and must feel instant: readings, verdicts, pint and rich wait
+    # for the commands that need them.
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['targets', 'validate', 'targets', '--format', %r]\n"
+            "import cli\n"
+            "try:\n    cli.app()\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('engine.evaluation', 'engine.readings', 'engine.verdicts', 'pint', 'rich', 'matplotlib')"
+            " if m in sys.modules]\n"
+            "assert not heavy, heavy\n") % form
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -7,11 +7,13 @@ import json
 from collections.abc import Iterator, Sequence
 from functools import partial
 from json.encoder import encode_basestring_ascii as _string  # json.dumps's own escaping of one string
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..evaluation import Evaluation, TargetResult
 from ..problems import Problem
-from ..readings import ReadingsBatch
+
+if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
+    from ..evaluation import Evaluation, TargetResult
+    from ..readings import ReadingsBatch
 
 
 # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
