@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .problems import LoadError, Problem, TargetsError
+from .safetext import visible
 from .yamlsafe import MAX_BYTES, Document, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -17,8 +18,12 @@ class UsageError(TargetsError):
 
 
 def display_path(path: Path) -> str:
-    """Paths in messages as the user gave them (relative stays relative), with forward slashes."""
-    return path.as_posix()
+    """Paths in messages as the user gave them (relative stays relative), with forward slashes.
+
+    Control characters and undecodable bytes in a name are shown escaped (`\\n`, `\\udcff`): a
+    file name is user text, and a name that is not UTF-8 could not be written out at all.
+    """
+    return visible(path.as_posix())
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .safetext import visible
+
 Severity = Literal["error", "warning"]
 
 
@@ -22,7 +24,7 @@ class Problem:
     message: str
 
     def location(self) -> str:
-        parts = [self.file]
+        parts = [visible(self.file)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -30,7 +32,8 @@ class Problem:
         return ":".join(parts)
 
     def as_text(self) -> str:
-        return f"{self.location()}: {self.severity}: {self.message} [{self.rule}]"
+        # One line whatever the message quotes: no user text can start a line of its own.
+        return f"{self.location()}: {self.severity}: {visible(self.message)} [{self.rule}]"
 
     def as_dict(self) -> dict[str, object]:
         return {
