@@ -17,6 +17,7 @@ from typing import Annotated, Callable, Optional, TypeVar
 import typer
 
 from engine.problems import Problem, TargetsError
+from engine.safetext import visible
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -126,7 +127,7 @@ def load_valid_targets(targets_path: Path):  # -> list[Target]
     result = check_paths([targets_path])
     if result.errors:
         sys.stderr.write(text.problems(result.errors, result.files_checked))
-        sys.stderr.write(f"fix the specs first (`targets validate {targets_path}`)\n")
+        sys.stderr.write(f"fix the specs first (`targets validate {visible(str(targets_path))}`)\n")
         raise typer.Exit(EXIT_USAGE)
     return result.targets
 
@@ -240,7 +241,7 @@ def evaluate(
         shown = ", ".join(f"{r.target.id} ({r.status}{', breach' if r.breach else ''}{', stale' if r.stale else ''})"
                           for r in hit[:10])
         more = f" and {len(hit) - 10} more" if len(hit) > 10 else ""
-        sys.stderr.write(f"--fail-on: {len(hit)} target(s): {shown}{more}\n")
+        sys.stderr.write(visible(f"--fail-on: {len(hit)} target(s): {shown}{more}") + "\n")
     raise typer.Exit(EXIT_FOUND if hit else EXIT_OK)
 
 
@@ -284,7 +285,7 @@ def show(
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:
-            sys.stderr.write(f"{row.file}:{row.line}: rejected: {row.reason}\n")
+            sys.stderr.write(visible(f"{row.file}:{row.line}: rejected: {row.reason}") + "\n")
         if not allow_rejected:
             raise typer.Exit(EXIT_USAGE)
 
@@ -349,14 +350,12 @@ def report(
     still written, listing them).
     """
     from engine.loader import display_path
+    from engine.outputs import check_output, write_output
     from engine.reports import html
 
     to_stdout = str(output) == "-"
-    if not to_stdout and (output.is_dir() or not output.parent.is_dir()):
-        # Said before the charts are drawn, not after.
-        why = "is a folder" if output.is_dir() else f"is in a folder that does not exist ({display_path(output.parent)})"
-        raise _fail(Problem(display_path(output), None, None, "error", "usage",
-                            f"cannot write the report: the path {why}; give a file path with --output"))
+    if not to_stdout:
+        check_output(output, readings, "the report")  # said before the charts are drawn, not after
     as_of_date = _parse_as_of(as_of)
     target_list = load_valid_targets(targets)
     batch, result = read_and_evaluate(readings, target_list, as_of_date)
@@ -366,11 +365,8 @@ def report(
     if to_stdout:
         _write(page)
     else:
-        try:
-            output.write_text(page, encoding="utf-8")
-        except OSError as exc:
-            raise _fail(Problem(display_path(output), None, None, "error", "io",
-                                f"cannot write the report: {exc.strerror or exc}; choose another --output path")) from None
+        # Specs are inputs too: a report must not replace one.
+        write_output(output, page, [*readings, *(Path(t.file) for t in target_list)], "the report")
         charts = page.count('<svg class="chart"')
         sys.stderr.write(f"wrote {display_path(output)}: {len(result.results)} targets, {charts} charts\n")
     if batch.rejected and not allow_rejected:

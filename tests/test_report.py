@@ -4,6 +4,8 @@ and the page as a person sees it, rendered by headless Chromium."""
 from __future__ import annotations
 
 import csv
+import errno
+import os
 import re
 import shutil
 import subprocess
@@ -395,11 +397,26 @@ def test_an_unwritable_output_is_a_message_and_exit_2(tmp_path, where):
     assert "--output" in result.stderr and "Traceback" not in result.output
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to make a write fail")
-def test_a_failed_write_is_a_message_and_exit_2():
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_device_is_never_written_to():
     result = run("report", EXAMPLE_READINGS, "-t", ROOT / "targets", "-o", "/dev/full")
     assert result.exit_code == 2
-    assert "/dev/full: error: cannot write the report: No space left on device" in result.stderr
+    assert "/dev/full: error: cannot write the report: it is a device" in result.stderr
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(tmp_path, monkeypatch):
+    out = tmp_path / "report.html"
+    out.write_text("the previous report", encoding="utf-8")
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    result = run("report", EXAMPLE_READINGS, "-t", ROOT / "targets", "-o", out)
+    assert result.exit_code == 2
+    assert "cannot write the report: No space left on device" in result.stderr
+    assert out.read_text(encoding="utf-8") == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary file left behind
 
 
 def test_invalid_specs_and_bad_as_of_exit_2(tmp_path):
