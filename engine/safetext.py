@@ -11,6 +11,7 @@ is hostile until escaped for where it goes. One function per destination:
   move a terminal's cursor, set its title, or break the page it is written to.
 - `markdown_cell`: one cell of a Markdown table or list item: line breaks folded to spaces, then
   `visible`, then Markdown's own punctuation escaped so that text stays text.
+- `markdown_code`: the same inside a code span, where backslash escapes are not read.
 - `csv_cell`: a text cell a spreadsheet may open: `visible`, then a leading `'` where the text
   would otherwise start a formula (OWASP, "CSV Injection").
 """
@@ -61,6 +62,13 @@ def markdown_cell(text: str) -> str:
     one_line = _LINE_BREAKS.sub(" ", text)
     shown = visible(one_line).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", shown)
+
+
+def markdown_code(text: str) -> str:
+    """Text for inside a Markdown code span (`...`), where backslash escapes do not work: one line,
+    backticks shown as `'`, and `|` escaped (GitHub reads a table's cells before code spans)."""
+    one_line = _LINE_BREAKS.sub(" ", text)
+    return visible(one_line).replace("`", "'").replace("|", "\\|")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

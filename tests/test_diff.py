@@ -499,13 +499,15 @@ def test_github_commands_escape_paths_and_messages():
 
 def test_github_message_newlines_are_escaped():
     old = edit(SPEC, "title: Youth re-offending rate", "title: one")
-    result = compare([version(old)], [version(SPEC)], base="HEAD\nnext")  # a base with a newline reaches the text
+    # A base with a newline reaches the text: no line of it may start a workflow command of its own.
+    result = compare([version(old)], [version(SPEC)], base="HEAD\n::error::injected")
     out = diff_formats.github(result)
-    assert all(line.startswith("::") or line.startswith("since") or line == "next: 1 changed, 0 added, 0 removed, 0 unchanged"
+    assert all(line.startswith(("::notice ", "::warning ", "::error ")) or line.startswith("since")
                for line in out.splitlines())
+    assert out.splitlines()[-1] == "since HEAD\\n::error::injected: 1 changed, 0 added, 0 removed, 0 unchanged"
     moved = compare([version(SPEC)], [version(edit(SPEC, "value: 35}", "value: 40}"))], base="a\nb")
     command = diff_formats.github(moved).splitlines()[0]
-    assert command.startswith("::error ") and "active at a%0Ab without" in command
+    assert command.startswith("::error ") and "active at a\\nb without" in command
 
 
 def test_markdown_for_a_pull_request():

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from ..evaluation import TargetResult
 from ..paths import Trajectory, trajectory_for
 from ..periods import add_months, month_end_of
+from ..safetext import visible
 from ..spec import Target
 from ..verdicts import STATUS_WORDS, Judge, Status, shown_decimals
 from ..units import unit_symbol
@@ -402,6 +403,6 @@ def _inline(svg: str, series: ChartSeries, chart_id: str) -> str:
     title = f"Chart: {series.title}, readings against the trajectory" if series.path else f"Chart: {series.title}, readings"
     opening = (f'<svg class="chart" viewBox="{view_box.group(1)}" role="img" '
                f'aria-labelledby="{chart_id}-title {chart_id}-desc" preserveAspectRatio="xMidYMid meet">'
-               f'<title id="{chart_id}-title">{html.escape(title)}</title>'
-               f'<desc id="{chart_id}-desc">{html.escape(series.summary)}</desc>')
+               f'<title id="{chart_id}-title">{html.escape(visible(title))}</title>'
+               f'<desc id="{chart_id}-desc">{html.escape(visible(series.summary))}</desc>')
     return _SVG_OPEN.sub(lambda _: opening, svg, count=1).strip()

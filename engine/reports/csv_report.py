@@ -11,13 +11,43 @@ from typing import TextIO
 
 from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
+from ..safetext import csv_cell
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
           "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row")
 
 
+# Columns of text, each cell made formula-safe (csv_cell); the numeric columns (value, expected,
+# shortfall, tolerance) are written by the program as numbers and left as they are.
+TEXT_COLUMNS = frozenset(("target", "title", "unit", "target_status", "stale", "period", "date", "status",
+                          "breach", "breach_reason", "explanation", "row"))
+_TEXT = tuple(name in TEXT_COLUMNS for name in HEADER)
+
+
 def _num(value: float | None) -> str:
     return "" if value is None else repr(value)
+
+
+class _SafeWriter:
+    """csv.writer whose text cells cannot start a spreadsheet formula or carry a control character."""
+
+    def __init__(self, out: TextIO):
+        self._writer = csv.writer(out, lineterminator="\n")
+        self._safe: dict[str, str] = {}  # the same few titles, ids and labels, made safe once
+
+    def writerow(self, row: tuple[str, ...]) -> None:
+        safe = self._safe
+        cells = []
+        for is_text, cell in zip(_TEXT, row, strict=True):
+            if is_text and cell:
+                shown = safe.get(cell)
+                if shown is None:
+                    shown = csv_cell(cell)
+                    if len(safe) < 100_000:  # explanations are mostly distinct: keep the cache bounded
+                        safe[cell] = shown
+                cell = shown
+            cells.append(cell)
+        self._writer.writerow(cells)
 
 
 def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
@@ -28,7 +58,7 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
 
 def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) -> None:
     """Streamed, as the JSON report is: rows are written as readings are judged."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow(HEADER)
     for result in evaluation.results:
         t = result.target

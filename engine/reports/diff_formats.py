@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..diff import ABSENT, DiffResult, FieldChange, TargetDiff, shown
+from ..safetext import markdown_cell, markdown_code, visible
 from .github import escape_data, escape_property
 
 ERROR_RULES = {"removed": "removed-active-target", "changed": "moved-goalpost", "added": "reused-id"}
@@ -62,7 +63,7 @@ def text(result: DiffResult) -> str:
                 lines.append(f"{_at(target.new_file, target.line)}: {target.id}: file moved from {target.old_file}")
             lines.extend(_text_change(target, c) for c in target.changes)
     lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(visible, lines)) + "\n"  # one line each, whatever the specs hold
 
 
 # --- json ----------------------------------------------------------------------------------------
@@ -162,25 +163,28 @@ def github(result: DiffResult) -> str:
             for change in target.changes:
                 title = {"error": "targets diff: moved goalpost", "warning": "targets diff: revisions"}.get(change.severity, "targets diff: changed")
                 lines.append(_command(change.severity, target.new_file, change.line, change.column, title, change.message))
-    lines.append(summary(result))
+    lines.append(visible(summary(result)))  # it names the base ref, which the user typed
     return "\n".join(lines) + "\n"
 
 
 # --- markdown ------------------------------------------------------------------------------------
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_cell = markdown_cell
 
 
 def _code(value: Any) -> str:
     """A value in a table cell; backticks keep Markdown from reading `*` or `_` in it."""
-    text = shown(value, limit=60)
-    return "" if value is ABSENT else "`" + _cell(text).replace("`", "'") + "`"
+    return "" if value is ABSENT else "`" + markdown_code(shown(value, limit=60)) + "`"
+
+
+def _file(text: str | None) -> str:
+    """A file name (user text) in a code span."""
+    return "`" + markdown_code(text or "") + "`"
 
 
 def markdown(result: DiffResult) -> str:
     """A summary for a pull-request comment or a CI step summary."""
-    lines = [f"## Target changes since `{_cell(result.base)}`", ""]
+    lines = [f"## Target changes since {_file(result.base)}", ""]
     verdict = (f"**{result.errors} goalpost problem(s)**: moved goalposts, removed active targets or old ids brought back."
                if result.errors else "No goalposts moved.")
     lines += [verdict, "", _counts(result) + ".", ""]
@@ -189,31 +193,31 @@ def markdown(result: DiffResult) -> str:
         lines += ["### Goalpost problems", ""]
         for target in errors:
             if target.kind == "removed":
-                lines.append(f"- `{_cell(target.old_file or '')}`: {_cell(target.message)}")
+                lines.append(f"- {_file(target.old_file)}: {_cell(target.message)}")
             elif target.kind == "added":
-                lines.append(f"- `{_cell(_at(target.new_file, target.line))}`: {_cell(target.message)}")
+                lines.append(f"- {_file(_at(target.new_file, target.line))}: {_cell(target.message)}")
             else:
-                lines += [f"- `{_cell(_at(target.new_file, c.line))}`: {_cell(c.message)}" for c in target.moved_goalposts]
+                lines += [f"- {_file(_at(target.new_file, c.line))}: {_cell(c.message)}" for c in target.moved_goalposts]
         lines.append("")
     if result.targets:
         lines += ["| Target | Change | Field | Was | Now | |", "| --- | --- | --- | --- | --- | --- |"]
         for target in result.targets:
-            name = f"`{_cell(target.id)}`"
+            name = _file(target.id)
             if target.kind == "added":
                 flag = "**error**: an old id brought back without its record" if target.is_error else target.new_status
-                lines.append(f"| {name} | added | | | `{_cell(target.new_file or '')}` | {flag} |")
+                lines.append(f"| {name} | added | | | {_file(target.new_file)} | {flag} |")
             elif target.kind == "removed":
                 flag = "**error**: it was active" if target.is_error else f"was {target.old_status}"
-                lines.append(f"| {name} | removed | | `{_cell(target.old_file or '')}` | | {flag} |")
+                lines.append(f"| {name} | removed | | {_file(target.old_file)} | | {flag} |")
             else:
                 if target.moved:
-                    lines.append(f"| {name} | moved | file | `{_cell(target.old_file or '')}` | `{_cell(target.new_file or '')}` | |")
+                    lines.append(f"| {name} | moved | file | {_file(target.old_file)} | {_file(target.new_file)} | |")
                 for c in target.changes:
                     flag = {"error": "**moved goalpost**", "warning": "warning"}.get(c.severity, "")
                     if c.goalpost and c.severity == "notice" and target.guarded and target.revision:
                         flag = f"recorded in revisions[{target.revision}]"
-                    lines.append(f"| {name} | {c.kind} | `{_cell(c.field)}` | {_code(c.old)} | {_code(c.new)} | {flag} |")
+                    lines.append(f"| {name} | {c.kind} | {_file(c.field)} | {_code(c.old)} | {_code(c.new)} | {flag} |")
     if result.problems:
         lines += ["", "### Specs at the base not fully compared", ""]
-        lines += [f"- `{_cell(p.file)}`: {_cell(p.message)}" for p in result.problems]
+        lines += [f"- {_file(p.file)}: {_cell(p.message)}" for p in result.problems]
     return "\n".join(lines) + "\n"

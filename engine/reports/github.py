@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..problems import Problem
+from ..safetext import visible
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Control characters are first shown as escapes (safetext.visible): a message is one line,
+    # and no ESC sequence colours or rewrites the log. The runner's own escaping follows.
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -11,16 +11,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from html import escape as _escape
 
 from ..evaluation import Evaluation, TargetResult
 from ..readings import ReadingsBatch
 from ..spec import Target
 from ..verdicts import ALL_STATUSES, STATUS_WORDS, Status
 from ..wording import describe_goal, describe_point
+from ..safetext import visible
 from .chart import RAG, RAG_COLOURS, ChartSeries, chart_series
 
 NO_PRIORITY = "No priority given"
+
+
+def escape(text: str) -> str:
+    """Text for the page: control characters shown as escapes (and so every lone surrogate of a
+    name that is not UTF-8, which could not be written at all), then HTML's own escaping."""
+    return _escape(visible(text))
 
 BREACH_WORDS = {"limit": "Breach: worse than the limit", "missed": "Breach: target missed"}
 
@@ -119,9 +126,12 @@ def by_priority(results: Sequence[TargetResult]) -> dict[str, list[TargetResult]
 
 
 def _anchor(prefix: str, text: str) -> str:
-    """An id from any text: letters and digits kept, the rest folded to `-`."""
-    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
-    return prefix + "-".join(part for part in slug.split("-") if part)
+    """An id from any text, one to one: lower-case ASCII letters, digits and `-` kept, anything else
+    written as `_` and its code point (so `a-b`, `a--b` and `a-b-` stay three anchors)."""
+    return prefix + "".join(c if c in _ANCHOR_SAFE else f"_{ord(c):x}_" for c in text)
+
+
+_ANCHOR_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _priority_anchor(groups: Mapping[str, object], priority: str) -> str:

@@ -6,14 +6,16 @@ from collections import Counter
 
 from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
+from ..safetext import markdown_cell, markdown_code
 from ..verdicts import ALL_STATUSES, STATUS_WORDS
 
 
 LISTED = 50  # rejected rows listed one by one
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# Every cell of user text (titles, explanations, file names, reasons) is one line of inert text:
+# a CR in a title must not end the row and start a heading or an HTML comment that hides the rest.
+_cell = markdown_cell
 
 
 def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
@@ -28,10 +30,10 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     lines += ["", "| Target | Status | Explanation |", "| --- | --- | --- |"]
     for r in evaluation.results:
         flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "")
-        lines.append(f"| {_cell(r.target.title)} (`{r.target.id}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
+        lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
-        lines += [f"- `{_cell(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
+        lines += [f"- `{markdown_code(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
         if len(batch.rejected) > LISTED:  # a step summary holds 1 MB at most; the JSON and CSV list them all
             lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
     if evaluation.after_as_of:

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..evaluation import Evaluation
 from ..readings import ReadingsBatch
+from ..safetext import visible
 from ..spec import Target
 from ..verdicts import STATUS_WORDS, Judge, shown_decimals
 from ..wording import describe_goal, describe_point, with_unit
@@ -26,20 +27,30 @@ LISTED = 50  # rejected rows listed one by one
 def _console():
     from rich.console import Console
 
-    return Console()
+    # User text reaches rich only as Text (never markup: `[/]` in a title would raise, and
+    # `[link=...]` make a live link); highlighting off, so no colour is read into it either.
+    return Console(highlight=False)
+
+
+def _text(text: str, style: str = ""):  # -> rich.text.Text
+    """User text for the terminal: escapes for control characters (ESC would reach the terminal), no markup."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
 
 
 def print_target_list(targets: Sequence[Target]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{len(targets)} targets")
+    table = Table(title=_text(f"{len(targets)} targets"))
     # Ids whole, never broken across lines: they are what people copy into `targets show`.
     table.add_column("id", no_wrap=True)
     for column in ("title", "priority", "lead", "baseline", "target", "status"):
         table.add_column(column, overflow="fold")
     for t in targets:
-        table.add_row(t.id, t.title, t.priority or "", t.lead or "",
-                      describe_point(t.baseline, t.measure.unit) if t.baseline else "-", describe_goal(t), t.status)
+        table.add_row(*map(_text, (t.id, t.title, t.priority or "", t.lead or "",
+                                   describe_point(t.baseline, t.measure.unit) if t.baseline else "-",
+                                   describe_goal(t), t.status)))
     _console().print(table)
 
 
@@ -49,7 +60,7 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
 
     console = _console()
     as_of = f" as of {evaluation.as_of:%d %b %Y}" if evaluation.as_of else ""
-    table = Table(title=f"{len(evaluation.results)} targets{as_of}", show_lines=True)
+    table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), show_lines=True)
     for column in ("target", "status", "latest", "expected", "why"):
         table.add_column(column, overflow="fold")
     for r in evaluation.results:
@@ -61,26 +72,29 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
         latest = r.latest
         unit = r.target.measure.unit
         decimals = Judge.for_target(r.target, None).decimals
+        name = _text(r.target.title)
+        name.append("\n")
+        name.append(_text(r.target.id, "dim"))
         table.add_row(
-            f"{r.target.title}\n[dim]{r.target.id}[/dim]",
+            name,
             status,
-            f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label})" if latest else "-",
-            with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-",
-            r.explanation,
+            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label})" if latest else "-"),
+            _text(with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-"),
+            _text(r.explanation),
         )
     console.print(table)
     later = evaluation.after_as_of
     used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
-    console.print(f"{used}, {len(batch.suppressed)} suppressed, "
-                  f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected")
+    console.print(_text(f"{used}, {len(batch.suppressed)} suppressed, "
+                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"))
     if batch.rejected:
-        rejected = Table(title="Rejected rows", title_style="bold red")
+        rejected = Table(title=_text("Rejected rows"), title_style="bold red")
         rejected.add_column("where")
         rejected.add_column("reason", overflow="fold")
         for x in batch.rejected[:LISTED]:
-            rejected.add_row(f"{x.file}:{x.line}", x.reason)
+            rejected.add_row(_text(f"{x.file}:{x.line}"), _text(x.reason))
         if len(batch.rejected) > LISTED:  # a terminal is no place for a million rows
-            rejected.add_row("...", f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one")
+            rejected.add_row(_text("..."), _text(f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one"))
         console.print(rejected)
 
 
@@ -90,16 +104,17 @@ def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, 
 
     unit = target.measure.unit
     decimals = Judge.for_target(target, None).decimals
-    table = Table(title=f"{target.title} ({target.id})", caption=describe_goal(target))
+    table = Table(title=_text(f"{target.title} ({target.id})"), caption=_text(describe_goal(target)))
     for column in ("period", "date", "expected", "reading", "status"):
         table.add_column(column)
     for label, on, expected, reading, status in rows:
-        table.add_row(label, on.isoformat(), "-" if expected is None else with_unit(expected, unit, decimals=decimals),
-                      reading, status)
+        table.add_row(*map(_text, (label, on.isoformat(),
+                                   "-" if expected is None else with_unit(expected, unit, decimals=decimals),
+                                   reading, status)))
     console = _console()
     console.print(table)
     if not rows:
         # Say why the table is empty rather than leave staff guessing.
         why = "it is a draft without a baseline yet" if target.status == "draft" else "it has no baseline"
-        console.print(f"No profile to show: {why}, so there is no trajectory. Readings, when given, are listed "
-                      "with their status.")
+        console.print(_text(f"No profile to show: {why}, so there is no trajectory. Readings, when given, are listed "
+                            "with their status."))
