@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, NamedTuple
 
+from .compare import compare, difference
 from .paths import Trajectory
 from .periods import Period
 from .spec import Target
 from .units import difference_word, unit_symbol
-from .wording import with_unit
+from .wording import fixed, with_unit
 
 Status = Literal[
     "on_track", "at_risk", "off_track", "achieved", "missed",
@@ -108,7 +109,7 @@ class Judge:
         if round(value, decimals) != value:
             decimals = shown_decimals(value, decimals)
         on = period.end
-        x = f"{self._prefix}{value:{_SPECS[decimals]}}{self._suffix}"
+        x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
         if self._baseline_date is not None and on < self._baseline_date:
             return self._verdict(period, value, None, None, None, "not_started",
                                  f"{x} {period.when} is before the baseline period "
@@ -130,9 +131,10 @@ class Judge:
         assert expected is not None
         shortfall = _shortfall(value, expected, self.lower_is_better)
         tolerance = self._tolerance_absolute + self._tolerance_relative * abs(expected)
+        beyond = compare(shortfall, tolerance, value, expected) > 0  # the one rule: 0.3 against 0.3 is within
         if shortfall <= 0:
             status: Status = "on_track"
-        elif shortfall <= tolerance:
+        elif not beyond:
             status = "at_risk"
         else:
             status = "off_track"
@@ -140,9 +142,9 @@ class Judge:
             # The gap would not show (12 against 12 expected, yet off track, when the path is at
             # 11.997): show the reading, the path and the gap finely enough to see it.
             decimals = _decimals_to_show(abs(shortfall), decimals)
-            x = f"{self._prefix}{value:{_SPECS[decimals]}}{self._suffix}"
-        why = (f"{x} {period.when} against {self._prefix}{expected:{_SPECS[decimals]}}{self._suffix} expected "
-               f"on the {self._path_words}: {self._gap(shortfall, tolerance, decimals)}, so {STATUS_WORDS[status]}")
+            x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
+        why = (f"{x} {period.when} against {self._prefix}{fixed(expected, decimals)}{self._suffix} expected "
+               f"on the {self._path_words}: {self._gap(shortfall, tolerance, beyond, decimals)}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, expected, shortfall, tolerance, status, why)
 
     def _at_target_date(self, period: Period, value: float, x: str, decimals: int) -> Verdict:
@@ -167,9 +169,10 @@ class Judge:
         reference = self._baseline_value
         shortfall = _shortfall(value, reference, self.lower_is_better)
         tolerance = self._tolerance_absolute + self._tolerance_relative * abs(reference)
-        if shortfall < -tolerance:
+        beyond = compare(abs(shortfall), tolerance, value, reference) > 0
+        if beyond and shortfall < 0:
             status: Status = "improving"
-        elif shortfall > tolerance:
+        elif beyond:
             status = "worsening"
         else:
             status = "no_change"
@@ -180,8 +183,7 @@ class Judge:
             side = "better" if shortfall < 0 else "worse"
             gap = f"{self._d(abs(shortfall), decimals)} {side}"
             if tolerance:
-                beyond = "beyond" if abs(shortfall) > tolerance else "within"
-                gap += f", {beyond} the {self._tolerance(tolerance, decimals)} tolerance"
+                gap += f", {'beyond' if beyond else 'within'} the {self._tolerance(tolerance, decimals)} tolerance"
         why = (f"{x} {period.when} against the baseline of {self._baseline_exact} "
                f"({self._baseline_label}), {better} is better: {gap}, so {STATUS_WORDS[status]}")
         return self._verdict(period, value, None, shortfall, tolerance, status, why)
@@ -191,7 +193,7 @@ class Judge:
     def _verdict(self, period: Period, value: float, expected: float | None, shortfall: float | None,
                  tolerance: float | None, status: Status, why: str, *, missed: bool = False) -> Verdict:
         limit = self._limit
-        if limit is not None and (value > limit if self.lower_is_better else value < limit):
+        if limit is not None and compare(value, limit) == (1 if self.lower_is_better else -1):
             return _new_verdict(Verdict, (period, period.end, value, expected, shortfall, tolerance, status, True,
                                           "limit", f"{why}; worse than the limit of {self._limit_exact}, a breach"))
         if missed:
@@ -201,7 +203,7 @@ class Judge:
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
-        shown = f"{amount:{_SPECS[decimals]}}"
+        shown = fixed(amount, decimals)
         less = ""
         if amount and not shown.strip("0.,"):  # a real gap too small to show: not "0.0 points"
             less, shown = "less than ", _SMALLEST[decimals]
@@ -212,19 +214,19 @@ class Judge:
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; never shown as zero
         (a 0.03-point tolerance is not a 0.0-point one)."""
-        shown = f"{tolerance:{_SPECS[decimals]}}"
+        shown = fixed(tolerance, decimals)
         if tolerance and not shown.strip("0.,"):  # finer than the spec's decimals: show it as set
-            shown = f"{tolerance:{_SPECS[_decimals_to_show(tolerance, decimals)]}}"
+            shown = fixed(tolerance, _decimals_to_show(tolerance, decimals))
             if not shown.strip("0.,"):
                 shown = "less than " + _SMALLEST[-1]
         return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"
 
-    def _gap(self, shortfall: float, tolerance: float, decimals: int) -> str:
+    def _gap(self, shortfall: float, tolerance: float, beyond: bool, decimals: int) -> str:
         if shortfall == 0:
             return "exactly on the path"
         if shortfall < 0:
             return f"{self._d(-shortfall, decimals)} better"
-        if shortfall <= tolerance:
+        if not beyond:
             return f"{self._d(shortfall, decimals)} worse, within the {self._tolerance(tolerance, decimals)} tolerance"
         if tolerance:
             return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
@@ -240,14 +242,11 @@ def _decimals_to_show(amount: float, decimals: int) -> int:
 
 
 def _shortfall(value: float, reference: float, lower_is_better: bool) -> float:
-    gap = value - reference if lower_is_better else reference - value
     # Levels computed from rates carry float noise (50 x 1.1^2 = 60.50000000000001): a reading
-    # of exactly 60.5 is at the target, not 0.00000000000001 short of it.
-    size = abs(reference)
-    return 0.0 if abs(gap) <= (1e-9 * size if size > 1.0 else 1e-9) else gap
+    # of exactly 60.5 is at the target, not 0.00000000000001 short of it (compare.difference).
+    return difference(value, reference) if lower_is_better else difference(reference, value)
 
 
-_SPECS = (",.0f", ",.1f", ",.2f", ",.3f")  # format specs by decimals shown: thousands separators
 _SMALLEST = ("1", "0.1", "0.01", "0.001")  # the least gap each can show
 _new_verdict = tuple.__new__  # a Verdict without the generated __new__'s argument handling (hot)
 

@@ -6,17 +6,26 @@ from .spec import Point, Target
 from .units import unit_symbol
 
 
+def _unsigned_zero(text: str) -> str:
+    """`-0`, `-0.0` (a negative zero, or a tiny negative rounded away) are shown as zero."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def fixed(value: float, decimals: int) -> str:
+    """value with this many decimals and thousands separators; never a negative zero."""
+    return _unsigned_zero(f"{value:,.{decimals}f}")
+
+
 def number(value: float) -> str:
     """A readable number: thousands separators, at most a few decimals, no trailing zeros."""
     if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return text
+        return f"{int(value):,}"  # int(-0.0) is 0
+    return _unsigned_zero(f"{value:,.3f}".rstrip("0").rstrip("."))
 
 
 def with_unit(value: float, unit: str, *, decimals: int | None = None) -> str:
     prefix, suffix = unit_symbol(unit)
-    shown = f"{value:,.{decimals}f}" if decimals is not None else number(value)
+    shown = fixed(value, decimals) if decimals is not None else number(value)
     return f"{prefix}{shown}{suffix}"
 
 
