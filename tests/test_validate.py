@@ -483,6 +483,61 @@ def test_relative_paths_stay_relative(tmp_path, monkeypatch):
     assert result.output.startswith("specs/bad.yaml:11:9: error: unknown unit `percnt`")
 
 
+# --- patterns follow ECMA-262, as JSON Schema says (issue 9, finding 10) ---------------------------------
+
+@pytest.mark.parametrize("pattern, text, matches", [
+    ("^[a-z]+$", "evil", True),
+    ("^[a-z]+$", "evil\n", False),  # Python's `$` alone would match before the final line break
+    ("^(a|b)$", "a\n", False),
+    ("^a$|^b$", "b\n", False),
+    (r"^a\$$", "a$", True),  # an escaped dollar is a character
+    ("^[$a]+$", "$a$", True),  # so is a dollar in a class
+    ("^[a-z]+$", "line\nbreak", False),
+])
+def test_schema_patterns_anchor_at_the_very_end(pattern, text, matches):
+    from engine.schema import ecma_regex
+
+    assert bool(re.search(ecma_regex(pattern), text)) is matches
+
+
+def test_every_pattern_in_the_schema_goes_through_the_ecma_keyword():
+    # `pattern` (and `propertyNames`, which uses it) is ECMA-anchored by engine.schema; jsonschema's
+    # `patternProperties` and the `additionalProperties` beside it would use Python's re as is.
+    def keys(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
+    used = set(keys(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))))
+    assert "pattern" in used
+    assert not used & {"patternProperties", "unevaluatedProperties"}, "extend engine.schema._validator for them first"
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ('  unit: "percent\\n"', "and `percent\\n` has one: write `unit: percent`"),
+    ('  unit: "percent\\r"', "and `percent\\r` has one: write `unit: percent`"),
+    ('  unit: "count\\n/year"', "and `count\\n/year` has one: write `unit: count/year`"),
+    ('  frequency: "annual\\t"', "and `annual\\t` has one: write `frequency: annual`"),
+    ('  polarity: "lower_is_better\\n"', "write `polarity: lower_is_better`"),
+    ('  unit: "\\n"', "and `\\n` has one: remove it"),
+])
+def test_a_control_character_in_a_pattern_or_enum_field_is_named(tmp_path, line, fragment):
+    key = line.split(":")[0]
+    text = "\n".join(line if row.startswith(key + ":") else row for row in good().splitlines()) + "\n"
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 1, result.output
+    [problem] = json.loads(result.output)["problems"]
+    assert problem["rule"] == "schema"
+    assert "must not contain a line break or other control character" in problem["message"]
+    assert fragment in problem["message"]
+    assert "\n" not in problem["message"] and "\r" not in problem["message"]
+
+
 # --- other commands --------------------------------------------------------------------------------------
 
 def test_schema_command_prints_the_schema():
