@@ -483,6 +483,48 @@ def test_relative_paths_stay_relative(tmp_path, monkeypatch):
     assert result.output.startswith("specs/bad.yaml:11:9: error: unknown unit `percnt`")
 
 
+# --- limit-side: a limit on the worse side of the target (issue 9, finding 11) -----------------------------
+
+LIMIT_CASES = [
+    # (case, how to change the good spec (lower is better, 48.3 -> 35), the error's fragments or None if valid)
+    ("limit below the target", "limit: 30", ["at or above the target (35)", "with a limit of 30 a reading at the target (35)",
+                                              "set the limit to 35 or higher"]),
+    ("limit at the target: any miss is a breach", "limit: 35", None),
+    ("limit between target and baseline", "limit: 46", None),
+    ("limit above the baseline", "limit: 60", None),
+    ("below a milestone", "limit: 40\nmilestones:\n  - {period: 2014/15, value: 44}",
+     ["at or above the target (35) and milestone 2014/15 (44)", "a reading at milestone 2014/15 (44)", "to 44 or higher"]),
+    ("below a level worked out from the baseline", ("limit: 36", "value: 35}", "relative_change: -0.25}"),
+     ["the target (36.225)", "set the limit to 36.225 or higher"]),
+    ("maintain", ("limit: 40", "value: 35}", "maintain: true}"), ["the target (48.3)"]),
+    ("direction-only: judged against the baseline", ("limit: 40", "value: 35}", "}"), ["at or above the baseline (48.3)"]),
+    ("direction-only at the baseline", ("limit: 48.3", "value: 35}", "}"), None),
+    ("higher is better: a floor above the target", ("limit: 50", "polarity: lower_is_better", "polarity: higher_is_better"),
+     ["higher is better, so the limit must be at or below the target (35)", "set the limit to 35 or lower"]),
+    ("higher is better: a floor below the target", ("limit: 20", "polarity: lower_is_better", "polarity: higher_is_better"), None),
+]
+
+
+@pytest.mark.parametrize("case, change, fragments", LIMIT_CASES, ids=[c[0] for c in LIMIT_CASES])
+def test_a_limit_lies_on_the_worse_side_of_the_target(tmp_path, case, change, fragments):
+    extra, *replace = change if isinstance(change, tuple) else (change,)
+    text = good() + extra + "\n"
+    if replace:
+        text = edit(text, *replace)
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "text")
+    if fragments is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1, result.output
+    [problem] = text_problems(result.output)
+    assert problem["rule"] == "limit-side"
+    assert (int(problem["line"]), int(problem["col"])) == where(text, extra.split(":")[1].split()[0], "limit:")
+    assert "a reading worse than the limit is a breach" in problem["message"]
+    for fragment in fragments:
+        assert fragment in problem["message"], problem["message"]
+
+
 # --- patterns follow ECMA-262, as JSON Schema says (issue 9, finding 10) ---------------------------------
 
 @pytest.mark.parametrize("pattern, text, matches", [
