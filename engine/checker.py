@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import UsageError, discover, read_spec
+from .loader import UsageError, find_specs, read_spec
 from .problems import LoadError, Problem
 from .rules import Finding, all_rules
 from .schema import check_schema
@@ -64,13 +64,17 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
     """
     result = CheckResult()
     first_use: dict[str, Problem] = {}
-    files = discover(paths)
-    if not files:
+    found = find_specs(paths)
+    if not found:
         shown = ", ".join(str(p) for p in paths)
         raise UsageError(Problem(shown, None, None, "error", "path",
                                  "no target specs (*.yaml) found here: check the path"))
-    for path in files:
+    for item in found:
         result.files_checked += 1
+        path = item.path
+        if item.problem is not None:  # a link not followed: said where it is, among the files
+            result.problems.append(item.problem)
+            continue
         try:
             doc = read_spec(path)
         except LoadError as exc:
