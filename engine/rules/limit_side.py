@@ -31,7 +31,7 @@ NAME = "limit-side"
 
 
 def _number(value: float) -> str:
-    # 80 not 80.0; a level worked out from the baseline (36.225000000000001) to ten digits.
+    # 80 not 80.0; a level worked out from the baseline (36.224999999999994) to ten digits.
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.10g}"
 
 
@@ -76,7 +76,7 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
     bound = max(value for _, value in levels) if lower else min(value for _, value in levels)
     side, more = ("above", "higher") if lower else ("below", "lower")
     # The level the limit is judged by first (the target, else the baseline), and the milestones it beats.
-    named = levels[:1] + [level for level in beaten if level != levels[0]][:3]
+    named = levels[:1] + [entry for entry in beaten if entry != levels[0]][:3]
     required = " and ".join(f"{name} ({_number(value)})" for name, value in named)
     first_name, first_value = beaten[0]
     yield Finding(
