@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import UsageError, discover, read_spec
+from .loader import UsageError, find_specs, read_spec
 from .problems import LoadError, Problem
 from .rules import Finding, all_rules
 from .schema import check_schema
@@ -36,20 +36,24 @@ def _problem(doc: Document, rule: str, finding: Finding) -> Problem:
 
 def check_document(doc: Document, stem: str) -> list[Problem]:
     """All problems of one loaded spec (a mapping)."""
-    problems = [_problem(doc, "schema", f) for f in check_schema(doc.data)]
+    schema_findings = list(check_schema(doc.data))
+    problems = [_problem(doc, "schema", f) for f in schema_findings]
     schema_valid = not problems
+    faulted = {f.path for f in schema_findings}
     for rule in all_rules():
         if schema_valid or not rule.needs_schema_valid:
             problems.extend(_problem(doc, rule.name, f) for f in rule.check(doc.data, stem))
             continue
         # The schema has already faulted this data; a rule may still say something useful about the
         # parts that are well formed (a bad period beside an unknown key), and where the shape is not
-        # what it expects, its findings would be noise on top of the schema's, so they are dropped.
+        # what it expects, its findings would be noise on top of the schema's, so they are dropped,
+        # as are its findings about a value the schema has faulted (one problem per place: an id
+        # with a line break is not also "different from the file name").
         try:
             findings = list(rule.check(doc.data, stem))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             continue
-        problems.extend(_problem(doc, rule.name, f) for f in findings)
+        problems.extend(_problem(doc, rule.name, f) for f in findings if f.path not in faulted)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -60,13 +64,17 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
     """
     result = CheckResult()
     first_use: dict[str, Problem] = {}
-    files = discover(paths)
-    if not files:
+    found = find_specs(paths)
+    if not found:
         shown = ", ".join(str(p) for p in paths)
         raise UsageError(Problem(shown, None, None, "error", "path",
                                  "no target specs (*.yaml) found here: check the path"))
-    for path in files:
+    for item in found:
         result.files_checked += 1
+        path = item.path
+        if item.problem is not None:  # a link not followed: said where it is, among the files
+            result.problems.append(item.problem)
+            continue
         try:
             doc = read_spec(path)
         except LoadError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .checker import check_document
 from .diff import SpecVersion
-from .loader import SPEC_SUFFIXES, UsageError, display_path, read_spec
+from .loader import SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
 from .problems import LoadError, Problem, TargetsError
 from .spec import Target, build_target
 from .yamlsafe import MAX_BYTES, load_yaml
@@ -73,12 +73,16 @@ class _Refused(Exception):
 
 def locate(targets: Path) -> SpecsLocation:
     """The repository holding the --targets path. GitError when it is not in one."""
+    missing = "no such file or folder: give the folder of target specs, such as `targets`"
+    try:
+        os.stat(targets)  # a path too long, a loop of links or no permission: a message, not a traceback
+    except OSError as exc:
+        raise unreachable(targets, exc, "path", missing) from None
     is_file = targets.is_file()
     folder = targets.parent if is_file else targets
     where = display_path(targets)
     if not folder.is_dir():
-        raise UsageError(Problem(where, None, None, "error", "path",
-                                 "no such file or folder: give the folder of target specs, such as `targets`"))
+        raise UsageError(Problem(where, None, None, "error", "path", missing))
     try:
         root = os.fsdecode(_git(["rev-parse", "--show-toplevel"], folder, where)).strip()
         prefix = os.fsdecode(_git(["rev-parse", "--show-prefix"], folder, where)).strip()
@@ -139,7 +143,7 @@ class Blob:
 
 
 def _is_spec(path: PurePosixPath, location: SpecsLocation) -> bool:
-    """The same files `discover` would pick in the working tree: *.yaml / *.yml, nothing hidden."""
+    """The same files `find_specs` would pick in the working tree: *.yaml / *.yml, nothing hidden."""
     if location.is_file:
         return path == location.inside
     below = path.relative_to(location.inside).parts

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import LoadError, Problem, TargetsError
@@ -26,47 +29,191 @@ def display_path(path: Path) -> str:
     return visible(path.as_posix())
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Spec files under the given files and folders, in a stable order; hidden folders are skipped."""
-    found: list[Path] = []
+@dataclass(frozen=True)
+class Found:
+    """One entry among the specs: a file to read, or a link that is not followed and the problem saying so."""
+
+    path: Path
+    problem: Problem | None = None
+
+
+def _points_to(path: Path) -> str:
+    try:
+        return f"`{visible(os.readlink(path))}`"
+    except (OSError, ValueError):
+        return "somewhere"
+
+
+def _shown(path: Path, exc: OSError | None = None) -> str:
+    """The path for a message; one too long for the file system is cut short (it may be thousands of characters)."""
+    shown = display_path(path)
+    if exc is not None and exc.errno == errno.ENAMETOOLONG and len(shown) > 80:
+        return f"{shown[:40]}...{shown[-20:]}"
+    return shown
+
+
+def why_unreachable(path: Path, exc: OSError) -> str | None:
+    """What stops a path being used, and what to do, for the errors of the way to it; None for a
+    missing file (each caller says that in its own words)."""
+    code = exc.errno
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        if os.path.islink(path):
+            return f"a broken link: it points to {_points_to(path)}, which does not exist; fix the link or remove it"
+        return None
+    if code == errno.ELOOP:
+        if not os.path.islink(path):
+            return "a loop of links on the way to it (a folder link that leads back round): fix the link or remove it"
+        return (f"a loop of links: it points to {_points_to(path)}, which leads back round to it; "
+                "fix the link or remove it")
+    if code == errno.ENAMETOOLONG:
+        return (f"the path is too long for the file system ({len(os.fsencode(path)):,} bytes; a file or folder "
+                "name can have at most 255): check the path, or give a shorter one")
+    if code in (errno.EACCES, errno.EPERM):
+        return ("permission denied: this user cannot read it; check its permissions and those of the folders "
+                "above it (`ls -ld`), or run as a user who can read the specs")
+    return f"cannot be read ({exc.strerror or exc}): check the path"
+
+
+def unreachable(path: Path, exc: OSError, rule: str, missing: str) -> UsageError:
+    """The UsageError for a path given that the system refused: `missing` is said when it does not exist."""
+    return UsageError(Problem(_shown(path, exc), None, None, "error", rule, why_unreachable(path, exc) or missing))
+
+
+def find_specs(paths: Iterable[str | Path]) -> list[Found]:
+    """Spec files under the given files and folders, in a stable order; hidden files and folders are skipped.
+
+    A folder given is the specs folder: links in it are followed only to files and folders inside
+    it (a link to outside, a broken link or a loop of links is a Found with a problem instead), and
+    each spec is found once, under its own path. Raises UsageError for a path that is missing,
+    too long, unreadable, or not a file or folder.
+    """
+    found: list[Found] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files) if f.endswith(SPEC_SUFFIXES) and not f.startswith("."))
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            raise UsageError(Problem(str(raw), None, None, "error", "path",
-                                     "not a file or folder (a device or pipe?): give a spec file or a folder of them"))
+        try:
+            info = os.stat(path)  # the path given is followed wherever it leads: the user named it
+        except OSError as exc:
+            raise unreachable(path, exc, "path", f"no such file or folder here ({visible(str(Path.cwd()))}): run in the "
+                               "folder that holds the specs, or give a spec file or folder (with --targets, for "
+                               "evaluate, show, list, report and diff)") from None
+        if stat.S_ISDIR(info.st_mode):
+            found.extend(_walk(path))
+        elif stat.S_ISREG(info.st_mode):
+            found.append(Found(path))
         else:
-            raise UsageError(Problem(str(raw), None, None, "error", "path",
-                                     f"no such file or folder here ({Path.cwd()}): run in the folder that holds the "
-                                     "specs, or give a spec file or folder (with --targets, for evaluate, show, list, "
-                                     "report and diff)"))
-    seen: set[Path] = set()
+            raise UsageError(Problem(display_path(path), None, None, "error", "path",
+                                     "not a file or folder (a device or pipe?): give a spec file or a folder of them"))
+    seen: set[tuple[bool, str]] = set()
     unique = []
-    for path in found:
-        key = path.resolve()
+    for item in found:
+        # A spec given twice (a folder and a file in it) is checked once; realpath, unlike
+        # Path.resolve, never raises (a loop of links is a problem found, not a crash).
+        key = (item.problem is None, os.path.realpath(item.path) if item.problem is None else os.path.abspath(item.path))
         if key not in seen:
             seen.add(key)
-            unique.append(path)
+            unique.append(item)
     return unique
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        why = why_unreachable(folder, exc) or "the folder is gone (moved or deleted while being read)"
+        raise UsageError(Problem(_shown(folder, exc), None, None, "error", "path", f"cannot open the folder: {why}")) from None
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """`link`, `folder` or `file` (anything else: a pipe or device is refused when read), without following links."""
+    try:
+        if entry.is_symlink():
+            return "link"
+        return "folder" if entry.is_dir(follow_symlinks=False) else "file"
+    except OSError:
+        return "file"  # read_spec says what is wrong with it
+
+
+def _walk(top: Path) -> list[Found]:
+    """The specs under one folder given: the tree itself first (in name order, a folder's files
+    before its sub-folders), then what the links inside it lead to."""
+    root = Path(os.path.realpath(top))
+    found: list[Found] = []
+    walked: set[Path] = set()  # real folders, so that no folder is walked twice (a link back up is not a loop)
+    links: list[tuple[Path, Path, bool]] = []  # (link, where it leads, to a folder): inside the tree, followed last
+
+    def link(path: Path, is_spec_name: bool) -> None:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            if is_spec_name:  # a broken link named README.md is not a spec; one named x.yaml was meant to be
+                found.append(Found(path, Problem(_shown(path, exc), None, None, "error", "link",
+                                                 why_unreachable(path, exc) or f"cannot be read ({exc.strerror})")))
+            return
+        to_folder = stat.S_ISDIR(info.st_mode)
+        if not (to_folder or is_spec_name):
+            return
+        real = Path(os.path.realpath(path))
+        if real != root and root not in real.parents:
+            # Never followed: a spec folder from someone else must not make the checker read (and quote
+            # the first line of) /etc/passwd or ~/.ssh/id_rsa.
+            what, fix = (("folder", "the specs in it are not checked; move them into the specs folder, or give "
+                                    "that folder to the command instead, and remove the link") if to_folder else
+                         ("file", "the spec is not checked; copy it into the specs folder in place of the link, "
+                                  "or remove the link"))
+            found.append(Found(path, Problem(display_path(path), None, None, "error", "link",
+                                             f"a link to a {what} outside the specs folder ({_points_to(path)}): "
+                                             f"not followed, so {fix}")))
+            return
+        links.append((path, real, to_folder))
+
+    def walk(start: Path, real_start: Path) -> None:
+        stack = [(start, real_start)]
+        while stack:
+            folder, real = stack.pop()
+            if real in walked:
+                continue  # its specs are checked under their own paths
+            walked.add(real)
+            subfolders = []
+            for entry in _entries(folder):
+                if entry.name.startswith("."):
+                    continue
+                path, kind = folder / entry.name, _kind(entry)
+                if kind == "link":
+                    link(path, entry.name.endswith(SPEC_SUFFIXES))
+                elif kind == "folder":
+                    subfolders.append((path, real / entry.name))
+                elif entry.name.endswith(SPEC_SUFFIXES):
+                    found.append(Found(path))  # a pipe or device too: read_spec refuses it by name
+            stack.extend(reversed(subfolders))
+
+    walk(top, root)
+    # Links inside the tree come last, so that a spec reached both ways is named by its own path
+    # (find_specs keeps the first); a folder link is walked only if its folder has not been (one
+    # into a hidden folder), which also ends any loop of folder links.
+    at = 0
+    while at < len(links):
+        path, real, to_folder = links[at]
+        at += 1
+        if to_folder:
+            walk(path, real)
+        else:
+            found.append(Found(path))
+    return found
 
 
 def read_spec(path: Path) -> Document:
     """Read one spec file. Raises LoadError for bad content, UsageError when it cannot be read at all."""
     name = display_path(path)
     try:
-        if not path.is_file():
-            # A pipe or device found among the specs (a FIFO or a link to /dev/zero named x.yaml)
-            # would block or never end.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # A pipe or device found among the specs (a FIFO named x.yaml) would block or never end.
             raise UsageError(Problem(name, None, None, "error", "io", "not a regular file (a device or pipe?): remove it"))
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)  # enough to tell that it is too big, without reading it all
     except OSError as exc:
-        raise UsageError(Problem(name, None, None, "error", "io", f"cannot read the file: {exc.strerror or exc}")) from None
+        why = why_unreachable(path, exc) or "the file is gone (moved or deleted while the specs were being read)"
+        raise UsageError(Problem(_shown(path, exc), None, None, "error", "io", f"cannot read the file: {why}")) from None
     if len(raw) > MAX_BYTES:
         raise LoadError(Problem(name, None, None, "error", "file-size",
                                 f"the file is more than {MAX_BYTES:,} bytes; a spec is a few thousand at most: is it the right file?"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
 
 from .rules import Finding, Path
+from .safetext import has_unsafe, visible
 from .units import unknown_unit_message
 
 _SOURCE_SCHEMA = FsPath(__file__).resolve().parent.parent / "schema" / "target.schema.json"
@@ -37,12 +39,51 @@ def schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
+def ecma_regex(pattern: str) -> str:
+    r"""A JSON Schema `pattern` (an ECMA-262 regex) as a Python regex that matches the same strings.
+
+    Without the m flag, ECMA's `$` matches only at the very end of the text, while Python's also
+    matches before a final line break: `^[a-z]+$` would accept "evil\n". So every `$` that is an
+    anchor (not escaped, not inside [...]) becomes `\Z`. (The schema's patterns use explicit
+    classes such as [0-9], not \d or \w, which are Unicode-wide in Python and ASCII in ECMA.)
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # Compiled once per pattern: validate runs as a pre-commit hook and checks every spec.
+    return re.compile(ecma_regex(pattern))
+
+
 @lru_cache(maxsize=1)
 def _validator():
     # jsonschema is imported here, not at module level: `targets --help` should not pay for it.
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, ValidationError, validators
 
-    return Draft202012Validator(schema())
+    def pattern(validator: Any, regex: str, instance: Any, subschema: Any) -> Iterator[Any]:
+        # jsonschema's own `pattern` uses re.search with the ECMA text as is (see ecma_regex).
+        # `propertyNames` checks keys through this keyword too.
+        if validator.is_type(instance, "string") and not _compiled(regex).search(instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    ecma = validators.extend(Draft202012Validator, {"pattern": pattern})
+    return ecma(schema())
 
 
 def field_name(path: Path) -> str:
@@ -67,7 +108,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     text = str(value)
-    return f"`{text[:60]}`" + ("..." if len(text) > 60 else "")
+    return f"`{visible(text[:60])}`" + ("..." if len(text) > 60 else "")
 
 
 _TYPE_WORDS = {
@@ -104,7 +145,7 @@ def _translate(error: Any) -> Iterator[Finding]:
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else f"allowed keys are {', '.join(allowed)}"
-            yield Finding(path + (key,), f"unknown key `{key}`{_where(path)}: {hint}", at_key=True)
+            yield Finding(path + (key,), f"unknown key `{visible(str(key))}`{_where(path)}: {hint}", at_key=True)
     elif kind == "required":
         for key in error.validator_value:
             if key not in instance:
@@ -121,6 +162,14 @@ def _translate(error: Any) -> Iterator[Finding]:
         if expected_list == ["string", "integer"]:
             words = "a period such as 2014/15"
         yield Finding(path, f"`{name}` must be {words}, not {_shown(instance)}{hint}")
+    elif kind in ("pattern", "enum") and isinstance(instance, str) and has_unsafe(instance):
+        # "percent\n" (a quoted \n, or a `|` block's final line break) reads as percent but is not it.
+        cleaned = "".join(c for c in instance if not has_unsafe(c)).strip()
+        fits = cleaned in error.validator_value if kind == "enum" else bool(_compiled(error.validator_value).search(cleaned))
+        key = path[-1] if path and isinstance(path[-1], str) else None
+        fix = (f"write `{key}: {cleaned}`" if key else f"write `{cleaned}`") if cleaned and fits else "remove it"
+        yield Finding(path, f"`{name}` must not contain a line break or other control character, and "
+                            f"{_shown(instance)} has one: {fix}")
     elif kind == "enum":
         options = [str(o) for o in error.validator_value]
         said = SYNONYMS.get(str(instance).strip().lower())

@@ -276,11 +276,13 @@ def test_a_link_to_an_endless_device_among_the_specs_is_refused(tmp_path):
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "zero.yaml").symlink_to("/dev/zero")
     in_folder = _targets_subprocess("validate", "specs", cwd=tmp_path)
-    assert in_folder.returncode == 2, in_folder.stderr
-    assert in_folder.stderr.startswith("specs/zero.yaml: error: not a regular file")
-    direct = _targets_subprocess("validate", "/dev/zero", cwd=tmp_path)
-    assert direct.returncode == 2, direct.stderr
-    assert direct.stderr.startswith("/dev/zero: error: not a file or folder")
+    assert in_folder.returncode == 1, in_folder.stderr  # a link to outside the specs folder is never followed
+    assert in_folder.stdout.startswith("specs/zero.yaml: error: a link to a file outside the specs folder (`/dev/zero`): "
+                                       "not followed")
+    for given in ("specs/zero.yaml", "/dev/zero"):  # named: followed, and refused as what it is
+        direct = _targets_subprocess("validate", given, cwd=tmp_path)
+        assert direct.returncode == 2, direct.stderr
+        assert direct.stderr.startswith(f"{given}: error: not a file or folder")
 
 
 def test_a_large_readings_file_keeps_every_row(tmp_path):

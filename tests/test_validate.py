@@ -483,6 +483,275 @@ def test_relative_paths_stay_relative(tmp_path, monkeypatch):
     assert result.output.startswith("specs/bad.yaml:11:9: error: unknown unit `percnt`")
 
 
+# --- links, loops, long paths, permissions (issue 9, findings 7 and 13) ------------------------------------
+
+UNPLACED_LINE = re.compile(r"^(?P<file>.+?): (?P<severity>error|warning): (?P<message>.+) \[(?P<rule>[a-z-]+)\]$")
+
+
+def _unplaced_problems(output: str) -> list[dict[str, str]]:
+    """Problems of the text format without a line and column (a file's or a link's)."""
+    return [m.groupdict() for line in output.splitlines() if (m := UNPLACED_LINE.match(line))]
+
+
+def _no_traceback(result) -> None:
+    assert "Traceback" not in result.output and "Errno" not in result.output
+
+
+def test_a_loop_of_links_among_the_specs_is_named_not_a_crash(tmp_path):
+    write(tmp_path, "specs/ok.yaml", good("ok"))
+    (tmp_path / "specs" / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "specs" / "a.yaml").symlink_to("b.yaml")
+    (tmp_path / "specs" / "b.yaml").symlink_to("a.yaml")
+    result = invoke("validate", tmp_path / "specs", "--format", "text")
+    _no_traceback(result)
+    assert result.exit_code == 1, result.output
+    problems = {p["file"]: p for p in _unplaced_problems(result.output)}
+    for name, to in (("loop.yaml", "loop.yaml"), ("a.yaml", "b.yaml"), ("b.yaml", "a.yaml")):
+        problem = problems[(tmp_path / "specs" / name).as_posix()]
+        assert problem["rule"] == "link"
+        assert problem["message"].startswith(f"a loop of links: it points to `{to}`"), problem
+        assert "fix the link or remove it" in problem["message"]
+    assert result.output.splitlines()[-1] == "4 files checked: 3 error(s), 0 warning(s)"
+    # given by name: a usage error
+    direct = invoke("validate", tmp_path / "specs" / "loop.yaml")
+    _no_traceback(direct)
+    assert direct.exit_code == 2
+    assert f"{(tmp_path / 'specs' / 'loop.yaml').as_posix()}: error: a loop of links" in direct.stderr
+
+
+LONG_NAME = "x" * 300  # longer than a file name may be (255 bytes)
+LONG_PATH = "/".join(["y" * 200] * 25)  # longer than a path may be (4,096 bytes)
+
+
+@pytest.mark.parametrize("long", [LONG_NAME, LONG_PATH], ids=["name", "path"])
+@pytest.mark.parametrize("command", [
+    ["validate", "@"], ["validate", "ok.yaml", "@"], ["list", "--targets", "@"], ["evaluate", "r.csv", "--targets", "@"],
+    ["show", "ok", "--targets", "@"], ["report", "r.csv", "--targets", "@"], ["diff", "HEAD", "--targets", "@"],
+], ids=lambda c: c[0] + ("-targets" if "--targets" in c else ""))
+def test_a_path_too_long_for_the_file_system_is_a_usage_error(tmp_path, monkeypatch, command, long):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "ok.yaml", good("ok"))
+    result = invoke(*[long if arg == "@" else arg for arg in command])
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(long[:40] + "...")  # named, but cut short
+    assert f"error: the path is too long for the file system ({len(long):,} bytes" in line
+    assert "check the path, or give a shorter one [path]" in line
+    assert len(line) < 300
+
+
+def test_a_broken_link_is_named_with_where_it_points(tmp_path):
+    write(tmp_path, "specs/ok.yaml", good("ok"))
+    (tmp_path / "specs" / "gone.yaml").symlink_to("../moved/gone.yaml")
+    (tmp_path / "specs" / "README.md").symlink_to("nowhere")  # not named as a spec: not one
+    result = invoke("validate", tmp_path / "specs", "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert report["files_checked"] == 2
+    assert report["problems"] == [{
+        "file": (tmp_path / "specs" / "gone.yaml").as_posix(), "line": None, "column": None, "severity": "error",
+        "rule": "link", "message": "a broken link: it points to `../moved/gone.yaml`, which does not exist; "
+                                   "fix the link or remove it"}]
+    direct = invoke("validate", tmp_path / "specs" / "gone.yaml")
+    assert direct.exit_code == 2
+    assert "error: a broken link: it points to `../moved/gone.yaml`" in direct.stderr
+    assert "device or pipe" not in direct.stderr
+
+
+def test_links_to_outside_the_specs_folder_are_not_followed(tmp_path):
+    secret = write(tmp_path, "home/secret.yaml", "password: hunter2\n")
+    write(tmp_path, "elsewhere/other.yaml", good("other"))
+    specs = tmp_path / "repo" / "specs"
+    write(specs, "ok.yaml", good("ok"))
+    (specs / "stolen.yaml").symlink_to(secret)
+    (specs / "shared").symlink_to(tmp_path / "elsewhere")
+    result = invoke("validate", specs, "--format", "text")
+    assert result.exit_code == 1, result.output
+    assert "hunter2" not in result.output and "password" not in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (f"{(specs / 'shared').as_posix()}: error: a link to a folder outside the specs folder "
+                        f"(`{(tmp_path / 'elsewhere').as_posix()}`): not followed, so the specs in it are not checked; "
+                        "move them into the specs folder, or give that folder to the command instead, and remove the link [link]")
+    assert lines[1].startswith(f"{(specs / 'stolen.yaml').as_posix()}: error: a link to a file outside the specs folder "
+                               f"(`{secret.as_posix()}`): not followed, so the spec is not checked; copy it")
+    assert lines[-1] == "3 files checked: 2 error(s), 0 warning(s)"
+    # commands that need valid specs refuse them, saying why
+    listed = invoke("list", "--targets", specs)
+    assert listed.exit_code == 2 and "a link to a folder outside the specs folder" in listed.stderr
+    # a link given by name is followed: the user named it
+    assert invoke("validate", specs / "shared").exit_code == 0
+    # the specs folder itself may be a link
+    (tmp_path / "link-to-specs").symlink_to(specs)
+    assert "not followed" in invoke("validate", tmp_path / "link-to-specs").output
+
+
+def test_links_inside_the_specs_folder_are_followed_once(tmp_path):
+    specs = tmp_path / "specs"
+    write(specs, "group/ok.yaml", good("ok"))
+    write(specs, ".drafts/draft.yaml", good("draft"))
+    (specs / "alias.yaml").symlink_to("group/ok.yaml")  # the same spec: checked once, under its own name
+    (specs / "again").symlink_to("group")  # the same folder: not walked twice
+    (specs / "group" / "up").symlink_to("..")  # a loop back to the top: not walked again
+    (specs / "drafts").symlink_to(".drafts")  # into a hidden folder: what it shows is checked
+    result = invoke("validate", specs, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"files_checked": 2, "problems": []}
+    checked = check_paths([specs])
+    assert [t.file for t in checked.targets] == [(specs / "group" / "ok.yaml").as_posix(),
+                                                 (specs / "drafts" / "draft.yaml").as_posix()]
+
+
+def _unreadable(path: Path, monkeypatch) -> None:
+    """`path` cannot be read, as for a user without permission: the system's own error, faked, since
+    chmod does not stop root (the next test does it for real where it can)."""
+    real_scandir, real_open = os.scandir, Path.open
+
+    def scandir(where=".", *args, **kwargs):
+        if Path(where) == path:
+            raise PermissionError(13, "Permission denied", str(where))
+        return real_scandir(where, *args, **kwargs)
+
+    def open_(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "open", open_)
+
+
+@pytest.mark.parametrize("what", ["file", "folder", "top folder"])
+def test_a_spec_or_folder_without_read_permission_is_a_usage_error(tmp_path, monkeypatch, what):
+    specs = tmp_path / "specs"
+    write(specs, "ok.yaml", good("ok"))
+    locked = {"file": write(specs, "sub/locked.yaml", good("locked")), "folder": specs / "sub", "top folder": specs}[what]
+    if what == "folder":
+        write(specs, "sub/locked.yaml", good("locked"))
+    _unreadable(locked, monkeypatch)
+    result = invoke("validate", specs)
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    opening = "cannot read the file" if what == "file" else "cannot open the folder"
+    assert result.stderr == (f"{locked.as_posix()}: error: {opening}: permission denied: this user cannot read it; check "
+                             "its permissions and those of the folders above it (`ls -ld`), or run as a user who can "
+                             f"read the specs [{'io' if what == 'file' else 'path'}]\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads whatever the permissions say")
+def test_a_spec_without_read_permission_for_real(tmp_path):
+    path = write(tmp_path, "specs/locked.yaml", good("locked"))
+    path.chmod(0)
+    try:
+        result = invoke("validate", tmp_path / "specs")
+        assert result.exit_code == 2
+        assert "permission denied" in result.stderr
+        (tmp_path / "specs").chmod(0)
+        result = invoke("validate", tmp_path / "specs")
+        assert result.exit_code == 2
+        assert "cannot open the folder: permission denied" in result.stderr
+    finally:
+        (tmp_path / "specs").chmod(0o755)
+        path.chmod(0o644)
+
+
+# --- limit-side: a limit on the worse side of the target (issue 9, finding 11) -----------------------------
+
+LIMIT_CASES = [
+    # (case, how to change the good spec (lower is better, 48.3 -> 35), the error's fragments or None if valid)
+    ("limit below the target", "limit: 30", ["at or above the target (35)", "with a limit of 30 a reading at the target (35)",
+                                              "set the limit to 35 or higher"]),
+    ("limit at the target: any miss is a breach", "limit: 35", None),
+    ("limit between target and baseline", "limit: 46", None),
+    ("limit above the baseline", "limit: 60", None),
+    ("below a milestone", "limit: 40\nmilestones:\n  - {period: 2014/15, value: 44}",
+     ["at or above the target (35) and milestone 2014/15 (44)", "a reading at milestone 2014/15 (44)", "to 44 or higher"]),
+    ("below a level worked out from the baseline", ("limit: 36", "value: 35}", "relative_change: -0.25}"),
+     ["the target (36.225)", "set the limit to 36.225 or higher"]),
+    ("maintain", ("limit: 40", "value: 35}", "maintain: true}"), ["the target (48.3)"]),
+    ("direction-only: judged against the baseline", ("limit: 40", "value: 35}", "}"), ["at or above the baseline (48.3)"]),
+    ("direction-only at the baseline", ("limit: 48.3", "value: 35}", "}"), None),
+    ("higher is better: a floor above the target", ("limit: 50", "polarity: lower_is_better", "polarity: higher_is_better"),
+     ["higher is better, so the limit must be at or below the target (35)", "set the limit to 35 or lower"]),
+    ("higher is better: a floor below the target", ("limit: 20", "polarity: lower_is_better", "polarity: higher_is_better"), None),
+]
+
+
+@pytest.mark.parametrize("case, change, fragments", LIMIT_CASES, ids=[c[0] for c in LIMIT_CASES])
+def test_a_limit_lies_on_the_worse_side_of_the_target(tmp_path, case, change, fragments):
+    extra, *replace = change if isinstance(change, tuple) else (change,)
+    text = good() + extra + "\n"
+    if replace:
+        text = edit(text, *replace)
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "text")
+    if fragments is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1, result.output
+    [problem] = text_problems(result.output)
+    assert problem["rule"] == "limit-side"
+    assert (int(problem["line"]), int(problem["col"])) == where(text, extra.split(":")[1].split()[0], "limit:")
+    assert "a reading worse than the limit is a breach" in problem["message"]
+    for fragment in fragments:
+        assert fragment in problem["message"], problem["message"]
+
+
+# --- patterns follow ECMA-262, as JSON Schema says (issue 9, finding 10) ---------------------------------
+
+@pytest.mark.parametrize("pattern, text, matches", [
+    ("^[a-z]+$", "evil", True),
+    ("^[a-z]+$", "evil\n", False),  # Python's `$` alone would match before the final line break
+    ("^(a|b)$", "a\n", False),
+    ("^a$|^b$", "b\n", False),
+    (r"^a\$$", "a$", True),  # an escaped dollar is a character
+    ("^[$a]+$", "$a$", True),  # so is a dollar in a class
+    ("^[a-z]+$", "line\nbreak", False),
+])
+def test_schema_patterns_anchor_at_the_very_end(pattern, text, matches):
+    from engine.schema import ecma_regex
+
+    assert bool(re.search(ecma_regex(pattern), text)) is matches
+
+
+def test_every_pattern_in_the_schema_goes_through_the_ecma_keyword():
+    # `pattern` (and `propertyNames`, which uses it) is ECMA-anchored by engine.schema; jsonschema's
+    # `patternProperties` and the `additionalProperties` beside it would use Python's re as is.
+    def keys(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
+    used = set(keys(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))))
+    assert "pattern" in used
+    assert not used & {"patternProperties", "unevaluatedProperties"}, "extend engine.schema._validator for them first"
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ('  unit: "percent\\n"', "and `percent\\n` has one: write `unit: percent`"),
+    ('  unit: "percent\\r"', "and `percent\\r` has one: write `unit: percent`"),
+    ('  unit: "count\\n/year"', "and `count\\n/year` has one: write `unit: count/year`"),
+    ('  frequency: "annual\\t"', "and `annual\\t` has one: write `frequency: annual`"),
+    ('  polarity: "lower_is_better\\n"', "write `polarity: lower_is_better`"),
+    ('  unit: "\\n"', "and `\\n` has one: remove it"),
+])
+def test_a_control_character_in_a_pattern_or_enum_field_is_named(tmp_path, line, fragment):
+    key = line.split(":")[0]
+    text = "\n".join(line if row.startswith(key + ":") else row for row in good().splitlines()) + "\n"
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "json")
+    assert result.exit_code == 1, result.output
+    [problem] = json.loads(result.output)["problems"]
+    assert problem["rule"] == "schema"
+    assert "must not contain a line break or other control character" in problem["message"]
+    assert fragment in problem["message"]
+    assert "\n" not in problem["message"] and "\r" not in problem["message"]
+
+
 # --- other commands --------------------------------------------------------------------------------------
 
 def test_schema_command_prints_the_schema():

@@ -33,9 +33,9 @@ class Rule:
 
 
 def all_rules() -> tuple[Rule, ...]:
-    from . import compound, draft, finite_numbers, id_matches_file, period_syntax, target_form, window
+    from . import compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax, target_form, window
 
     return tuple(
         Rule(module.NAME, module.check, getattr(module, "NEEDS_SCHEMA_VALID", True))
-        for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, draft)
+        for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, limit_side, draft)
     )
