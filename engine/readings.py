@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from .loader import UsageError, display_path
 from .periods import Period, PeriodError, parse_period
 from .problems import LoadError, Problem
+from .safetext import visible
 from .units import UnitError, canonical_unit, conversion_factor
 from .yamlsafe import decode, load_yaml
 
@@ -176,14 +177,15 @@ class _Reader:
             unit_text = _text(record.get("unit"))
             if unit_text:
                 if value_text.endswith("%") and _unit_base(unit_text) != "percent":
-                    raise _RowError(f"the value `{value_text}` has a % sign, but the unit column says `{unit_text}`: "
+                    raise _RowError(f"the value `{visible(value_text)}` has a % sign, but the unit column says "
+                                    f"`{visible(unit_text)}`: "
                                     "drop the % sign or the unit")
                 try:
                     value *= conversion_factor(unit_text, unit)
                 except UnitError as exc:
-                    raise _RowError(f"{exc} (the target `{target}` is measured in {unit})") from None
+                    raise _RowError(f"{visible(str(exc))} (the target `{target}` is measured in {unit})") from None
                 if abs(value) > LARGEST:
-                    raise _RowError(f"the value `{value_text}` {unit_text} is {value:g} {unit}: too large to be a "
+                    raise _RowError(f"the value `{visible(value_text)}` {visible(unit_text)} is {value:g} {unit}: too large to be a "
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
@@ -202,7 +204,7 @@ class _Reader:
             close = (difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
                      if len(self.unknown) < SUGGESTIONS else [])
             hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
-            said = self.unknown[target] = f"unknown target `{target}`{hint}"
+            said = self.unknown[target] = f"unknown target `{visible(target)}`{hint}"
         return said
 
 
@@ -238,7 +240,7 @@ def _period_or_reject(text: str) -> Period:
     try:
         return parse_period(text)
     except PeriodError as exc:
-        raise _RowError(str(exc)) from None
+        raise _RowError(visible(str(exc))) from None  # the message quotes the cell
 
 
 def _number(raw: Any, unit: str, column: str) -> float:
@@ -250,20 +252,20 @@ def _number(raw: Any, unit: str, column: str) -> float:
         text = str(raw).strip()
         if text.endswith("%"):
             if unit.split("/")[0] != "percent":
-                raise _RowError(f"the {column} `{text}` has a % sign, but the target is measured in {unit}")
+                raise _RowError(f"the {column} `{visible(text)}` has a % sign, but the target is measured in {unit}")
             text = text[:-1].rstrip()
         if "," in text:
             if not _THOUSANDS.fullmatch(text):
-                raise _RowError(f"the {column} `{raw}` is not a number (commas are read only as thousands separators, as in 1,683)")
+                raise _RowError(f"the {column} `{visible(str(raw))}` is not a number (commas are read only as thousands separators, as in 1,683)")
             text = text.replace(",", "")
         try:
             value = float(text)
         except ValueError:
-            raise _RowError(f"the {column} `{raw}` is not a number") from None
+            raise _RowError(f"the {column} `{visible(str(raw))}` is not a number") from None
     if math.isnan(value) or math.isinf(value):
-        raise _RowError(f"the {column} `{raw}` is not a finite number")
+        raise _RowError(f"the {column} `{visible(str(raw))}` is not a finite number")
     if abs(value) > LARGEST:
-        raise _RowError(f"the {column} `{raw}` is too large to be a measure's value (over 10^15, where a number "
+        raise _RowError(f"the {column} `{visible(str(raw))}` is too large to be a measure's value (over 10^15, where a number "
                         "stops being held exactly): check the number of digits")
     return value
 
@@ -415,14 +417,14 @@ def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
 def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        found = ", ".join(h or "(blank)" for h in header)
+        found = ", ".join(visible(h) or "(blank)" for h in header)
         hint = ("; the columns look separated by semicolons: save the file as comma-separated CSV"
                 if len(header) == 1 and ";" in header[0] else "")
         raise _file_error(file, f"the header has no {', '.join(f'`{m}`' for m in missing)} column "
                                 f"(found: {found}); the first row must name the columns, such as target,period,value{hint}", line)
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
-        raise _file_error(file, f"the header names {', '.join(f'`{d}`' for d in duplicated)} more than once", line)
+        raise _file_error(file, f"the header names {', '.join(f'`{visible(d)}`' for d in duplicated)} more than once", line)
     return {name: header.index(name) for name in COLUMNS if name in header}
 
 
@@ -448,7 +450,7 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
         if odd:
             # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
             reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record has a field named `{odd[0]}`, which is not a "
+            reader.batch.rejected.append(Rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is not a "
                                                   "column name: quote numbers with thousands separators (\"1,234\")"))
             continue
         normalised = {str(k).strip().lower(): v for k, v in record.items()}
@@ -457,8 +459,8 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
             twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
             same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
             reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record names `{twice.strip().lower()}` more than once "
-                                                  f"({', '.join(f'`{k}`' for k in same)}): keep one"))
+            reader.batch.rejected.append(Rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than once "
+                                                  f"({', '.join(f'`{visible(k)}`' for k in same)}): keep one"))
             continue
         missing = [c for c in REQUIRED if c not in normalised]
         if missing:
@@ -506,7 +508,7 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
         elif suffix in (".csv", ".txt", ""):
             _read_csv(decode(raw, name, what="readings file"), name, reader)
         else:
-            raise _file_error(name, f"unknown readings format `{suffix}`: use .csv (or .txt), .json, or .yaml (.yml)"
+            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, or .yaml (.yml)"
                                     + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
 
 

@@ -16,6 +16,7 @@ from engine.loader import UsageError
 from engine.periods import parse_period
 from engine.problems import LoadError
 from engine.readings import read_readings
+from engine.safetext import has_unsafe
 
 UNITS = {
     "first-time-entrants": "per_100k",
@@ -548,3 +549,45 @@ def test_did_you_mean_is_given_for_the_first_distinct_unknown_ids_only(tmp_path,
     assert len(reasons) == 8 and reasons[0] == reasons[1]  # one reason per id, worked out once
     assert sum("did you mean" in r for r in reasons) == 4  # t1 and t2, two rows each
     assert all("check the id against" in r for r in reasons[4:])
+
+
+# --- user text in messages (issue 9): every cell a reason quotes is shown through safetext.visible ---
+
+_HOSTILE = "x\n\x1b[2J\u202e"  # a line break, a terminal escape, a right-to-left override
+
+
+@pytest.mark.parametrize("header,row", [  # cells in quotes, so that they may hold a line break
+    ("target,period,value", '"{h}",2014/15,1'),  # an unknown target
+    ("target,period,value", 't,"{h}2014/15",1'),  # a period that is not one
+    ("target,period,value", 't,2014/15,"{h}"'),  # a value that is not a number
+    ("target,period,value", 't,2014/15,"{h}%"'),
+    ("target,period,value,unit", 't,2014/15,1,"{h}"'),  # an unknown unit
+    ("target,period,value,unit", 't,2014/15,1%,"{h}"'),  # a % sign and another unit
+    ("target,period,value,numerator", 't,2014/15,1,"{h}"'),
+])
+def test_cells_quoted_in_a_reason_are_made_visible(tmp_path, header, row):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(h=_HOSTILE)}\n")
+    batch = read_readings([path], {"t": "percent"})
+    (rejected,) = batch.rejected
+    assert has_unsafe(rejected.reason) is False, rejected.reason
+    assert "\\x1b" in rejected.reason and "\\u202e" in rejected.reason  # escaped, not dropped
+
+
+@pytest.mark.parametrize("name,content", [
+    ("r.csv", f'target,period,"{_HOSTILE}"\n'),  # the header names no value column
+    ("r.csv", f'target,period,value,"{_HOSTILE}","{_HOSTILE}"\n'),  # a column named twice
+    ("r.json", json.dumps([{"target": "t", "period": "2014/15", "value": 1, "target\u2028": "u"}])),  # a field twice
+    ("r.json", json.dumps([{"target": "t", "period": "2014/15", "value": 1, "\u20281\n": 2}])),  # a field named by a number
+    ("r.x\x1b[2J", "target,period,value\n"),  # an unknown format
+])
+def test_header_cells_and_keys_quoted_in_a_message_are_made_visible(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    try:
+        batch = read_readings([path], {"t": "count"})
+    except LoadError as exc:
+        messages = [exc.problem.message]
+    else:
+        messages = [r.reason for r in batch.rejected]
+    assert messages and not any(has_unsafe(m) for m in messages), messages
