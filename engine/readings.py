@@ -286,43 +286,127 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     if text.rstrip("\r\n").endswith("\x1a"):
         text = text.rstrip("\r\n")[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
-    lines = iter(io.StringIO(text, newline=""))
+    lines = io.StringIO(text, newline="")  # its position (tell) is where the CSV reader has read to
     # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
     rows = csv.reader(lines, strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
-    line_end = 0
-    try:
-        for cells in rows:
-            line = line_end + 1  # the row starts on the line after the previous one ended
-            line_end = rows.line_num
-            if not any(c.strip() for c in cells):
-                continue  # blank lines (and rows of empty cells) are not rows
-            header = [c.strip().lower() for c in cells]
-            index = _header_index(header, file, line)
-            break
-    except csv.Error as exc:
-        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+    base = line_end = 0  # base: lines read by earlier readers, when one had to be started afresh
+    while header is None:
+        try:
+            for cells in rows:
+                line = line_end + 1  # the row starts on the line after the previous one ended
+                line_end = base + rows.line_num
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines (and rows of empty cells) are not rows
+                header = [c.strip().lower() for c in cells]
+                index = _header_index(header, file, line)
+                break
+            else:
+                break  # no header: the file is empty
+        except csv.Error as exc:
+            stop = _QuoteInRow(line_end + 1, base + rows.line_num, exc)
+            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)  # or LoadError
+            if reason is not None:
+                raise _file_error(file, f"cannot read the header: {reason}", stop.start) from None
+            base = line_end = last_line  # cells all blank, such as `"" ,`: a blank line
+            lines.seek(row_end)
+            rows = csv.reader(lines, strict=True)
     if header is None:
         raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
     loop = _read_plain_rows if set(index) == set(REQUIRED) else _read_general_rows
-    base = 0  # lines read by earlier readers, when one had to be started afresh
     while True:
         try:
             loop(rows, base, line_end, len(header), index, file, reader)
             return
         except _QuoteInRow as stop:
-            if stop.start != stop.stopped or "expected after" not in str(stop.error):
-                raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
-            # A quote closed and then followed by more text, all on one line (`"2014/15" ,45`): that
-            # row is rejected and reading goes on from the next line with a fresh reader.
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(
-                file, stop.start, "a quoted cell in this row is followed by more text before the next comma "
-                                  "(a space after the closing quote?): a cell that starts with \" must end with \" "
-                                  "just before the comma or line end"))
-            base = line_end = stop.stopped
+            # The row is rejected whole, however many lines its quoted cells run over, and reading
+            # goes on with a fresh reader just after it: never from a line inside one of its cells.
+            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)
+            if reason is not None:
+                reader.batch.rows += 1
+                reader.batch.rejected.append(Rejected(file, stop.start, reason))
+            base = line_end = last_line
+            lines.seek(row_end)
             rows = csv.reader(lines, strict=True)
+
+
+# One CSV cell as the csv module reads it when not strict: in quotes (a quote inside written
+# twice) and perhaps more text after the closing quote, or without quotes; then a comma, a line
+# end or the end of the file. No `end` when the file ends inside the quotes.
+_CELL = re.compile(r'(?:"(?P<quoted>(?:[^"]++|"")*+)"(?P<after>[^,\r\n]*)|(?P<plain>[^",\r\n][^,\r\n]*|))'
+                   r'(?P<end>,|\r\n|\r|\n|\Z)?')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _bad_row(text: str, read_to: int, file: str, stop: _QuoteInRow) -> tuple[str | None, int, int]:
+    """Why the row the strict CSV reader stopped in is rejected (None: its cells are all blank, so
+    it is a blank line), the offset just after it and its last line; or LoadError when the file
+    cannot be read on from it (a quote most likely left open).
+
+    The row is read again from its start as the csv module reads it when not strict (as a
+    spreadsheet does): its end is exact, so the rows after it are read as they were written.
+    `read_to` is where the reader had read to: the end of line `stop.stopped`.
+    """
+    row_at = _line_start(text, read_to, stop.stopped - stop.start)
+    cells: list[re.Match[str]] = []
+    at = row_at
+    while True:
+        cell = _CELL.match(text, at)
+        if cell is None or cell["end"] is None:  # the file ends inside a quote opened in this row
+            raise _quote_error(file, stop.start, stop.stopped, stop.error, ends_inside=True) from None
+        cells.append(cell)
+        at = cell.end()
+        if cell["end"] != ",":
+            break
+    breaks = len(_LINE_BREAK.findall(text, row_at, at))
+    last_line = stop.start + breaks - 1 if cells[-1]["end"] else stop.start + breaks
+    if not any(_cell_text(cell).strip() for cell in cells):
+        return None, at, last_line  # as blank lines are not rows: `"" ,` is as blank as `,`
+    limit = csv.field_size_limit()
+    if "field limit" in str(stop.error):
+        long_cells = [i for i, cell in enumerate(cells, 1) if len(_cell_text(cell)) > limit]
+        if not long_cells or cells[long_cells[0] - 1]["plain"] is None:
+            raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
+        reason = (f"cell {long_cells[0]} of this row is {len(_cell_text(cells[long_cells[0] - 1])):,} characters "
+                  f"long, more than the {limit:,} a cell can hold: shorten it (is it the right file?)")
+    else:
+        bad = next((cell for cell in cells if cell["after"]), None)
+        if bad is None or _LINE_BREAK.search(bad["quoted"]):
+            # Closed on a later line than it opened, then followed by text: most likely a quote
+            # left open, closed by the next quote in the file; which rows it took cannot be told.
+            raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
+        shown = visible(bad.group()[:-len(bad["end"])] if bad["end"] else bad.group())
+        reason = (f"a quoted cell in this row is followed by more text before the next comma (`{shown}`: a space "
+                  "after the closing quote?): a cell that starts with \" must end with \" just before the comma "
+                  "or line end")
+    if last_line > stop.start:
+        reason += f" (the row runs to line {last_line}: a quoted cell in it holds line breaks)"
+    return reason, at, last_line
+
+
+def _cell_text(cell: re.Match[str]) -> str:
+    """The cell's text as the csv module reads it (not strict)."""
+    if cell["plain"] is not None:
+        return cell["plain"]
+    return cell["quoted"].replace('""', '"') + cell["after"]
+
+
+def _line_start(text: str, read_to: int, lines_back: int) -> int:
+    """The offset where a line starts: `lines_back` lines before the line ending at `read_to`
+    (its line break included). Lines end at LF, CR or CRLF, as the csv reader's lines do."""
+    end = read_to
+    for _ in range(lines_back + 1):
+        end -= 2 if text.startswith("\r\n", end - 2) else 1 if end and text[end - 1] in "\r\n" else 0
+        window = 256  # searched back in growing steps: a line is short, but the file can be long
+        while True:
+            low = max(0, end - window)
+            found = max(text.rfind("\n", low, end), text.rfind("\r", low, end))
+            if found != -1 or low == 0:
+                break
+            window *= 4
+        end = found + 1
+    return end
 
 
 class _QuoteInRow(Exception):
@@ -351,12 +435,12 @@ def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: d
         raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
 
 
-def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadError:
+def _quote_error(file: str, start: int, stopped: int, exc: csv.Error, *, ends_inside: bool = False) -> LoadError:
     if "field limit" in str(exc):
         return _file_error(file, f"cannot read the CSV from here on: a cell is longer than {csv.field_size_limit():,} "
                                  "characters. Most likely a quote opened in this row is never closed, so the rows "
                                  "after it ran into one cell: fix the quotes", start)
-    where = "the file ends inside it" if "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
+    where = "the file ends inside it" if ends_inside or "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
     return _file_error(file, f"cannot read the CSV from here on: a quote opened in this row is not closed where it "
                              f"should be ({where}). A cell that starts with \" must end with \" just before the next "
                              "comma or line end, and a quote inside it is written twice (\"\"): fix the quotes", start)

@@ -591,3 +591,98 @@ def test_header_cells_and_keys_quoted_in_a_message_are_made_visible(tmp_path, na
     else:
         messages = [r.reason for r in batch.rejected]
     assert messages and not any(has_unsafe(m) for m in messages), messages
+
+
+# --- a rejected row is rejected whole (issue 9, finding 6) ---------------------------------------
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("header,extra", [("target,period,value,note", ","), ("target,period,value", "")])
+def test_a_row_rejected_for_text_after_a_quote_takes_its_quoted_lines_with_it(tmp_path, newline, header, extra):
+    # The note of the rejected row runs on over two lines; neither is a row of its own, and
+    # 99999 on the second (inside the note) is no reading.
+    note = ',"Revised; the old ""row"" was{nl}asb-incidents,2015/16,99999,withdrawn"'.format(nl=newline)
+    rows = [header, f"asb-incidents,2013/14,12880{extra}",
+            f'asb-incidents,2014/15,"12000" {note if extra else ""}',
+            f"asb-incidents,2016/17,11500{extra}"]
+    if not extra:  # three columns: the quoted lines are in the fourth cell of a ragged row
+        rows[2] = f'asb-incidents,2014/15,"12000" {note}'
+    path = tmp_path / "r.csv"
+    path.write_text(newline.join(rows) + newline, newline="")
+    batch = read_readings([path], UNITS)
+    assert [(r.line, r.value) for r in batch.readings["asb-incidents"]] == [(2, 12880.0), (5, 11500.0)]
+    (rejected,) = batch.rejected
+    assert rejected.line == 3 and "followed by more text" in rejected.reason and "runs to line 4" in rejected.reason
+    assert batch.rows == 3
+
+
+def test_text_after_a_quote_on_a_later_line_of_the_row_rejects_the_row_whole(tmp_path):
+    path = tmp_path / "r.csv"
+    # The stray text is on the row's second line (after a quoted cell over two), and a quoted
+    # cell after it runs on to a third.
+    path.write_text('target,period,value,note\nt,2013/14,40,"two\nlines"\nt,"2014/15\nQ1","41" x,"and\nmore"\nt,2015/16,42,\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (7, 42.0)]
+    assert [(r.line, "`\"41\" x`" in r.reason and "runs to line 6" in r.reason) for r in batch.rejected] == [(4, True)]
+    assert batch.rows == 3
+
+
+def test_a_row_of_blank_cells_after_a_quote_is_a_blank_line_still(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('target,period,value\n"" ,,\nt,2014/15,41\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert batch.rejected == [] and batch.rows == 1 and [r.line for r in batch.readings["t"]] == [3]
+
+
+@pytest.mark.parametrize("text", [
+    'target,period,value,note\nt,2013/14,"40" ,"never closed\nt,2014/15,41,\nt,2015/16,42,\n',
+    'target,period,value\nt,2013/14,"40" ,"never closed\n',
+    'target,period,value\nt,2013/14,"40" ,"""',  # the last quote is one written twice: still open
+])
+def test_text_after_a_quote_then_a_quote_never_closed_refuses_the_file_at_that_row(tmp_path, text):
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == 2 and "the file ends inside it" in problem.message
+
+
+def _csv_cell() -> st.SearchStrategy[str]:
+    plain = st.text('ab1 x"', max_size=4).filter(lambda c: not c.startswith('"'))
+    quoted = st.text('ab,"\n\r 1', max_size=6).map(lambda c: '"' + c.replace('"', '""') + '"')
+    after_quote = st.tuples(st.text('ab,1 "', max_size=4), st.text('x "1', min_size=1, max_size=3)).filter(
+        lambda parts: not parts[1].startswith('"')).map(lambda parts: '"' + parts[0].replace('"', '""') + '"' + parts[1])
+    return st.one_of(plain, plain, quoted, after_quote)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_csv_cell(), min_size=1, max_size=5), max_size=8), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.sampled_from(["target,period,value", "target,period,value,note"]))
+def test_rows_are_where_a_spreadsheet_sees_them_whatever_the_quotes(tmp_path, rows, newline, header):
+    """Quoted cells over several lines, quotes followed by more text: every row the csv module (not
+    strict, as spreadsheets read) finds is accounted once, at the line it starts on, and no other."""
+    text = newline.join([header, *(",".join(cells) for cells in rows)]) + newline
+    expected, line_end = [], 1
+    parsed = csv.reader(io.StringIO(text, newline=""))
+    next(parsed)
+    for cells in parsed:
+        if any(c.strip() for c in cells):
+            expected.append(line_end + 1)
+        line_end = parsed.line_num
+    path = tmp_path / "r.csv"
+    path.write_text(text, newline="")
+    batch = read_readings([path], {"t": "percent"})
+    assert sorted(where_rows_went(batch).elements()) == expected
+    assert batch.rows == len(expected)
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ('"" ,\n"target" ,period,value\nt,2014/15,41\n', 2, 'cannot read the header: a quoted cell in this row is followed by more text before the next comma (`"target" `'),
+    ('"target",period,"value\nt,2014/15,41\n', 1, "the file ends inside it"),
+])
+def test_a_quote_in_the_header_row_is_a_file_error_at_its_line(tmp_path, text, line, words):
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    assert caught.value.problem.line == line and words in caught.value.problem.message
