@@ -686,3 +686,34 @@ def test_a_quote_in_the_header_row_is_a_file_error_at_its_line(tmp_path, text, l
     with pytest.raises(LoadError) as caught:
         read_readings([path], {"t": "percent"})
     assert caught.value.problem.line == line and words in caught.value.problem.message
+
+
+# --- a long cell without quotes is not a quote problem (issue 9, finding 13) ----------------------
+
+@pytest.mark.parametrize("header,row", [
+    ("target,period,value,note", "t,2014/15,41,{long}"),  # a 200 KB note, no quotes anywhere
+    ("target,period,value", "t,2014/15,{long}"),  # the plain path
+    ("target,period,value,note", 't,2014/15,41,{long},"and a quoted\nnote after it"'),  # ragged, and runs on
+])
+def test_a_long_cell_without_quotes_rejects_its_row_and_blames_no_quote(tmp_path, header, row):
+    path = tmp_path / "r.csv"
+    long_row = row.format(long="x" * 200_000)
+    note = "," if "note" in header else ""
+    path.write_text(f"{header}\nt,2013/14,40{note}\n{long_row}\nt,2015/16,42{note}\n")
+    batch = read_readings([path], {"t": "percent"})
+    after = 4 + long_row.count("\n")
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (after, 42.0)]
+    (rejected,) = batch.rejected
+    assert rejected.line == 3
+    assert "200,000 characters long, more than the 131,072 a cell can hold" in rejected.reason
+    assert "quote" not in rejected.reason.replace("a quoted cell in it holds line breaks", "")
+
+
+def test_a_long_header_cell_without_quotes_blames_no_quote(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(f"target,period,value,{'x' * 200_000}\nt,2014/15,41,\n")
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == 1 and "200,000 characters long" in problem.message
+    assert "quote" not in problem.message
