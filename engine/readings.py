@@ -25,7 +25,7 @@ from .periods import Period, PeriodError, parse_period
 from .problems import LoadError, Problem
 from .safetext import visible
 from .units import UnitError, canonical_unit, conversion_factor
-from .yamlsafe import decode, load_yaml
+from .yamlsafe import DECIMAL, decode, load_yaml
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
@@ -38,7 +38,14 @@ LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stop
 # (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
 SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", "[w]"})
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# A number in a readings cell, the one grammar both CSV paths and JSON/YAML text follow: ASCII
+# digits only, as specs write them (yamlsafe.DECIMAL: 12880, -0.5, 1.288e4), or with thousands
+# separators in the 1,234,567.89 shape; a sign; a leading £ for GBP targets, the sign before or
+# after it (-£5 or £-5; a space after the £ allowed); a trailing % for percent targets (a space
+# before it allowed). float() alone would also take 1_000, Arabic-Indic or fullwidth digits, nan.
+_NUMBER = re.compile(r"(?P<sign>[+-]?)(?:(?P<pound>£)\s*(?P<pound_sign>[+-]?))?"
+                     r"(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|" + DECIMAL + r")(?:\s*(?P<percent>%))?")
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)  # what float() reads as NaN or infinite
 
 
 class Reading(NamedTuple):
@@ -176,10 +183,11 @@ class _Reader:
             value = _number(raw_value, unit, "value")
             unit_text = _text(record.get("unit"))
             if unit_text:
-                if value_text.endswith("%") and _unit_base(unit_text) != "percent":
-                    raise _RowError(f"the value `{visible(value_text)}` has a % sign, but the unit column says "
-                                    f"`{visible(unit_text)}`: "
-                                    "drop the % sign or the unit")
+                # A number that passed _number: a % is its percent sign, a £ its pound sign.
+                for sign, base in (("%", "percent"), ("£", "GBP")):
+                    if sign in value_text and _unit_base(unit_text) != base:
+                        raise _RowError(f"the value `{visible(value_text)}` has a {sign} sign, but the unit column "
+                                        f"says `{visible(unit_text)}`: drop the {sign} sign or the unit")
                 try:
                     value *= conversion_factor(unit_text, unit)
                 except UnitError as exc:
@@ -250,24 +258,38 @@ def _number(raw: Any, unit: str, column: str) -> float:
         value = float(raw)
     else:
         text = str(raw).strip()
-        if text.endswith("%"):
-            if unit.split("/")[0] != "percent":
-                raise _RowError(f"the {column} `{visible(text)}` has a % sign, but the target is measured in {unit}")
-            text = text[:-1].rstrip()
-        if "," in text:
-            if not _THOUSANDS.fullmatch(text):
-                raise _RowError(f"the {column} `{visible(str(raw))}` is not a number (commas are read only as thousands separators, as in 1,683)")
-            text = text.replace(",", "")
-        try:
-            value = float(text)
-        except ValueError:
-            raise _RowError(f"the {column} `{visible(str(raw))}` is not a number") from None
+        number = _NUMBER.fullmatch(text)
+        if number is None or (number["sign"] and number["pound_sign"]):
+            raise _RowError(_not_a_number(text, column))
+        base = unit.split("/")[0]
+        measured = f"the target is measured in {unit}" if unit else f"a {column} is a plain number"
+        if number["percent"] and base != "percent":
+            raise _RowError(f"the {column} `{visible(text)}` has a % sign, but {measured}")
+        if number["pound"] and base != "GBP":
+            raise _RowError(f"the {column} `{visible(text)}` has a £ sign, but {measured}")
+        value = float((number["sign"] or number["pound_sign"] or "") + number["digits"].replace(",", ""))
     if math.isnan(value) or math.isinf(value):
         raise _RowError(f"the {column} `{visible(str(raw))}` is not a finite number")
     if abs(value) > LARGEST:
         raise _RowError(f"the {column} `{visible(str(raw))}` is too large to be a measure's value (over 10^15, where a number "
                         "stops being held exactly): check the number of digits")
     return value
+
+
+def _not_a_number(text: str, column: str) -> str:
+    """Why a cell is not a number in the grammar, as exactly as can be told."""
+    shown = visible(text)
+    if _NOT_FINITE.fullmatch(text):
+        return f"the {column} `{shown}` is not a finite number"
+    if any(c.isdigit() and not "0" <= c <= "9" for c in text):
+        return f"the {column} `{shown}` has digits that are not 0-9: write the number with 0-9 only"
+    if "_" in text:
+        plain = text.replace("_", "")
+        fix = f": write {visible(plain)}" if _NUMBER.fullmatch(plain) else ""
+        return f"the {column} `{shown}`: underscores are not allowed in numbers{fix}"
+    if "," in text:
+        return f"the {column} `{shown}` is not a number (commas are read only as thousands separators, as in 1,683)"
+    return f"the {column} `{shown}` is not a number"
 
 
 def _optional_number(raw: Any, column: str) -> float | None:
@@ -472,12 +494,15 @@ def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dic
             target = ids.get(cells[t])  # the id's one shared string, not a copy per row
             period = periods.get(cells[p])
             if period is not None and target is not None:
+                cell = cells[v]
                 try:
-                    value = float(cells[v])  # float() allows surrounding spaces, as people write
+                    value = float(cell)  # float() allows surrounding spaces, as people write
                 except ValueError:
                     value = None
-                # Comparisons are False for NaN, so NaN, infinities and the too large fall through.
-                if value is not None and -LARGEST <= value <= LARGEST:
+                # Comparisons are False for NaN, so NaN, infinities and the too large fall through; so
+                # do the underscores and non-ASCII digits that float() reads but the grammar refuses.
+                # With those gone, what float() reads is the grammar's plain number (DECIMAL).
+                if value is not None and -LARGEST <= value <= LARGEST and cell.isascii() and "_" not in cell:
                     plain += 1
                     readings = readings_of.get(target)
                     if readings is None:

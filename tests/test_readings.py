@@ -158,7 +158,7 @@ def test_unknown_target_rejected_with_did_you_mean(tmp_path):
     assert second.line == 3 and "zzz" in second.reason and "did you mean" not in second.reason
 
 
-@pytest.mark.parametrize("value", ["abc", "12a", "1.2.3", "£5", "1 000"])
+@pytest.mark.parametrize("value", ["abc", "12a", "1.2.3", "1 000", "0x10", "1e", ".", "+-5", "5£"])
 def test_not_a_number_rejected(tmp_path, value):
     batch = read(tmp_path, f"target,period,value\nasb-incidents,2014/15,{value}\n")
     assert batch.count() == 0
@@ -395,12 +395,15 @@ def test_rows_of_empty_cells_are_blank_lines_in_plain_and_wide_files(tmp_path):
 
 
 _cells = st.one_of(
-    st.sampled_from(["t", "u", " t", "T", "", "nope"]),
+    st.sampled_from(["t", "u", "g", " t", "T", "", "nope"]),
 )
 _periods = st.sampled_from(["2014/15", "2015/16", " 2014/15", "2015 Q1", "2014/15 Q4", "2014-15", "", "2016/17"])
 _values = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["44", " 44.5 ", "1,683", "44%", "[c]", "..", "-", "", "nan", "inf", "1e400", "x", "1_000"]),
+    st.sampled_from(["44", " 44.5 ", "1,683", "44%", "[c]", "..", "-", "", "nan", "inf", "1e400", "x", "1_000",
+                     "1_2.5_0", "1\u06623", "\uff14\uff14", "\U0001d7d7", "1,\u066234", "\u00a044\u00a0", "44\x1c",
+                     "\u00a35", "-\u00a35", "\u00a3-5", "\u00a31,150", "+4_4", "4\u0664", "44\u2003"]),
+    st.text("0123456789_,.+-e% \u00a3\u0661\uff11", max_size=6),
 )
 
 
@@ -414,7 +417,7 @@ def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, row
     csv.writer(wide).writerows([("target", "period", "value", "note"), *[(*r, "") for r in rows]])
     (tmp_path / "plain.csv").write_text(plain.getvalue())
     (tmp_path / "wide.csv").write_text(wide.getvalue())
-    units = {"t": "percent", "u": "count"}
+    units = {"t": "percent", "u": "count", "g": "GBP"}
     a = read_readings([tmp_path / "plain.csv"], units)
     b = read_readings([tmp_path / "wide.csv"], units)
 
@@ -717,3 +720,89 @@ def test_a_long_header_cell_without_quotes_blames_no_quote(tmp_path):
     problem = caught.value.problem
     assert problem.line == 1 and "200,000 characters long" in problem.message
     assert "quote" not in problem.message
+
+
+# --- one grammar for numbers (issue 9, finding 12) -----------------------------------------------
+
+NUMBER_UNITS = {"n": "count", "p": "percent", "g": "GBP", "gy": "GBP/year"}
+
+
+@pytest.mark.parametrize("header,row", [("target,period,value", "{t},2014/15,{v}"),
+                                        ("target,period,value,note", "{t},2014/15,{v},")])
+@pytest.mark.parametrize("target,value,expected", [
+    ("n", "1,234,567", 1234567.0), ("n", " 12880 ", 12880.0), ("n", "-1.5e3", -1500.0), ("n", "+.5", 0.5),
+    ("n", "5.", 5.0), ("n", "\u00a012880\u00a0", 12880.0), ("p", "45.1 %", 45.1), ("p", "-2%", -2.0),
+    ("g", "\u00a31,150", 1150.0), ("g", "-\u00a35", -5.0), ("g", "\u00a3-5", -5.0), ("g", "+\u00a35", 5.0),
+    ("g", "\u00a3 250,000.50", 250000.5), ("gy", "\u00a31e3", 1000.0), ("g", "1,150", 1150.0),
+])
+def test_numbers_people_write_are_read_on_both_paths(tmp_path, header, row, target, value, expected):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(t=target, v=json.dumps(value, ensure_ascii=False))}\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert batch.rejected == []
+    assert [r.value for r in batch.readings[target]] == [expected]
+
+
+@pytest.mark.parametrize("header,row", [("target,period,value", "{t},2014/15,{v}"),
+                                        ("target,period,value,note", "{t},2014/15,{v},")])
+@pytest.mark.parametrize("target,value,reason", [
+    ("n", "1_000", "the value `1_000`: underscores are not allowed in numbers: write 1000"),
+    ("n", "1_2.5_0", "the value `1_2.5_0`: underscores are not allowed in numbers: write 12.50"),
+    ("p", "4_5%", "the value `4_5%`: underscores are not allowed in numbers: write 45%"),
+    ("n", "1__0_x", "the value `1__0_x`: underscores are not allowed in numbers"),
+    ("n", "1\u06623", "the value `1\u06623` has digits that are not 0-9"),
+    ("n", "\u0661\u0662\u0663", "has digits that are not 0-9"),
+    ("n", "\uff11\uff12\uff13", "has digits that are not 0-9"),  # fullwidth
+    ("n", "\U0001d7d7", "has digits that are not 0-9"),  # mathematical bold
+    ("n", "1,\u066234", "has digits that are not 0-9"),  # was read as thousands
+    ("n", "\u00a35", "the value `\u00a35` has a \u00a3 sign, but the target is measured in count"),
+    ("p", "\u00a345%", "has a \u00a3 sign, but the target is measured in percent"),
+    ("g", "\u00a31,15", "commas are read only as thousands separators"),
+    ("g", "-\u00a3-5", "the value `-\u00a3-5` is not a number"),
+    ("g", "\u00a3\u00a35", "is not a number"),
+    ("g", "\u00a3", "is not a number"),
+    ("n", "1,234e3", "commas are read only as thousands separators"),
+    ("n", "-nan", "not a finite number"),
+    ("n", "Infinity", "not a finite number"),
+])
+def test_numbers_outside_the_grammar_are_rejected_with_what_is_wrong(tmp_path, header, row, target, value, reason):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(t=target, v=json.dumps(value, ensure_ascii=False))}\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert batch.count() == 0
+    assert reason in only_reason(batch)
+
+
+def test_a_pound_sign_with_a_unit_cell(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,unit\ng,2014/15,\u00a35,GBP\ng,2015/16,\u00a35,count\nn,2016/17,\u00a35,GBP\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert [(r.line, r.value) for r in batch.readings["g"]] == [(2, 5.0)]
+    assert [r.line for r in batch.rejected] == [3, 4]
+    assert "the value `\u00a35` has a \u00a3 sign, but the unit column says `count`" in batch.rejected[0].reason
+    assert "has a \u00a3 sign, but the target is measured in count" in batch.rejected[1].reason
+
+
+def test_numbers_in_json_strings_follow_the_grammar_and_json_numbers_are_numbers(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([{"target": "n", "period": "2014/15", "value": "1_000"},
+                                {"target": "n", "period": "2015/16", "value": 1000},
+                                {"target": "n", "period": "2016/17", "value": "\u0661"},
+                                {"target": "g", "period": "2014/15", "value": "\u00a31,150"},
+                                {"target": "n", "period": "2017/18", "value": 5, "numerator": "4_0"}]))
+    batch = read_readings([path], NUMBER_UNITS)
+    assert [(r.period.label, r.value) for r in batch.readings["n"]] == [("2015/16", 1000.0)]
+    assert [r.value for r in batch.readings["g"]] == [1150.0]
+    reasons = [r.reason for r in batch.rejected]
+    assert len(reasons) == 3
+    assert "underscores are not allowed in numbers: write 1000" in reasons[0]
+    assert "has digits that are not 0-9" in reasons[1]
+    assert "the numerator `4_0`: underscores are not allowed in numbers: write 40" in reasons[2]
+
+
+def test_a_percent_sign_on_a_numerator_says_what_a_numerator_is(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,numerator\np,2014/15,45,45%\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    reason = only_reason(batch)
+    assert "the numerator `45%` has a % sign" in reason and "measured in ," not in reason and not reason.endswith("in ")
