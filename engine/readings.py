@@ -86,6 +86,9 @@ class Rejected:
     file: str
     line: int
     reason: str
+    # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
+    # the reason starts "record 17: " too, for the formats that show only file, line and reason.
+    record: int | None = None
 
 
 @dataclass
@@ -160,7 +163,8 @@ class _Reader:
         found.sort(key=lambda item: item[:2])  # in the order of the rows that superseded them
         batch.superseded.extend(item[2] for item in found)
 
-    def add(self, record: Mapping[str, Any], file: str, line: int) -> None:
+    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
+        """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
         batch = self.batch
         batch.rows += 1
         try:
@@ -198,7 +202,7 @@ class _Reader:
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
         except _RowError as exc:
-            batch.rejected.append(Rejected(file, line, str(exc)))
+            batch.rejected.append(_rejected(file, line, str(exc), number))
             return
         self.keep(target, period, value, file, line, _text(record.get("note")) or None,
                   _text(record.get("source")) or None, numerator, denominator)
@@ -214,6 +218,10 @@ class _Reader:
             hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
             said = self.unknown[target] = f"unknown target `{visible(target)}`{hint}"
         return said
+
+
+def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected:
+    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
 
 
 _new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)
@@ -548,35 +556,36 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
         raise _file_error(file, "the file is empty: it should hold a list of readings", 1)
     if not isinstance(records, list):
         raise _file_error(file, "the file should hold a list of readings (each with target, period and value)", 1)
+    batch = reader.batch
     for i, record in enumerate(records):
         mark = doc.mark(prefix + (i,))
         line = mark.line if mark else 1
         if not isinstance(record, dict):
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, "this entry is not a record with target, period and value"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, "this entry is not a record with target, period and value", i + 1))
             continue
         odd = [k for k in record if not isinstance(k, str) or _reads_as_number(k)]
         if odd:
             # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is not a "
-                                                  "column name: quote numbers with thousands separators (\"1,234\")"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is "
+                                            "not a column name: quote numbers with thousands separators (\"1,234\")", i + 1))
             continue
         normalised = {str(k).strip().lower(): v for k, v in record.items()}
         if len(normalised) != len(record):
             names = sorted(map(str, record), key=lambda k: k.strip().lower())
             twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
             same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than once "
-                                                  f"({', '.join(f'`{visible(k)}`' for k in same)}): keep one"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than "
+                                            f"once ({', '.join(f'`{visible(k)}`' for k in same)}): keep one", i + 1))
             continue
         missing = [c for c in REQUIRED if c not in normalised]
         if missing:
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record has no {', '.join(missing)}"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record has no {', '.join(missing)}", i + 1))
             continue
-        reader.add(normalised, file, line)
+        reader.add(normalised, file, line, i + 1)
 
 
 def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:

@@ -496,7 +496,7 @@ def test_a_boolean_value_is_quoted_as_written(tmp_path):
     path = tmp_path / "r.json"
     path.write_text('[{"target": "t", "period": "2014/15", "value": true}]')
     batch = read_readings([path], {"t": "count"})
-    assert [r.reason for r in batch.rejected] == ["the value `true` is not a number"]
+    assert [r.reason for r in batch.rejected] == ["record 1: the value `true` is not a number"]
 
 
 def test_a_quote_left_open_over_a_long_file_names_its_row_not_the_cell_limit_line(tmp_path):
@@ -806,3 +806,31 @@ def test_a_percent_sign_on_a_numerator_says_what_a_numerator_is(tmp_path):
     batch = read_readings([path], NUMBER_UNITS)
     reason = only_reason(batch)
     assert "the numerator `45%` has a % sign" in reason and "measured in ," not in reason and not reason.endswith("in ")
+
+
+# --- JSON and YAML rejects name their record (issue 9, finding 13) -------------------------------
+
+def test_minified_json_rejects_name_the_record_not_just_line_1(tmp_path):
+    records = [{"target": "t", "period": f"{2000 + i}", "value": i} for i in range(20)]
+    records[16]["value"] = "x"
+    records[18] = [1]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(records, separators=(",", ":")))  # all on line 1
+    batch = read_readings([path], {"t": "count"})
+    assert [(r.line, r.record) for r in batch.rejected] == [(1, 17), (1, 19)]
+    assert batch.rejected[0].reason == "record 17: the value `x` is not a number"
+    assert batch.rejected[1].reason.startswith("record 19: this entry is not a record")
+    assert batch.count() == 18
+
+
+def test_yaml_rejects_name_their_record_and_csv_rejects_have_none(tmp_path):
+    yaml_path = tmp_path / "r.yaml"
+    yaml_path.write_text("readings:\n  - {target: t, period: 2014/15, value: 1}\n  - target: t\n    period: 2015/16\n"
+                         "    value: x\n  - {target: t, period: 2016/17, value: 1, Value: 2}\n  - {target: t, period: 2017/18}\n")
+    batch = read_readings([yaml_path], {"t": "count"})
+    assert [(r.line, r.record, r.reason.split(":")[0]) for r in batch.rejected] == [
+        (3, 2, "record 2"), (6, 3, "record 3"), (7, 4, "record 4")]
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("target,period,value\nt,2014/15,x\nt,2015/16\n")
+    batch = read_readings([csv_path], {"t": "count"})
+    assert [(r.line, r.record, r.reason.startswith("record")) for r in batch.rejected] == [(2, None, False), (3, None, False)]
