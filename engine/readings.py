@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import gc
 import io
 import math
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .loader import UsageError, display_path
 from .periods import Period, PeriodError, parse_period
@@ -33,6 +37,8 @@ MAX_STRUCTURED_BYTES = 200_000_000
 MAX_CSV_BYTES = 256_000_000  # about 10 million rows, which take some 3.5 GB as readings: split beyond it
 SUGGESTIONS = 100  # distinct unknown target ids given a did-you-mean; each costs a scan of every id
 LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stops holding whole numbers
+STDIN = "-"  # a readings path that means standard input, read as CSV
+STDIN_NAME = "<stdin>"  # how messages and reports name it
 
 # Government statistical symbols for values that are suppressed or not available
 # (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
@@ -591,8 +597,9 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
 def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
     """Read readings files in order (later rows win over earlier ones for the same target and period).
 
-    units maps each known target id to its unit. Raises LoadError for a file that cannot be read
-    as readings at all, UsageError for a path that does not exist.
+    units maps each known target id to its unit. A path of `-` is standard input, read as CSV.
+    Raises LoadError for a file that cannot be read as readings at all, UsageError for a path that
+    does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
     reader = _Reader(units)
     names: list[str] = []
@@ -609,17 +616,25 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
     return reader.batch
 
 
+def source_name(path: str | Path) -> str:
+    """A readings path as messages and reports name it: as given, or <stdin> for `-`."""
+    return STDIN_NAME if str(path) == STDIN else display_path(Path(path))
+
+
 def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) -> None:
+    stdin_read = False
     for raw_path in paths:
+        name = source_name(raw_path)
+        if str(raw_path) == STDIN:
+            if stdin_read:
+                raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
+            stdin_read = True
+            names.append(name)
+            _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
+            continue
         path = Path(raw_path)
-        name = display_path(path)
         names.append(name)
-        try:
-            raw = _read_bounded(path, name)
-        except FileNotFoundError:
-            raise UsageError(Problem(name, None, None, "error", "path", "no such readings file")) from None
-        except OSError as exc:
-            raise UsageError(Problem(name, None, None, "error", "io", f"cannot read the file: {exc.strerror or exc}")) from None
+        raw = _read_regular(path, name)
         suffix = path.suffix.lower()
         if suffix in (".json", ".yaml", ".yml"):
             _read_structured(raw, name, reader)
@@ -630,14 +645,88 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
                                     + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
 
 
-def _read_bounded(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing one larger than any readings file should be (or endless, as
-    /dev/zero is) before it exhausts memory."""
+def _usage(name: str, rule: str, message: str) -> UsageError:
+    return UsageError(Problem(name, None, None, "error", rule, message))
+
+
+def _read_regular(path: Path, name: str) -> bytes:
+    """The bytes of a regular file; UsageError, with what to do, for anything else or a path that
+    cannot be opened."""
+    try:
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer (forever). What was opened
+        # is then checked on the open file itself, so no path swapped in between can slip by.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _usage(name, "path" if isinstance(exc, FileNotFoundError) else "io", _cannot_open(path, exc)) from None
     limit = MAX_STRUCTURED_BYTES if path.suffix.lower() in (".json", ".yaml", ".yml") else MAX_CSV_BYTES
-    with path.open("rb") as f:
-        raw = f.read(limit + 1)
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind is None:
+            with os.fdopen(fd, "rb", closefd=False) as handle:  # O_NONBLOCK does nothing to a regular file's reads
+                return _read_bounded(handle, name, limit)
+    except OSError as exc:
+        raise _usage(name, "io", f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    raise _usage(name, "io", kind)
+
+
+def _cannot_open(path: Path, exc: OSError) -> str:
+    """Why a readings path cannot be opened, in words that say what to do."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such readings file"
+    if isinstance(exc, PermissionError):
+        return "permission denied: this user may not read the file: check its permissions"
+    if exc.errno == errno.ENAMETOOLONG:
+        if len(os.fsencode(path.name)) > 255:  # NAME_MAX on the usual file systems
+            return "the file name is longer than the file system allows: rename the file"
+        if any(len(os.fsencode(part)) > 255 for part in path.parts):
+            return "a folder name in the path is longer than the file system allows: rename the folder"
+        return "the path is longer than the file system allows: give a shorter path (from a nearer folder)"
+    if exc.errno == errno.ELOOP:
+        return "the path is a loop of symbolic links (a link that leads back to itself): fix the link"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder: check the path"
+    if exc.errno == errno.EISDIR:
+        return _not_regular(stat.S_IFDIR) or ""
+    if exc.errno == errno.ENXIO:  # a socket
+        return "not a regular file (a socket?): give a readings file"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
+def _not_regular(mode: int) -> str | None:
+    """What the path is, when it is not a regular file, and what to give instead."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a readings file: give the files in it (such as folder/*.csv)"
+    if stat.S_ISFIFO(mode):
+        return ("is a pipe (FIFO), not a regular file: to read CSV from a pipe, give `-` and send it to "
+                "standard input (targets evaluate - < pipe)")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file: give a readings file"
+    return "not a regular file (a socket?): give a readings file"
+
+
+def _read_stdin() -> bytes:
+    """Standard input's bytes (`-`), as bounded as a file's."""
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        raise _usage(STDIN_NAME, "io", "standard input is closed: give a readings file, or send the CSV to `-`")
+    source = getattr(stream, "buffer", None)
+    try:
+        if source is None:  # a text stream put in its place
+            source = io.BytesIO(stream.read(MAX_CSV_BYTES + 1).encode("utf-8"))
+        return _read_bounded(source, STDIN_NAME, MAX_CSV_BYTES, what="standard input")
+    except OSError as exc:
+        raise _usage(STDIN_NAME, "io", f"cannot read standard input: {exc.strerror or exc}") from None
+
+
+def _read_bounded(handle: BinaryIO, name: str, limit: int, what: str = "the file") -> bytes:
+    """The bytes, refusing more than any readings file should hold before they exhaust memory."""
+    raw = handle.read(limit + 1)
     if len(raw) > limit:
-        raise _file_error(name, f"the file is larger than {limit // 1_000_000:,} MB, more than a readings file "
+        raise _file_error(name, f"{what} is larger than {limit // 1_000_000:,} MB, more than a readings file "
                                 "should be: split it into several files (they can all be given at once)")
     return raw
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -834,3 +836,136 @@ def test_yaml_rejects_name_their_record_and_csv_rejects_have_none(tmp_path):
     csv_path.write_text("target,period,value\nt,2014/15,x\nt,2015/16\n")
     batch = read_readings([csv_path], {"t": "count"})
     assert [(r.line, r.record, r.reason.startswith("record")) for r in batch.rejected] == [(2, None, False), (3, None, False)]
+
+
+# --- readings paths that are not regular files, and `-` (issue 9, finding 8) ---------------------
+
+def _cli(*args: str, stdin: str | None = None):
+    from typer.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], input=stdin, env={"NO_COLOR": "1", "COLUMNS": "250"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+SPEC = ("id: t\ntitle: Custodial sentences\nmeasure:\n  description: Custodial sentences in the year\n  unit: count\n"
+        "  polarity: lower_is_better\nbaseline: {period: 2013/14, value: 18}\ntarget: {period: 2016/17, value: 9}\n")
+
+
+@pytest.fixture
+def specs(tmp_path):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "t.yaml").write_text(SPEC)
+    return folder
+
+
+def _in_time(seconds: float):
+    import signal
+    from contextlib import contextmanager
+
+    @contextmanager
+    def limit():
+        def expired(signum, frame):
+            raise TimeoutError(f"took longer than {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return limit()
+
+
+@pytest.mark.parametrize("command", [("evaluate", "{r}", "-t", "{s}"), ("report", "{r}", "-t", "{s}", "-o", "{o}"),
+                                     ("show", "t", "-t", "{s}", "-r", "{r}")])
+def test_a_fifo_as_readings_is_refused_not_waited_on(tmp_path, specs, command):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer that never comes
+    args = [part.format(r=fifo, s=specs, o=tmp_path / "out.html") for part in command]
+    with _in_time(5):
+        result = _cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{fifo.as_posix()}: error: is a pipe (FIFO), not a regular file"), result.stderr
+    assert "`-`" in result.stderr  # the way to read a pipe
+
+
+def _loop(tmp_path):
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    return tmp_path / "a.csv"
+
+
+def _inside_a_file(tmp_path):
+    (tmp_path / "file.csv").write_text("target,period,value\n")
+    return tmp_path / "file.csv" / "r.csv"
+
+
+@pytest.mark.parametrize("make,words", [
+    (lambda tmp: tmp, "is a folder, not a readings file"),
+    (lambda tmp: tmp / ("x" * 300 + ".csv"), "the file name is longer than the file system allows"),
+    (lambda tmp: tmp / "/".join(["d" * 250] * 20) / "r.csv", "the path is longer than the file system allows"),
+    (_loop, "the path is a loop of symbolic links"),
+    (_inside_a_file, "a part of the path is a file, not a folder"),
+    (lambda tmp: Path("/dev/null"), "is a device, not a regular file"),
+])
+def test_readings_paths_that_cannot_be_read_are_clear_usage_errors(tmp_path, specs, make, words):
+    path = make(tmp_path)
+    with pytest.raises(UsageError) as caught:
+        read_readings([path], UNITS)
+    assert caught.value.problem.file == path.as_posix() and words in caught.value.problem.message
+    result = _cli("evaluate", path, "-t", specs)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{path.as_posix()}: error: {words}"), result.stderr
+
+
+def test_a_readings_file_without_permission_is_a_clear_usage_error(tmp_path, specs, monkeypatch):
+    path = write(tmp_path, "r.csv", "target,period,value\n")
+    real_open = os.open
+
+    def refuse(file, *args, **kwargs):  # as chmod 000 would, for any user but root
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = _cli("evaluate", path, "-t", specs)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path.as_posix()}: error: permission denied: "), result.stderr
+
+
+def test_dash_reads_csv_from_standard_input(tmp_path, specs):
+    result = _cli("evaluate", "-", "-t", specs, "--format", "json", stdin="target,period,value\nt,2014/15,16\nt,2015/16,x\n")
+    assert result.exit_code == 2  # the rejected row
+    report = json.loads(result.stdout)
+    assert [(r["file"], r["line"], r["value"]) for r in report["targets"][0]["readings"]] == [("<stdin>", 2, 16.0)]
+    assert [(r["file"], r["line"]) for r in report["rejected"]] == [("<stdin>", 3)]
+    later = write(tmp_path, "later.csv", "target,period,value\nt,2014/15,15\n")
+    result = _cli("show", "t", "-t", specs, "-r", "-", "-r", later, stdin="target,period,value\nt,2014/15,16\nt,2015/16,14\n")
+    assert result.exit_code == 0 and "14" in result.stdout
+    result = _cli("report", "-", "-t", specs, "-o", "-", stdin="target,period,value\nt,2014/15,16\n")
+    assert result.exit_code == 0 and "<code>&lt;stdin&gt;</code>" in result.stdout
+
+
+def test_dash_twice_or_a_closed_standard_input_is_a_usage_error(tmp_path, specs, monkeypatch):
+    result = _cli("evaluate", "-", "-", "-t", specs, stdin="target,period,value\n")
+    assert result.exit_code == 2 and result.stderr.startswith("<stdin>: error: `-` is given more than once")
+    monkeypatch.setattr(sys, "stdin", None)  # `targets evaluate - <&-`
+    with pytest.raises(UsageError) as caught:
+        read_readings(["-"], UNITS)
+    assert caught.value.problem.file == "<stdin>" and "standard input is closed" in caught.value.problem.message
+
+
+def test_standard_input_larger_than_a_readings_file_should_be_is_refused(monkeypatch):
+    import engine.readings as readings_module
+
+    monkeypatch.setattr(readings_module, "MAX_CSV_BYTES", 100)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"target,period,value\n" + b"t,2014/15,1\n" * 20)))
+    with pytest.raises(LoadError) as caught:
+        read_readings(["-"], UNITS)
+    assert caught.value.problem.file == "<stdin>" and "split it into several files" in caught.value.problem.message
