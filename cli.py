@@ -72,7 +72,7 @@ TargetsOption = Annotated[
 
 
 # Shared by evaluate and report, so the two read and judge readings the same way.
-ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json or .yaml.", show_default=False)]
+ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json or .yaml; `-` reads CSV from standard input.", show_default=False)]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")]
 AllowRejectedOption = Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")]
 
@@ -257,7 +257,7 @@ def show(
     target_id: Annotated[str, typer.Argument(metavar="ID", help="The target's id.")],
     targets: TargetsOption = Path("targets"),
     every: Annotated[Every, typer.Option("--every", help="Profile step: year, quarter or month.")] = Every.year,
-    readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more).")] = None,
+    readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more; `-` reads CSV from standard input).")] = None,
     allow_rejected: AllowRejectedOption = False,
 ) -> None:
     """Show a target's trajectory profile: expected value each period, with readings and statuses.
@@ -351,6 +351,7 @@ def report(
     """
     from engine.loader import display_path
     from engine.outputs import check_output, write_output
+    from engine.readings import source_name
     from engine.reports import html
 
     to_stdout = str(output) == "-"
@@ -360,7 +361,7 @@ def report(
     target_list = load_valid_targets(targets)
     batch, result = read_and_evaluate(readings, target_list, as_of_date)
     inputs = html.ReportInputs(title or html.default_title(target_list),
-                               tuple(display_path(p) for p in readings), as_of is not None)
+                               tuple(source_name(p) for p in readings), as_of is not None)
     page = html.render(result, batch, inputs, html.draw_chart)  # matplotlib is imported here, not before
     if to_stdout:
         _write(page)

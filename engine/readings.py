@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import gc
 import io
 import math
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .loader import UsageError, display_path
 from .periods import Period, PeriodError, parse_period
 from .problems import LoadError, Problem
+from .safetext import visible
 from .units import UnitError, canonical_unit, conversion_factor
-from .yamlsafe import decode, load_yaml
+from .yamlsafe import DECIMAL, decode, load_yaml
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
@@ -32,12 +37,21 @@ MAX_STRUCTURED_BYTES = 200_000_000
 MAX_CSV_BYTES = 256_000_000  # about 10 million rows, which take some 3.5 GB as readings: split beyond it
 SUGGESTIONS = 100  # distinct unknown target ids given a did-you-mean; each costs a scan of every id
 LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stops holding whole numbers
+STDIN = "-"  # a readings path that means standard input, read as CSV
+STDIN_NAME = "<stdin>"  # how messages and reports name it
 
 # Government statistical symbols for values that are suppressed or not available
 # (GSS guidance "Symbols in tables", and the older ONS `..`, `:`, `*`, `-`).
 SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", ":", "*", "-", "[w]"})
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# A number in a readings cell, the one grammar both CSV paths and JSON/YAML text follow: ASCII
+# digits only, as specs write them (yamlsafe.DECIMAL: 12880, -0.5, 1.288e4), or with thousands
+# separators in the 1,234,567.89 shape; a sign; a leading £ for GBP targets, the sign before or
+# after it (-£5 or £-5; a space after the £ allowed); a trailing % for percent targets (a space
+# before it allowed). float() alone would also take 1_000, Arabic-Indic or fullwidth digits, nan.
+_NUMBER = re.compile(r"(?P<sign>[+-]?)(?:(?P<pound>£)\s*(?P<pound_sign>[+-]?))?"
+                     r"(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|" + DECIMAL + r")(?:\s*(?P<percent>%))?")
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)  # what float() reads as NaN or infinite
 
 
 class Reading(NamedTuple):
@@ -78,6 +92,9 @@ class Rejected:
     file: str
     line: int
     reason: str
+    # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
+    # the reason starts "record 17: " too, for the formats that show only file, line and reason.
+    record: int | None = None
 
 
 @dataclass
@@ -152,7 +169,8 @@ class _Reader:
         found.sort(key=lambda item: item[:2])  # in the order of the rows that superseded them
         batch.superseded.extend(item[2] for item in found)
 
-    def add(self, record: Mapping[str, Any], file: str, line: int) -> None:
+    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
+        """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
         batch = self.batch
         batch.rows += 1
         try:
@@ -175,20 +193,22 @@ class _Reader:
             value = _number(raw_value, unit, "value")
             unit_text = _text(record.get("unit"))
             if unit_text:
-                if value_text.endswith("%") and _unit_base(unit_text) != "percent":
-                    raise _RowError(f"the value `{value_text}` has a % sign, but the unit column says `{unit_text}`: "
-                                    "drop the % sign or the unit")
+                # A number that passed _number: a % is its percent sign, a £ its pound sign.
+                for sign, base in (("%", "percent"), ("£", "GBP")):
+                    if sign in value_text and _unit_base(unit_text) != base:
+                        raise _RowError(f"the value `{visible(value_text)}` has a {sign} sign, but the unit column "
+                                        f"says `{visible(unit_text)}`: drop the {sign} sign or the unit")
                 try:
                     value *= conversion_factor(unit_text, unit)
                 except UnitError as exc:
-                    raise _RowError(f"{exc} (the target `{target}` is measured in {unit})") from None
+                    raise _RowError(f"{visible(str(exc))} (the target `{target}` is measured in {unit})") from None
                 if abs(value) > LARGEST:
-                    raise _RowError(f"the value `{value_text}` {unit_text} is {value:g} {unit}: too large to be a "
+                    raise _RowError(f"the value `{visible(value_text)}` {visible(unit_text)} is {value:g} {unit}: too large to be a "
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
         except _RowError as exc:
-            batch.rejected.append(Rejected(file, line, str(exc)))
+            batch.rejected.append(_rejected(file, line, str(exc), number))
             return
         self.keep(target, period, value, file, line, _text(record.get("note")) or None,
                   _text(record.get("source")) or None, numerator, denominator)
@@ -202,8 +222,12 @@ class _Reader:
             close = (difflib.get_close_matches(target, list(self.units), n=1, cutoff=0.6)
                      if len(self.unknown) < SUGGESTIONS else [])
             hint = f"; did you mean `{close[0]}`?" if close else ": check the id against `targets list`"
-            said = self.unknown[target] = f"unknown target `{target}`{hint}"
+            said = self.unknown[target] = f"unknown target `{visible(target)}`{hint}"
         return said
+
+
+def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected:
+    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
 
 
 _new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)
@@ -238,7 +262,7 @@ def _period_or_reject(text: str) -> Period:
     try:
         return parse_period(text)
     except PeriodError as exc:
-        raise _RowError(str(exc)) from None
+        raise _RowError(visible(str(exc))) from None  # the message quotes the cell
 
 
 def _number(raw: Any, unit: str, column: str) -> float:
@@ -248,24 +272,38 @@ def _number(raw: Any, unit: str, column: str) -> float:
         value = float(raw)
     else:
         text = str(raw).strip()
-        if text.endswith("%"):
-            if unit.split("/")[0] != "percent":
-                raise _RowError(f"the {column} `{text}` has a % sign, but the target is measured in {unit}")
-            text = text[:-1].rstrip()
-        if "," in text:
-            if not _THOUSANDS.fullmatch(text):
-                raise _RowError(f"the {column} `{raw}` is not a number (commas are read only as thousands separators, as in 1,683)")
-            text = text.replace(",", "")
-        try:
-            value = float(text)
-        except ValueError:
-            raise _RowError(f"the {column} `{raw}` is not a number") from None
+        number = _NUMBER.fullmatch(text)
+        if number is None or (number["sign"] and number["pound_sign"]):
+            raise _RowError(_not_a_number(text, column))
+        base = unit.split("/")[0]
+        measured = f"the target is measured in {unit}" if unit else f"a {column} is a plain number"
+        if number["percent"] and base != "percent":
+            raise _RowError(f"the {column} `{visible(text)}` has a % sign, but {measured}")
+        if number["pound"] and base != "GBP":
+            raise _RowError(f"the {column} `{visible(text)}` has a £ sign, but {measured}")
+        value = float((number["sign"] or number["pound_sign"] or "") + number["digits"].replace(",", ""))
     if math.isnan(value) or math.isinf(value):
-        raise _RowError(f"the {column} `{raw}` is not a finite number")
+        raise _RowError(f"the {column} `{visible(str(raw))}` is not a finite number")
     if abs(value) > LARGEST:
-        raise _RowError(f"the {column} `{raw}` is too large to be a measure's value (over 10^15, where a number "
+        raise _RowError(f"the {column} `{visible(str(raw))}` is too large to be a measure's value (over 10^15, where a number "
                         "stops being held exactly): check the number of digits")
     return value
+
+
+def _not_a_number(text: str, column: str) -> str:
+    """Why a cell is not a number in the grammar, as exactly as can be told."""
+    shown = visible(text)
+    if _NOT_FINITE.fullmatch(text):
+        return f"the {column} `{shown}` is not a finite number"
+    if any(c.isdigit() and not "0" <= c <= "9" for c in text):
+        return f"the {column} `{shown}` has digits that are not 0-9: write the number with 0-9 only"
+    if "_" in text:
+        plain = text.replace("_", "")
+        fix = f": write {visible(plain)}" if _NUMBER.fullmatch(plain) else ""
+        return f"the {column} `{shown}`: underscores are not allowed in numbers{fix}"
+    if "," in text:
+        return f"the {column} `{shown}` is not a number (commas are read only as thousands separators, as in 1,683)"
+    return f"the {column} `{shown}` is not a number"
 
 
 def _optional_number(raw: Any, column: str) -> float | None:
@@ -284,43 +322,127 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     if text.rstrip("\r\n").endswith("\x1a"):
         text = text.rstrip("\r\n")[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
-    lines = iter(io.StringIO(text, newline=""))
+    lines = io.StringIO(text, newline="")  # its position (tell) is where the CSV reader has read to
     # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
     rows = csv.reader(lines, strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
-    line_end = 0
-    try:
-        for cells in rows:
-            line = line_end + 1  # the row starts on the line after the previous one ended
-            line_end = rows.line_num
-            if not any(c.strip() for c in cells):
-                continue  # blank lines (and rows of empty cells) are not rows
-            header = [c.strip().lower() for c in cells]
-            index = _header_index(header, file, line)
-            break
-    except csv.Error as exc:
-        raise _quote_error(file, line_end + 1, rows.line_num, exc) from None
+    base = line_end = 0  # base: lines read by earlier readers, when one had to be started afresh
+    while header is None:
+        try:
+            for cells in rows:
+                line = line_end + 1  # the row starts on the line after the previous one ended
+                line_end = base + rows.line_num
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines (and rows of empty cells) are not rows
+                header = [c.strip().lower() for c in cells]
+                index = _header_index(header, file, line)
+                break
+            else:
+                break  # no header: the file is empty
+        except csv.Error as exc:
+            stop = _QuoteInRow(line_end + 1, base + rows.line_num, exc)
+            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)  # or LoadError
+            if reason is not None:
+                raise _file_error(file, f"cannot read the header: {reason}", stop.start) from None
+            base = line_end = last_line  # cells all blank, such as `"" ,`: a blank line
+            lines.seek(row_end)
+            rows = csv.reader(lines, strict=True)
     if header is None:
         raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
     loop = _read_plain_rows if set(index) == set(REQUIRED) else _read_general_rows
-    base = 0  # lines read by earlier readers, when one had to be started afresh
     while True:
         try:
             loop(rows, base, line_end, len(header), index, file, reader)
             return
         except _QuoteInRow as stop:
-            if stop.start != stop.stopped or "expected after" not in str(stop.error):
-                raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
-            # A quote closed and then followed by more text, all on one line (`"2014/15" ,45`): that
-            # row is rejected and reading goes on from the next line with a fresh reader.
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(
-                file, stop.start, "a quoted cell in this row is followed by more text before the next comma "
-                                  "(a space after the closing quote?): a cell that starts with \" must end with \" "
-                                  "just before the comma or line end"))
-            base = line_end = stop.stopped
+            # The row is rejected whole, however many lines its quoted cells run over, and reading
+            # goes on with a fresh reader just after it: never from a line inside one of its cells.
+            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)
+            if reason is not None:
+                reader.batch.rows += 1
+                reader.batch.rejected.append(Rejected(file, stop.start, reason))
+            base = line_end = last_line
+            lines.seek(row_end)
             rows = csv.reader(lines, strict=True)
+
+
+# One CSV cell as the csv module reads it when not strict: in quotes (a quote inside written
+# twice) and perhaps more text after the closing quote, or without quotes; then a comma, a line
+# end or the end of the file. No `end` when the file ends inside the quotes.
+_CELL = re.compile(r'(?:"(?P<quoted>(?:[^"]++|"")*+)"(?P<after>[^,\r\n]*)|(?P<plain>[^",\r\n][^,\r\n]*|))'
+                   r'(?P<end>,|\r\n|\r|\n|\Z)?')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _bad_row(text: str, read_to: int, file: str, stop: _QuoteInRow) -> tuple[str | None, int, int]:
+    """Why the row the strict CSV reader stopped in is rejected (None: its cells are all blank, so
+    it is a blank line), the offset just after it and its last line; or LoadError when the file
+    cannot be read on from it (a quote most likely left open).
+
+    The row is read again from its start as the csv module reads it when not strict (as a
+    spreadsheet does): its end is exact, so the rows after it are read as they were written.
+    `read_to` is where the reader had read to: the end of line `stop.stopped`.
+    """
+    row_at = _line_start(text, read_to, stop.stopped - stop.start)
+    cells: list[re.Match[str]] = []
+    at = row_at
+    while True:
+        cell = _CELL.match(text, at)
+        if cell is None or cell["end"] is None:  # the file ends inside a quote opened in this row
+            raise _quote_error(file, stop.start, stop.stopped, stop.error, ends_inside=True) from None
+        cells.append(cell)
+        at = cell.end()
+        if cell["end"] != ",":
+            break
+    breaks = len(_LINE_BREAK.findall(text, row_at, at))
+    last_line = stop.start + breaks - 1 if cells[-1]["end"] else stop.start + breaks
+    if not any(_cell_text(cell).strip() for cell in cells):
+        return None, at, last_line  # as blank lines are not rows: `"" ,` is as blank as `,`
+    limit = csv.field_size_limit()
+    if "field limit" in str(stop.error):
+        long_cells = [i for i, cell in enumerate(cells, 1) if len(_cell_text(cell)) > limit]
+        if not long_cells or cells[long_cells[0] - 1]["plain"] is None:
+            raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
+        reason = (f"cell {long_cells[0]} of this row is {len(_cell_text(cells[long_cells[0] - 1])):,} characters "
+                  f"long, more than the {limit:,} a cell can hold: shorten it (is it the right file?)")
+    else:
+        bad = next((cell for cell in cells if cell["after"]), None)
+        if bad is None or _LINE_BREAK.search(bad["quoted"]):
+            # Closed on a later line than it opened, then followed by text: most likely a quote
+            # left open, closed by the next quote in the file; which rows it took cannot be told.
+            raise _quote_error(file, stop.start, stop.stopped, stop.error) from None
+        shown = visible(bad.group()[:-len(bad["end"])] if bad["end"] else bad.group())
+        reason = (f"a quoted cell in this row is followed by more text before the next comma (`{shown}`: a space "
+                  "after the closing quote?): a cell that starts with \" must end with \" just before the comma "
+                  "or line end")
+    if last_line > stop.start:
+        reason += f" (the row runs to line {last_line}: a quoted cell in it holds line breaks)"
+    return reason, at, last_line
+
+
+def _cell_text(cell: re.Match[str]) -> str:
+    """The cell's text as the csv module reads it (not strict)."""
+    if cell["plain"] is not None:
+        return cell["plain"]
+    return cell["quoted"].replace('""', '"') + cell["after"]
+
+
+def _line_start(text: str, read_to: int, lines_back: int) -> int:
+    """The offset where a line starts: `lines_back` lines before the line ending at `read_to`
+    (its line break included). Lines end at LF, CR or CRLF, as the csv reader's lines do."""
+    end = read_to
+    for _ in range(lines_back + 1):
+        end -= 2 if text.startswith("\r\n", end - 2) else 1 if end and text[end - 1] in "\r\n" else 0
+        window = 256  # searched back in growing steps: a line is short, but the file can be long
+        while True:
+            low = max(0, end - window)
+            found = max(text.rfind("\n", low, end), text.rfind("\r", low, end))
+            if found != -1 or low == 0:
+                break
+            window *= 4
+        end = found + 1
+    return end
 
 
 class _QuoteInRow(Exception):
@@ -349,12 +471,12 @@ def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: d
         raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
 
 
-def _quote_error(file: str, start: int, stopped: int, exc: csv.Error) -> LoadError:
+def _quote_error(file: str, start: int, stopped: int, exc: csv.Error, *, ends_inside: bool = False) -> LoadError:
     if "field limit" in str(exc):
         return _file_error(file, f"cannot read the CSV from here on: a cell is longer than {csv.field_size_limit():,} "
                                  "characters. Most likely a quote opened in this row is never closed, so the rows "
                                  "after it ran into one cell: fix the quotes", start)
-    where = "the file ends inside it" if "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
+    where = "the file ends inside it" if ends_inside or "end of data" in str(exc) else f"it is followed by more text on line {stopped}"
     return _file_error(file, f"cannot read the CSV from here on: a quote opened in this row is not closed where it "
                              f"should be ({where}). A cell that starts with \" must end with \" just before the next "
                              "comma or line end, and a quote inside it is written twice (\"\"): fix the quotes", start)
@@ -386,12 +508,15 @@ def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dic
             target = ids.get(cells[t])  # the id's one shared string, not a copy per row
             period = periods.get(cells[p])
             if period is not None and target is not None:
+                cell = cells[v]
                 try:
-                    value = float(cells[v])  # float() allows surrounding spaces, as people write
+                    value = float(cell)  # float() allows surrounding spaces, as people write
                 except ValueError:
                     value = None
-                # Comparisons are False for NaN, so NaN, infinities and the too large fall through.
-                if value is not None and -LARGEST <= value <= LARGEST:
+                # Comparisons are False for NaN, so NaN, infinities and the too large fall through; so
+                # do the underscores and non-ASCII digits that float() reads but the grammar refuses.
+                # With those gone, what float() reads is the grammar's plain number (DECIMAL).
+                if value is not None and -LARGEST <= value <= LARGEST and cell.isascii() and "_" not in cell:
                     plain += 1
                     readings = readings_of.get(target)
                     if readings is None:
@@ -415,14 +540,14 @@ def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
 def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        found = ", ".join(h or "(blank)" for h in header)
+        found = ", ".join(visible(h) or "(blank)" for h in header)
         hint = ("; the columns look separated by semicolons: save the file as comma-separated CSV"
                 if len(header) == 1 and ";" in header[0] else "")
         raise _file_error(file, f"the header has no {', '.join(f'`{m}`' for m in missing)} column "
                                 f"(found: {found}); the first row must name the columns, such as target,period,value{hint}", line)
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
-        raise _file_error(file, f"the header names {', '.join(f'`{d}`' for d in duplicated)} more than once", line)
+        raise _file_error(file, f"the header names {', '.join(f'`{visible(d)}`' for d in duplicated)} more than once", line)
     return {name: header.index(name) for name in COLUMNS if name in header}
 
 
@@ -437,42 +562,44 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
         raise _file_error(file, "the file is empty: it should hold a list of readings", 1)
     if not isinstance(records, list):
         raise _file_error(file, "the file should hold a list of readings (each with target, period and value)", 1)
+    batch = reader.batch
     for i, record in enumerate(records):
         mark = doc.mark(prefix + (i,))
         line = mark.line if mark else 1
         if not isinstance(record, dict):
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, "this entry is not a record with target, period and value"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, "this entry is not a record with target, period and value", i + 1))
             continue
         odd = [k for k in record if not isinstance(k, str) or _reads_as_number(k)]
         if odd:
             # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record has a field named `{odd[0]}`, which is not a "
-                                                  "column name: quote numbers with thousands separators (\"1,234\")"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is "
+                                            "not a column name: quote numbers with thousands separators (\"1,234\")", i + 1))
             continue
         normalised = {str(k).strip().lower(): v for k, v in record.items()}
         if len(normalised) != len(record):
             names = sorted(map(str, record), key=lambda k: k.strip().lower())
             twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
             same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record names `{twice.strip().lower()}` more than once "
-                                                  f"({', '.join(f'`{k}`' for k in same)}): keep one"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than "
+                                            f"once ({', '.join(f'`{visible(k)}`' for k in same)}): keep one", i + 1))
             continue
         missing = [c for c in REQUIRED if c not in normalised]
         if missing:
-            reader.batch.rows += 1
-            reader.batch.rejected.append(Rejected(file, line, f"the record has no {', '.join(missing)}"))
+            batch.rows += 1
+            batch.rejected.append(_rejected(file, line, f"the record has no {', '.join(missing)}", i + 1))
             continue
-        reader.add(normalised, file, line)
+        reader.add(normalised, file, line, i + 1)
 
 
 def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
     """Read readings files in order (later rows win over earlier ones for the same target and period).
 
-    units maps each known target id to its unit. Raises LoadError for a file that cannot be read
-    as readings at all, UsageError for a path that does not exist.
+    units maps each known target id to its unit. A path of `-` is standard input, read as CSV.
+    Raises LoadError for a file that cannot be read as readings at all, UsageError for a path that
+    does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
     reader = _Reader(units)
     names: list[str] = []
@@ -489,35 +616,117 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
     return reader.batch
 
 
+def source_name(path: str | Path) -> str:
+    """A readings path as messages and reports name it: as given, or <stdin> for `-`."""
+    return STDIN_NAME if str(path) == STDIN else display_path(Path(path))
+
+
 def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) -> None:
+    stdin_read = False
     for raw_path in paths:
+        name = source_name(raw_path)
+        if str(raw_path) == STDIN:
+            if stdin_read:
+                raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
+            stdin_read = True
+            names.append(name)
+            _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
+            continue
         path = Path(raw_path)
-        name = display_path(path)
         names.append(name)
-        try:
-            raw = _read_bounded(path, name)
-        except FileNotFoundError:
-            raise UsageError(Problem(name, None, None, "error", "path", "no such readings file")) from None
-        except OSError as exc:
-            raise UsageError(Problem(name, None, None, "error", "io", f"cannot read the file: {exc.strerror or exc}")) from None
+        raw = _read_regular(path, name)
         suffix = path.suffix.lower()
         if suffix in (".json", ".yaml", ".yml"):
             _read_structured(raw, name, reader)
         elif suffix in (".csv", ".txt", ""):
             _read_csv(decode(raw, name, what="readings file"), name, reader)
         else:
-            raise _file_error(name, f"unknown readings format `{suffix}`: use .csv (or .txt), .json, or .yaml (.yml)"
+            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, or .yaml (.yml)"
                                     + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
 
 
-def _read_bounded(path: Path, name: str) -> bytes:
-    """The file's bytes, refusing one larger than any readings file should be (or endless, as
-    /dev/zero is) before it exhausts memory."""
+def _usage(name: str, rule: str, message: str) -> UsageError:
+    return UsageError(Problem(name, None, None, "error", rule, message))
+
+
+def _read_regular(path: Path, name: str) -> bytes:
+    """The bytes of a regular file; UsageError, with what to do, for anything else or a path that
+    cannot be opened."""
+    try:
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer (forever). What was opened
+        # is then checked on the open file itself, so no path swapped in between can slip by.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise _usage(name, "path" if isinstance(exc, FileNotFoundError) else "io", _cannot_open(path, exc)) from None
     limit = MAX_STRUCTURED_BYTES if path.suffix.lower() in (".json", ".yaml", ".yml") else MAX_CSV_BYTES
-    with path.open("rb") as f:
-        raw = f.read(limit + 1)
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind is None:
+            with os.fdopen(fd, "rb", closefd=False) as handle:  # O_NONBLOCK does nothing to a regular file's reads
+                return _read_bounded(handle, name, limit)
+    except OSError as exc:
+        raise _usage(name, "io", f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    raise _usage(name, "io", kind)
+
+
+def _cannot_open(path: Path, exc: OSError) -> str:
+    """Why a readings path cannot be opened, in words that say what to do."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such readings file"
+    if isinstance(exc, PermissionError):
+        return "permission denied: this user may not read the file: check its permissions"
+    if exc.errno == errno.ENAMETOOLONG:
+        if len(os.fsencode(path.name)) > 255:  # NAME_MAX on the usual file systems
+            return "the file name is longer than the file system allows: rename the file"
+        if any(len(os.fsencode(part)) > 255 for part in path.parts):
+            return "a folder name in the path is longer than the file system allows: rename the folder"
+        return "the path is longer than the file system allows: give a shorter path (from a nearer folder)"
+    if exc.errno == errno.ELOOP:
+        return "the path is a loop of symbolic links (a link that leads back to itself): fix the link"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder: check the path"
+    if exc.errno == errno.EISDIR:
+        return _not_regular(stat.S_IFDIR) or ""
+    if exc.errno == errno.ENXIO:  # a socket
+        return "not a regular file (a socket?): give a readings file"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
+def _not_regular(mode: int) -> str | None:
+    """What the path is, when it is not a regular file, and what to give instead."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a readings file: give the files in it (such as folder/*.csv)"
+    if stat.S_ISFIFO(mode):
+        return ("is a pipe (FIFO), not a regular file: to read CSV from a pipe, give `-` and send it to "
+                "standard input (targets evaluate - < pipe)")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file: give a readings file"
+    return "not a regular file (a socket?): give a readings file"
+
+
+def _read_stdin() -> bytes:
+    """Standard input's bytes (`-`), as bounded as a file's."""
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        raise _usage(STDIN_NAME, "io", "standard input is closed: give a readings file, or send the CSV to `-`")
+    source = getattr(stream, "buffer", None)
+    try:
+        if source is None:  # a text stream put in its place
+            source = io.BytesIO(stream.read(MAX_CSV_BYTES + 1).encode("utf-8"))
+        return _read_bounded(source, STDIN_NAME, MAX_CSV_BYTES, what="standard input")
+    except OSError as exc:
+        raise _usage(STDIN_NAME, "io", f"cannot read standard input: {exc.strerror or exc}") from None
+
+
+def _read_bounded(handle: BinaryIO, name: str, limit: int, what: str = "the file") -> bytes:
+    """The bytes, refusing more than any readings file should hold before they exhaust memory."""
+    raw = handle.read(limit + 1)
     if len(raw) > limit:
-        raise _file_error(name, f"the file is larger than {limit // 1_000_000:,} MB, more than a readings file "
+        raise _file_error(name, f"{what} is larger than {limit // 1_000_000:,} MB, more than a readings file "
                                 "should be: split it into several files (they can all be given at once)")
     return raw
 

@@ -31,8 +31,11 @@ MAX_DEPTH = 32
 
 Path = tuple[str | int, ...]
 
+# An unsigned decimal number as specs write it: ASCII digits only, no underscores (float() alone
+# takes both). The readings grammar (engine/readings.py) is built on it.
+DECIMAL = r"(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_FLOAT = re.compile(r"[-+]?" + DECIMAL)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}

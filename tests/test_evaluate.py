@@ -294,13 +294,22 @@ def test_fail_on(tree):
     assert crime["breach"] is True and crime["breach_reason"] == "limit"
 
 
+def test_rejected_json_and_yaml_records_are_named_in_the_json_report(tree):
+    (tree / "readings.json").write_text(json.dumps([{"target": "crime", "period": "2014/15", "value": 1},
+                                                    {"target": "crime", "period": "2015/16", "value": "x"}]))
+    result, report = evaluate_json(tree, readings=tree / "readings.json")
+    assert result.exit_code == 2
+    assert [(r["line"], r["record"], r["reason"]) for r in report["rejected"]] == [
+        (1, 2, "record 2: the value `x` is not a number")]
+
+
 def test_rejected_rows_exit_2_but_the_report_keeps_the_good_rows(tree):
     (tree / "readings.csv").write_text(READINGS + "reoffending,2014-15,44,,\nnope,2014/15,1,,\n", encoding="utf-8")
     result, report = evaluate_json(tree)
     assert result.exit_code == 2
     assert "2 row(s) rejected" in result.stderr
     assert [(r["line"], "2014-15" in r["reason"]) for r in report["rejected"]] == [(9, True), (10, False)]
-    assert all(set(r) == {"file", "line", "reason"} for r in report["rejected"])
+    assert all(set(r) == {"file", "line", "record", "reason"} and r["record"] is None for r in report["rejected"])
     by_id = {t["id"]: t for t in report["targets"]}
     assert len(by_id["reoffending"]["readings"]) == 3
     assert by_id["fte"]["status"] == "off_track"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from engine.loader import UsageError
 from engine.periods import parse_period
 from engine.problems import LoadError
 from engine.readings import read_readings
+from engine.safetext import has_unsafe
 
 UNITS = {
     "first-time-entrants": "per_100k",
@@ -157,7 +160,7 @@ def test_unknown_target_rejected_with_did_you_mean(tmp_path):
     assert second.line == 3 and "zzz" in second.reason and "did you mean" not in second.reason
 
 
-@pytest.mark.parametrize("value", ["abc", "12a", "1.2.3", "£5", "1 000"])
+@pytest.mark.parametrize("value", ["abc", "12a", "1.2.3", "1 000", "0x10", "1e", ".", "+-5", "5£"])
 def test_not_a_number_rejected(tmp_path, value):
     batch = read(tmp_path, f"target,period,value\nasb-incidents,2014/15,{value}\n")
     assert batch.count() == 0
@@ -394,12 +397,15 @@ def test_rows_of_empty_cells_are_blank_lines_in_plain_and_wide_files(tmp_path):
 
 
 _cells = st.one_of(
-    st.sampled_from(["t", "u", " t", "T", "", "nope"]),
+    st.sampled_from(["t", "u", "g", " t", "T", "", "nope"]),
 )
 _periods = st.sampled_from(["2014/15", "2015/16", " 2014/15", "2015 Q1", "2014/15 Q4", "2014-15", "", "2016/17"])
 _values = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["44", " 44.5 ", "1,683", "44%", "[c]", "..", "-", "", "nan", "inf", "1e400", "x", "1_000"]),
+    st.sampled_from(["44", " 44.5 ", "1,683", "44%", "[c]", "..", "-", "", "nan", "inf", "1e400", "x", "1_000",
+                     "1_2.5_0", "1\u06623", "\uff14\uff14", "\U0001d7d7", "1,\u066234", "\u00a044\u00a0", "44\x1c",
+                     "\u00a35", "-\u00a35", "\u00a3-5", "\u00a31,150", "+4_4", "4\u0664", "44\u2003"]),
+    st.text("0123456789_,.+-e% \u00a3\u0661\uff11", max_size=6),
 )
 
 
@@ -413,7 +419,7 @@ def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, row
     csv.writer(wide).writerows([("target", "period", "value", "note"), *[(*r, "") for r in rows]])
     (tmp_path / "plain.csv").write_text(plain.getvalue())
     (tmp_path / "wide.csv").write_text(wide.getvalue())
-    units = {"t": "percent", "u": "count"}
+    units = {"t": "percent", "u": "count", "g": "GBP"}
     a = read_readings([tmp_path / "plain.csv"], units)
     b = read_readings([tmp_path / "wide.csv"], units)
 
@@ -492,7 +498,7 @@ def test_a_boolean_value_is_quoted_as_written(tmp_path):
     path = tmp_path / "r.json"
     path.write_text('[{"target": "t", "period": "2014/15", "value": true}]')
     batch = read_readings([path], {"t": "count"})
-    assert [r.reason for r in batch.rejected] == ["the value `true` is not a number"]
+    assert [r.reason for r in batch.rejected] == ["record 1: the value `true` is not a number"]
 
 
 def test_a_quote_left_open_over_a_long_file_names_its_row_not_the_cell_limit_line(tmp_path):
@@ -548,3 +554,418 @@ def test_did_you_mean_is_given_for_the_first_distinct_unknown_ids_only(tmp_path,
     assert len(reasons) == 8 and reasons[0] == reasons[1]  # one reason per id, worked out once
     assert sum("did you mean" in r for r in reasons) == 4  # t1 and t2, two rows each
     assert all("check the id against" in r for r in reasons[4:])
+
+
+# --- user text in messages (issue 9): every cell a reason quotes is shown through safetext.visible ---
+
+_HOSTILE = "x\n\x1b[2J\u202e"  # a line break, a terminal escape, a right-to-left override
+
+
+@pytest.mark.parametrize("header,row", [  # cells in quotes, so that they may hold a line break
+    ("target,period,value", '"{h}",2014/15,1'),  # an unknown target
+    ("target,period,value", 't,"{h}2014/15",1'),  # a period that is not one
+    ("target,period,value", 't,2014/15,"{h}"'),  # a value that is not a number
+    ("target,period,value", 't,2014/15,"{h}%"'),
+    ("target,period,value,unit", 't,2014/15,1,"{h}"'),  # an unknown unit
+    ("target,period,value,unit", 't,2014/15,1%,"{h}"'),  # a % sign and another unit
+    ("target,period,value,numerator", 't,2014/15,1,"{h}"'),
+])
+def test_cells_quoted_in_a_reason_are_made_visible(tmp_path, header, row):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(h=_HOSTILE)}\n")
+    batch = read_readings([path], {"t": "percent"})
+    (rejected,) = batch.rejected
+    assert has_unsafe(rejected.reason) is False, rejected.reason
+    assert "\\x1b" in rejected.reason and "\\u202e" in rejected.reason  # escaped, not dropped
+
+
+@pytest.mark.parametrize("name,content", [
+    ("r.csv", f'target,period,"{_HOSTILE}"\n'),  # the header names no value column
+    ("r.csv", f'target,period,value,"{_HOSTILE}","{_HOSTILE}"\n'),  # a column named twice
+    ("r.json", json.dumps([{"target": "t", "period": "2014/15", "value": 1, "target\u2028": "u"}])),  # a field twice
+    ("r.json", json.dumps([{"target": "t", "period": "2014/15", "value": 1, "\u20281\n": 2}])),  # a field named by a number
+    ("r.x\x1b[2J", "target,period,value\n"),  # an unknown format
+])
+def test_header_cells_and_keys_quoted_in_a_message_are_made_visible(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    try:
+        batch = read_readings([path], {"t": "count"})
+    except LoadError as exc:
+        messages = [exc.problem.message]
+    else:
+        messages = [r.reason for r in batch.rejected]
+    assert messages and not any(has_unsafe(m) for m in messages), messages
+
+
+# --- a rejected row is rejected whole (issue 9, finding 6) ---------------------------------------
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("header,extra", [("target,period,value,note", ","), ("target,period,value", "")])
+def test_a_row_rejected_for_text_after_a_quote_takes_its_quoted_lines_with_it(tmp_path, newline, header, extra):
+    # The note of the rejected row runs on over two lines; neither is a row of its own, and
+    # 99999 on the second (inside the note) is no reading.
+    note = ',"Revised; the old ""row"" was{nl}asb-incidents,2015/16,99999,withdrawn"'.format(nl=newline)
+    rows = [header, f"asb-incidents,2013/14,12880{extra}",
+            f'asb-incidents,2014/15,"12000" {note if extra else ""}',
+            f"asb-incidents,2016/17,11500{extra}"]
+    if not extra:  # three columns: the quoted lines are in the fourth cell of a ragged row
+        rows[2] = f'asb-incidents,2014/15,"12000" {note}'
+    path = tmp_path / "r.csv"
+    path.write_text(newline.join(rows) + newline, newline="")
+    batch = read_readings([path], UNITS)
+    assert [(r.line, r.value) for r in batch.readings["asb-incidents"]] == [(2, 12880.0), (5, 11500.0)]
+    (rejected,) = batch.rejected
+    assert rejected.line == 3 and "followed by more text" in rejected.reason and "runs to line 4" in rejected.reason
+    assert batch.rows == 3
+
+
+def test_text_after_a_quote_on_a_later_line_of_the_row_rejects_the_row_whole(tmp_path):
+    path = tmp_path / "r.csv"
+    # The stray text is on the row's second line (after a quoted cell over two), and a quoted
+    # cell after it runs on to a third.
+    path.write_text('target,period,value,note\nt,2013/14,40,"two\nlines"\nt,"2014/15\nQ1","41" x,"and\nmore"\nt,2015/16,42,\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (7, 42.0)]
+    assert [(r.line, "`\"41\" x`" in r.reason and "runs to line 6" in r.reason) for r in batch.rejected] == [(4, True)]
+    assert batch.rows == 3
+
+
+def test_a_row_of_blank_cells_after_a_quote_is_a_blank_line_still(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('target,period,value\n"" ,,\nt,2014/15,41\n')
+    batch = read_readings([path], {"t": "percent"})
+    assert batch.rejected == [] and batch.rows == 1 and [r.line for r in batch.readings["t"]] == [3]
+
+
+@pytest.mark.parametrize("text", [
+    'target,period,value,note\nt,2013/14,"40" ,"never closed\nt,2014/15,41,\nt,2015/16,42,\n',
+    'target,period,value\nt,2013/14,"40" ,"never closed\n',
+    'target,period,value\nt,2013/14,"40" ,"""',  # the last quote is one written twice: still open
+])
+def test_text_after_a_quote_then_a_quote_never_closed_refuses_the_file_at_that_row(tmp_path, text):
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == 2 and "the file ends inside it" in problem.message
+
+
+def _csv_cell() -> st.SearchStrategy[str]:
+    plain = st.text('ab1 x"', max_size=4).filter(lambda c: not c.startswith('"'))
+    quoted = st.text('ab,"\n\r 1', max_size=6).map(lambda c: '"' + c.replace('"', '""') + '"')
+    after_quote = st.tuples(st.text('ab,1 "', max_size=4), st.text('x "1', min_size=1, max_size=3)).filter(
+        lambda parts: not parts[1].startswith('"')).map(lambda parts: '"' + parts[0].replace('"', '""') + '"' + parts[1])
+    return st.one_of(plain, plain, quoted, after_quote)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_csv_cell(), min_size=1, max_size=5), max_size=8), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.sampled_from(["target,period,value", "target,period,value,note"]))
+def test_rows_are_where_a_spreadsheet_sees_them_whatever_the_quotes(tmp_path, rows, newline, header):
+    """Quoted cells over several lines, quotes followed by more text: every row the csv module (not
+    strict, as spreadsheets read) finds is accounted once, at the line it starts on, and no other."""
+    text = newline.join([header, *(",".join(cells) for cells in rows)]) + newline
+    expected, line_end = [], 1
+    parsed = csv.reader(io.StringIO(text, newline=""))
+    next(parsed)
+    for cells in parsed:
+        if any(c.strip() for c in cells):
+            expected.append(line_end + 1)
+        line_end = parsed.line_num
+    path = tmp_path / "r.csv"
+    path.write_text(text, newline="")
+    batch = read_readings([path], {"t": "percent"})
+    assert sorted(where_rows_went(batch).elements()) == expected
+    assert batch.rows == len(expected)
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ('"" ,\n"target" ,period,value\nt,2014/15,41\n', 2, 'cannot read the header: a quoted cell in this row is followed by more text before the next comma (`"target" `'),
+    ('"target",period,"value\nt,2014/15,41\n', 1, "the file ends inside it"),
+])
+def test_a_quote_in_the_header_row_is_a_file_error_at_its_line(tmp_path, text, line, words):
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    assert caught.value.problem.line == line and words in caught.value.problem.message
+
+
+# --- a long cell without quotes is not a quote problem (issue 9, finding 13) ----------------------
+
+@pytest.mark.parametrize("header,row", [
+    ("target,period,value,note", "t,2014/15,41,{long}"),  # a 200 KB note, no quotes anywhere
+    ("target,period,value", "t,2014/15,{long}"),  # the plain path
+    ("target,period,value,note", 't,2014/15,41,{long},"and a quoted\nnote after it"'),  # ragged, and runs on
+])
+def test_a_long_cell_without_quotes_rejects_its_row_and_blames_no_quote(tmp_path, header, row):
+    path = tmp_path / "r.csv"
+    long_row = row.format(long="x" * 200_000)
+    note = "," if "note" in header else ""
+    path.write_text(f"{header}\nt,2013/14,40{note}\n{long_row}\nt,2015/16,42{note}\n")
+    batch = read_readings([path], {"t": "percent"})
+    after = 4 + long_row.count("\n")
+    assert [(r.line, r.value) for r in batch.readings["t"]] == [(2, 40.0), (after, 42.0)]
+    (rejected,) = batch.rejected
+    assert rejected.line == 3
+    assert "200,000 characters long, more than the 131,072 a cell can hold" in rejected.reason
+    assert "quote" not in rejected.reason.replace("a quoted cell in it holds line breaks", "")
+
+
+def test_a_long_header_cell_without_quotes_blames_no_quote(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(f"target,period,value,{'x' * 200_000}\nt,2014/15,41,\n")
+    with pytest.raises(LoadError) as caught:
+        read_readings([path], {"t": "percent"})
+    problem = caught.value.problem
+    assert problem.line == 1 and "200,000 characters long" in problem.message
+    assert "quote" not in problem.message
+
+
+# --- one grammar for numbers (issue 9, finding 12) -----------------------------------------------
+
+NUMBER_UNITS = {"n": "count", "p": "percent", "g": "GBP", "gy": "GBP/year"}
+
+
+@pytest.mark.parametrize("header,row", [("target,period,value", "{t},2014/15,{v}"),
+                                        ("target,period,value,note", "{t},2014/15,{v},")])
+@pytest.mark.parametrize("target,value,expected", [
+    ("n", "1,234,567", 1234567.0), ("n", " 12880 ", 12880.0), ("n", "-1.5e3", -1500.0), ("n", "+.5", 0.5),
+    ("n", "5.", 5.0), ("n", "\u00a012880\u00a0", 12880.0), ("p", "45.1 %", 45.1), ("p", "-2%", -2.0),
+    ("g", "\u00a31,150", 1150.0), ("g", "-\u00a35", -5.0), ("g", "\u00a3-5", -5.0), ("g", "+\u00a35", 5.0),
+    ("g", "\u00a3 250,000.50", 250000.5), ("gy", "\u00a31e3", 1000.0), ("g", "1,150", 1150.0),
+])
+def test_numbers_people_write_are_read_on_both_paths(tmp_path, header, row, target, value, expected):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(t=target, v=json.dumps(value, ensure_ascii=False))}\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert batch.rejected == []
+    assert [r.value for r in batch.readings[target]] == [expected]
+
+
+@pytest.mark.parametrize("header,row", [("target,period,value", "{t},2014/15,{v}"),
+                                        ("target,period,value,note", "{t},2014/15,{v},")])
+@pytest.mark.parametrize("target,value,reason", [
+    ("n", "1_000", "the value `1_000`: underscores are not allowed in numbers: write 1000"),
+    ("n", "1_2.5_0", "the value `1_2.5_0`: underscores are not allowed in numbers: write 12.50"),
+    ("p", "4_5%", "the value `4_5%`: underscores are not allowed in numbers: write 45%"),
+    ("n", "1__0_x", "the value `1__0_x`: underscores are not allowed in numbers"),
+    ("n", "1\u06623", "the value `1\u06623` has digits that are not 0-9"),
+    ("n", "\u0661\u0662\u0663", "has digits that are not 0-9"),
+    ("n", "\uff11\uff12\uff13", "has digits that are not 0-9"),  # fullwidth
+    ("n", "\U0001d7d7", "has digits that are not 0-9"),  # mathematical bold
+    ("n", "1,\u066234", "has digits that are not 0-9"),  # was read as thousands
+    ("n", "\u00a35", "the value `\u00a35` has a \u00a3 sign, but the target is measured in count"),
+    ("p", "\u00a345%", "has a \u00a3 sign, but the target is measured in percent"),
+    ("g", "\u00a31,15", "commas are read only as thousands separators"),
+    ("g", "-\u00a3-5", "the value `-\u00a3-5` is not a number"),
+    ("g", "\u00a3\u00a35", "is not a number"),
+    ("g", "\u00a3", "is not a number"),
+    ("n", "1,234e3", "commas are read only as thousands separators"),
+    ("n", "-nan", "not a finite number"),
+    ("n", "Infinity", "not a finite number"),
+])
+def test_numbers_outside_the_grammar_are_rejected_with_what_is_wrong(tmp_path, header, row, target, value, reason):
+    path = tmp_path / "r.csv"
+    path.write_text(f"{header}\n{row.format(t=target, v=json.dumps(value, ensure_ascii=False))}\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert batch.count() == 0
+    assert reason in only_reason(batch)
+
+
+def test_a_pound_sign_with_a_unit_cell(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,unit\ng,2014/15,\u00a35,GBP\ng,2015/16,\u00a35,count\nn,2016/17,\u00a35,GBP\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    assert [(r.line, r.value) for r in batch.readings["g"]] == [(2, 5.0)]
+    assert [r.line for r in batch.rejected] == [3, 4]
+    assert "the value `\u00a35` has a \u00a3 sign, but the unit column says `count`" in batch.rejected[0].reason
+    assert "has a \u00a3 sign, but the target is measured in count" in batch.rejected[1].reason
+
+
+def test_numbers_in_json_strings_follow_the_grammar_and_json_numbers_are_numbers(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([{"target": "n", "period": "2014/15", "value": "1_000"},
+                                {"target": "n", "period": "2015/16", "value": 1000},
+                                {"target": "n", "period": "2016/17", "value": "\u0661"},
+                                {"target": "g", "period": "2014/15", "value": "\u00a31,150"},
+                                {"target": "n", "period": "2017/18", "value": 5, "numerator": "4_0"}]))
+    batch = read_readings([path], NUMBER_UNITS)
+    assert [(r.period.label, r.value) for r in batch.readings["n"]] == [("2015/16", 1000.0)]
+    assert [r.value for r in batch.readings["g"]] == [1150.0]
+    reasons = [r.reason for r in batch.rejected]
+    assert len(reasons) == 3
+    assert "underscores are not allowed in numbers: write 1000" in reasons[0]
+    assert "has digits that are not 0-9" in reasons[1]
+    assert "the numerator `4_0`: underscores are not allowed in numbers: write 40" in reasons[2]
+
+
+def test_a_percent_sign_on_a_numerator_says_what_a_numerator_is(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value,numerator\np,2014/15,45,45%\n")
+    batch = read_readings([path], NUMBER_UNITS)
+    reason = only_reason(batch)
+    assert "the numerator `45%` has a % sign" in reason and "measured in ," not in reason and not reason.endswith("in ")
+
+
+# --- JSON and YAML rejects name their record (issue 9, finding 13) -------------------------------
+
+def test_minified_json_rejects_name_the_record_not_just_line_1(tmp_path):
+    records = [{"target": "t", "period": f"{2000 + i}", "value": i} for i in range(20)]
+    records[16]["value"] = "x"
+    records[18] = [1]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(records, separators=(",", ":")))  # all on line 1
+    batch = read_readings([path], {"t": "count"})
+    assert [(r.line, r.record) for r in batch.rejected] == [(1, 17), (1, 19)]
+    assert batch.rejected[0].reason == "record 17: the value `x` is not a number"
+    assert batch.rejected[1].reason.startswith("record 19: this entry is not a record")
+    assert batch.count() == 18
+
+
+def test_yaml_rejects_name_their_record_and_csv_rejects_have_none(tmp_path):
+    yaml_path = tmp_path / "r.yaml"
+    yaml_path.write_text("readings:\n  - {target: t, period: 2014/15, value: 1}\n  - target: t\n    period: 2015/16\n"
+                         "    value: x\n  - {target: t, period: 2016/17, value: 1, Value: 2}\n  - {target: t, period: 2017/18}\n")
+    batch = read_readings([yaml_path], {"t": "count"})
+    assert [(r.line, r.record, r.reason.split(":")[0]) for r in batch.rejected] == [
+        (3, 2, "record 2"), (6, 3, "record 3"), (7, 4, "record 4")]
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("target,period,value\nt,2014/15,x\nt,2015/16\n")
+    batch = read_readings([csv_path], {"t": "count"})
+    assert [(r.line, r.record, r.reason.startswith("record")) for r in batch.rejected] == [(2, None, False), (3, None, False)]
+
+
+# --- readings paths that are not regular files, and `-` (issue 9, finding 8) ---------------------
+
+def _cli(*args: str, stdin: str | None = None):
+    from typer.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.app, [str(a) for a in args], input=stdin, env={"NO_COLOR": "1", "COLUMNS": "250"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+SPEC = ("id: t\ntitle: Custodial sentences\nmeasure:\n  description: Custodial sentences in the year\n  unit: count\n"
+        "  polarity: lower_is_better\nbaseline: {period: 2013/14, value: 18}\ntarget: {period: 2016/17, value: 9}\n")
+
+
+@pytest.fixture
+def specs(tmp_path):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "t.yaml").write_text(SPEC)
+    return folder
+
+
+def _in_time(seconds: float):
+    import signal
+    from contextlib import contextmanager
+
+    @contextmanager
+    def limit():
+        def expired(signum, frame):
+            raise TimeoutError(f"took longer than {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return limit()
+
+
+@pytest.mark.parametrize("command", [("evaluate", "{r}", "-t", "{s}"), ("report", "{r}", "-t", "{s}", "-o", "{o}"),
+                                     ("show", "t", "-t", "{s}", "-r", "{r}")])
+def test_a_fifo_as_readings_is_refused_not_waited_on(tmp_path, specs, command):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer that never comes
+    args = [part.format(r=fifo, s=specs, o=tmp_path / "out.html") for part in command]
+    with _in_time(5):
+        result = _cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{fifo.as_posix()}: error: is a pipe (FIFO), not a regular file"), result.stderr
+    assert "`-`" in result.stderr  # the way to read a pipe
+
+
+def _loop(tmp_path):
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    return tmp_path / "a.csv"
+
+
+def _inside_a_file(tmp_path):
+    (tmp_path / "file.csv").write_text("target,period,value\n")
+    return tmp_path / "file.csv" / "r.csv"
+
+
+@pytest.mark.parametrize("make,words", [
+    (lambda tmp: tmp, "is a folder, not a readings file"),
+    (lambda tmp: tmp / ("x" * 300 + ".csv"), "the file name is longer than the file system allows"),
+    (lambda tmp: tmp / "/".join(["d" * 250] * 20) / "r.csv", "the path is longer than the file system allows"),
+    (_loop, "the path is a loop of symbolic links"),
+    (_inside_a_file, "a part of the path is a file, not a folder"),
+    (lambda tmp: Path("/dev/null"), "is a device, not a regular file"),
+])
+def test_readings_paths_that_cannot_be_read_are_clear_usage_errors(tmp_path, specs, make, words):
+    path = make(tmp_path)
+    with pytest.raises(UsageError) as caught:
+        read_readings([path], UNITS)
+    assert caught.value.problem.file == path.as_posix() and words in caught.value.problem.message
+    result = _cli("evaluate", path, "-t", specs)
+    assert result.exit_code == 2 and result.stderr.startswith(f"{path.as_posix()}: error: {words}"), result.stderr
+
+
+def test_a_readings_file_without_permission_is_a_clear_usage_error(tmp_path, specs, monkeypatch):
+    path = write(tmp_path, "r.csv", "target,period,value\n")
+    real_open = os.open
+
+    def refuse(file, *args, **kwargs):  # as chmod 000 would, for any user but root
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = _cli("evaluate", path, "-t", specs)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path.as_posix()}: error: permission denied: "), result.stderr
+
+
+def test_dash_reads_csv_from_standard_input(tmp_path, specs):
+    result = _cli("evaluate", "-", "-t", specs, "--format", "json", stdin="target,period,value\nt,2014/15,16\nt,2015/16,x\n")
+    assert result.exit_code == 2  # the rejected row
+    report = json.loads(result.stdout)
+    assert [(r["file"], r["line"], r["value"]) for r in report["targets"][0]["readings"]] == [("<stdin>", 2, 16.0)]
+    assert [(r["file"], r["line"]) for r in report["rejected"]] == [("<stdin>", 3)]
+    later = write(tmp_path, "later.csv", "target,period,value\nt,2014/15,15\n")
+    result = _cli("show", "t", "-t", specs, "-r", "-", "-r", later, stdin="target,period,value\nt,2014/15,16\nt,2015/16,14\n")
+    assert result.exit_code == 0 and "14" in result.stdout
+    result = _cli("report", "-", "-t", specs, "-o", "-", stdin="target,period,value\nt,2014/15,16\n")
+    assert result.exit_code == 0 and "<code>&lt;stdin&gt;</code>" in result.stdout
+
+
+def test_dash_twice_or_a_closed_standard_input_is_a_usage_error(tmp_path, specs, monkeypatch):
+    result = _cli("evaluate", "-", "-", "-t", specs, stdin="target,period,value\n")
+    assert result.exit_code == 2 and result.stderr.startswith("<stdin>: error: `-` is given more than once")
+    monkeypatch.setattr(sys, "stdin", None)  # `targets evaluate - <&-`
+    with pytest.raises(UsageError) as caught:
+        read_readings(["-"], UNITS)
+    assert caught.value.problem.file == "<stdin>" and "standard input is closed" in caught.value.problem.message
+
+
+def test_standard_input_larger_than_a_readings_file_should_be_is_refused(monkeypatch):
+    import engine.readings as readings_module
+
+    monkeypatch.setattr(readings_module, "MAX_CSV_BYTES", 100)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"target,period,value\n" + b"t,2014/15,1\n" * 20)))
+    with pytest.raises(LoadError) as caught:
+        read_readings(["-"], UNITS)
+    assert caught.value.problem.file == "<stdin>" and "split it into several files" in caught.value.problem.message

@@ -86,7 +86,7 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
              "by": {"file": s.by_file, "line": s.by_line}}
             for s in batch.superseded
         ],
-        "rejected": [{"file": r.file, "line": r.line, "reason": r.reason} for r in batch.rejected],
+        "rejected": [{"file": r.file, "line": r.line, "record": r.record, "reason": r.reason} for r in batch.rejected],
     }
 
 
