@@ -16,8 +16,8 @@ from typing import Annotated, Callable, Optional, TypeVar
 
 import typer
 
-from engine.problems import Problem, TargetsError
-from engine.safetext import visible
+from engine.model.problems import Problem, TargetsError
+from engine.model.safetext import visible
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -95,7 +95,7 @@ def validate(
     Exit 0 when valid (warnings allowed), 1 when errors were found (or warnings, with --strict),
     2 on usage or I/O errors.
     """
-    from engine.checker import check_paths
+    from engine.checks.checker import check_paths
     from engine.reports import github, json_report, text  # each light: no evaluation engine, no pint
 
     result = check_paths(paths or [Path("targets")])
@@ -114,14 +114,14 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a target spec (Draft 2020-12)."""
-    from engine.schema import schema_text
+    from engine.checks.schema import schema_text
 
     _write(schema_text())
 
 
 def load_valid_targets(targets_path: Path):  # -> list[Target]
     """Specs for commands that need them valid: any error is reported and ends the command with exit 2."""
-    from engine.checker import check_paths
+    from engine.checks.checker import check_paths
     from engine.reports import text
 
     result = check_paths([targets_path])
@@ -152,7 +152,7 @@ def _parse_as_of(text: str | None):  # -> date | None
     """--as-of takes any period; its last day is the as-of date (2016/17 -> 31 Mar 2017)."""
     if text is None:
         return None
-    from engine.periods import PeriodError, parse_period
+    from engine.model.periods import PeriodError, parse_period
 
     try:
         return parse_period(text).end
@@ -164,7 +164,7 @@ FAIL_ON_EXTRA = ("breach", "stale")
 
 
 def _parse_fail_on(text: str | None) -> set[str]:
-    from engine.verdicts import ALL_STATUSES
+    from engine.verdicts.judge import ALL_STATUSES
 
     if not text:
         return set()
@@ -186,8 +186,8 @@ def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBat
     """Read the readings files and evaluate every target (the benchmark times exactly this)."""
     import gc
 
-    from engine.evaluation import evaluate as run_evaluation
-    from engine.readings import read_readings, units_of
+    from engine.verdicts.evaluation import evaluate as run_evaluation
+    from engine.sources.readings import read_readings, units_of
 
     batch = read_readings(paths, units_of(target_list))
     # The readings live until the command ends and hold no reference cycles: frozen, the cyclic
@@ -265,8 +265,8 @@ def show(
     Exit 0 shown; 2 invalid specs, an unknown id, an unreadable readings file, or rejected rows
     (listed on stderr; unless --allow-rejected).
     """
-    from engine.profile import profile_rows
-    from engine.readings import read_readings, units_of
+    from engine.verdicts.profile import profile_rows
+    from engine.sources.readings import read_readings, units_of
     from engine.reports import table
 
     target_list = load_valid_targets(targets)
@@ -313,8 +313,8 @@ def diff(
     was active at BASE (retire it first); adding one under an id used before, without its record. Exit 0 no goalpost problems; 1 goalpost problems;
     2 invalid specs in the working tree, git errors (not a repository, unknown ref), usage errors.
     """
-    from engine.diff import compare
-    from engine.gitread import base_versions, ids_used_before, locate, resolve_commit, working_versions
+    from engine.diff.compare import compare
+    from engine.diff.gitread import base_versions, ids_used_before, locate, resolve_commit, working_versions
     from engine.reports import diff_formats
 
     location = locate(targets)
@@ -349,9 +349,9 @@ def report(
     file, an unwritable output path, or rejected rows (unless --allow-rejected; the report is
     still written, listing them).
     """
-    from engine.loader import display_path
-    from engine.outputs import check_output, write_output
-    from engine.readings import source_name
+    from engine.sources.specs import display_path
+    from engine.reports.outputs import check_output, write_output
+    from engine.sources.readings import source_name
     from engine.reports import html
 
     to_stdout = str(output) == "-"

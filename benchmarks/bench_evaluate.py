@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_targets(n: int) -> list:
-    from engine.spec import build_target
+    from engine.model.spec import build_target
 
     rng = random.Random(1)
     targets = []

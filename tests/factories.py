@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.periods import parse_period
-from engine.readings import Reading
-from engine.spec import Target, build_target
+from engine.model.periods import parse_period
+from engine.sources.readings import Reading
+from engine.model.spec import Target, build_target
 
 
 def make_target(tid: str = "t", *, unit: str = "percent", polarity: str = "lower_is_better",

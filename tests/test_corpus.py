@@ -25,12 +25,12 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from engine.checker import check_paths
-from engine.loader import UsageError
-from engine.periods import parse_period
-from engine.problems import LoadError
-from engine.readings import read_readings, units_of
-from engine.yamlsafe import MAX_BYTES, MAX_DEPTH, load_yaml
+from engine.checks.checker import check_paths
+from engine.sources.specs import UsageError
+from engine.model.periods import parse_period
+from engine.model.problems import LoadError
+from engine.sources.readings import read_readings, units_of
+from engine.sources.yamlsafe import MAX_BYTES, MAX_DEPTH, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

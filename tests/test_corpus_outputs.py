@@ -24,15 +24,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cli
-from engine.checker import check_paths
-from engine.evaluation import evaluate
-from engine.readings import read_readings, units_of
+from engine.checks.checker import check_paths
+from engine.verdicts.evaluation import evaluate
+from engine.sources.readings import read_readings, units_of
 from engine.reports import csv_report, github, json_report, markdown, table, text
 from engine.reports import html as html_report
-from engine.safetext import csv_cell, markdown_cell, visible
-from engine.verdicts import Judge
-from engine.paths import trajectory_for
-from engine.periods import parse_period
+from engine.model.safetext import csv_cell, markdown_cell, visible
+from engine.verdicts.judge import Judge
+from engine.verdicts.paths import trajectory_for
+from engine.model.periods import parse_period
 from tests.factories import make_target
 
 ENV = {"GITHUB_ACTIONS": None, "NO_COLOR": "1", "COLUMNS": "250"}

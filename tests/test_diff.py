@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cli
-from engine.checker import check_document
-from engine.diff import ABSENT, SpecVersion, compare, first_new_revision, raw_changes, shown
-from engine.gitread import GitError, locate, resolve_commit
+from engine.checks.checker import check_document
+from engine.diff.compare import ABSENT, SpecVersion, compare, first_new_revision, raw_changes, shown
+from engine.diff.gitread import GitError, locate, resolve_commit
 from engine.reports import diff_formats
-from engine.spec import build_target
-from engine.yamlsafe import load_yaml
+from engine.model.spec import build_target
+from engine.sources.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "targets"

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.evaluation import evaluate, is_stale
-from engine.periods import parse_period
-from engine.readings import Reading, ReadingsBatch
+from engine.verdicts.evaluation import evaluate, is_stale
+from engine.model.periods import parse_period
+from engine.sources.readings import Reading, ReadingsBatch
 from engine.reports import json_report
-from engine.spec import build_target
+from engine.model.spec import build_target
 from tests.factories import make_target, reading
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cli
-from engine.checker import check_paths
-from engine.evaluation import evaluate
-from engine.paths import trajectory_for
-from engine.periods import parse_period
-from engine.problems import LoadError
-from engine.readings import read_readings, units_of
-from engine.verdicts import ALL_STATUSES
-from engine.yamlsafe import decode, load_yaml
+from engine.checks.checker import check_paths
+from engine.verdicts.evaluation import evaluate
+from engine.verdicts.paths import trajectory_for
+from engine.model.periods import parse_period
+from engine.model.problems import LoadError
+from engine.sources.readings import read_readings, units_of
+from engine.verdicts.judge import ALL_STATUSES
+from engine.sources.yamlsafe import decode, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "targets").rglob("*.yaml"))

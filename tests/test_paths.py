@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine.paths import profile_dates, trajectory_for
+from engine.verdicts.paths import profile_dates, trajectory_for
 from tests import factories
 
 SETTINGS = settings(max_examples=75, deadline=None)
@@ -58,7 +58,7 @@ def test_shipped_first_time_entrants_spec_gives_the_same_path():
     spec = ROOT / "targets" / "youth-crime" / "first-time-entrants.yaml"
     if not spec.exists():
         pytest.skip("shipped spec not present")
-    from engine.checker import check_paths
+    from engine.checks.checker import check_paths
 
     result = check_paths([spec])
     assert not result.errors

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.periods import (
+from engine.model.periods import (
     Period,
     PeriodError,
     add_months,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.yamlsafe import load_yaml
+from engine.sources.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "targets"

@@ -1,4 +1,4 @@
-"""Reading readings files (engine.readings.read_readings) as people write them."""
+"""Reading readings files (engine.sources.readings.read_readings) as people write them."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import UsageError
-from engine.periods import parse_period
-from engine.problems import LoadError
-from engine.readings import read_readings
-from engine.safetext import has_unsafe
+from engine.sources.specs import UsageError
+from engine.model.periods import parse_period
+from engine.model.problems import LoadError
+from engine.sources.readings import read_readings
+from engine.model.safetext import has_unsafe
 
 UNITS = {
     "first-time-entrants": "per_100k",
@@ -484,7 +484,7 @@ def test_structured_records_with_odd_or_clashing_keys_are_rejected(tmp_path):
 
 
 def test_a_file_larger_than_a_readings_file_should_be_is_refused(tmp_path, monkeypatch):
-    import engine.readings as readings_module
+    import engine.sources.readings as readings_module
 
     monkeypatch.setattr(readings_module, "MAX_CSV_BYTES", 100)
     path = tmp_path / "r.csv"
@@ -544,7 +544,7 @@ def test_text_after_a_closing_quote_rejects_that_row_and_reading_goes_on(tmp_pat
 
 
 def test_did_you_mean_is_given_for_the_first_distinct_unknown_ids_only(tmp_path, monkeypatch):
-    import engine.readings as readings_module
+    import engine.sources.readings as readings_module
 
     monkeypatch.setattr(readings_module, "SUGGESTIONS", 2)
     path = tmp_path / "r.csv"
@@ -962,7 +962,7 @@ def test_dash_twice_or_a_closed_standard_input_is_a_usage_error(tmp_path, specs,
 
 
 def test_standard_input_larger_than_a_readings_file_should_be_is_refused(monkeypatch):
-    import engine.readings as readings_module
+    import engine.sources.readings as readings_module
 
     monkeypatch.setattr(readings_module, "MAX_CSV_BYTES", 100)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"target,period,value\n" + b"t,2014/15,1\n" * 20)))

@@ -21,16 +21,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from engine.checker import check_paths
-from engine.evaluation import evaluate
-from engine.paths import trajectory_for
-from engine.periods import parse_period
-from engine.readings import read_readings, units_of
+from engine.checks.checker import check_paths
+from engine.verdicts.evaluation import evaluate
+from engine.verdicts.paths import trajectory_for
+from engine.model.periods import parse_period
+from engine.sources.readings import read_readings, units_of
 from engine.reports import html as html_report
 from engine.reports.chart import RAG, RAG_COLOURS, chart_series, draw_svg, period_ticks
-from engine.spec import build_target
+from engine.model.spec import build_target
 from tests.factories import make_target, reading
-from engine.verdicts import STATUS_WORDS
+from engine.verdicts.judge import STATUS_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_READINGS = ROOT / "examples" / "readings-2014-17.csv"
@@ -500,9 +500,9 @@ def test_the_report_renders_in_a_browser(tmp_path):
 
 
 def test_readings_left_out_by_as_of_are_counted_not_called_used():
-    from engine.checker import check_paths
-    from engine.evaluation import evaluate
-    from engine.readings import read_readings, units_of
+    from engine.checks.checker import check_paths
+    from engine.verdicts.evaluation import evaluate
+    from engine.sources.readings import read_readings, units_of
 
     targets = check_paths([ROOT / "targets"]).targets
     batch = read_readings([ROOT / "examples" / "readings-2014-17.csv"], units_of(targets))
@@ -514,8 +514,8 @@ def test_readings_left_out_by_as_of_are_counted_not_called_used():
 
 
 def test_priorities_that_slug_alike_get_their_own_anchors():
-    from engine.evaluation import evaluate
-    from engine.readings import ReadingsBatch
+    from engine.verdicts.evaluation import evaluate
+    from engine.sources.readings import ReadingsBatch
 
     specs = [build_target({"id": f"t{i}", "title": "T", "priority": p,
                            "measure": {"description": "d", "unit": "count", "polarity": "lower_is_better"}})

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.units import (
+from engine.model.units import (
     ALIASES,
     BASE_UNITS,
     KNOWN_UNITS,

@@ -1,4 +1,4 @@
-"""Validation end to end: engine.checker, `targets validate|schema|list`, and engine.spec.build_target."""
+"""Validation end to end: engine.checks.checker, `targets validate|schema|list`, and engine.model.spec.build_target."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cli
-from engine.checker import check_document, check_paths
-from engine.loader import UsageError
-from engine.problems import LoadError
-from engine.spec import build_target
-from engine.yamlsafe import Document, Mark, load_yaml
+from engine.checks.checker import check_document, check_paths
+from engine.sources.specs import UsageError
+from engine.model.problems import LoadError
+from engine.model.spec import build_target
+from engine.sources.yamlsafe import Document, Mark, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "targets"
@@ -709,7 +709,7 @@ def test_a_limit_lies_on_the_worse_side_of_the_target(tmp_path, case, change, fr
     ("^[a-z]+$", "line\nbreak", False),
 ])
 def test_schema_patterns_anchor_at_the_very_end(pattern, text, matches):
-    from engine.schema import ecma_regex
+    from engine.checks.schema import ecma_regex
 
     assert bool(re.search(ecma_regex(pattern), text)) is matches
 
@@ -728,7 +728,7 @@ def test_every_pattern_in_the_schema_goes_through_the_ecma_keyword():
 
     used = set(keys(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))))
     assert "pattern" in used
-    assert not used & {"patternProperties", "unevaluatedProperties"}, "extend engine.schema._validator for them first"
+    assert not used & {"patternProperties", "unevaluatedProperties"}, "extend engine.checks.schema._validator for them first"
 
 
 @pytest.mark.parametrize("line, fragment", [
@@ -1053,7 +1053,7 @@ def test_validate_loads_no_evaluation_engine_units_registry_or_tables(form):
     code = ("import sys; sys.argv = ['targets', 'validate', 'targets', '--format', %r]\n"
             "import cli\n"
             "try:\n    cli.app()\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('engine.evaluation', 'engine.readings', 'engine.verdicts', 'pint', 'rich', 'matplotlib')"
+            "heavy = [m for m in ('engine.verdicts.evaluation', 'engine.sources.readings', 'engine.verdicts.judge', 'pint', 'rich', 'matplotlib')"
             " if m in sys.modules]\n"
             "assert not heavy, heavy\n") % form
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

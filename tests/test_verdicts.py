@@ -8,10 +8,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine.paths import trajectory_for
-from engine.periods import parse_period
-from engine.spec import build_target
-from engine.verdicts import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, Judge, status_rank
+from engine.verdicts.paths import trajectory_for
+from engine.model.periods import parse_period
+from engine.model.spec import build_target
+from engine.verdicts.judge import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, Judge, status_rank
 from tests import factories
 
 SETTINGS = settings(max_examples=100, deadline=None)

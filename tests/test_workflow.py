@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 import cli
-from engine.yamlsafe import load_yaml
+from engine.sources.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "targets.yml"

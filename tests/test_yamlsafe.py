@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.problems import LoadError
-from engine.yamlsafe import MAX_BYTES, MAX_DEPTH, Mark, load_yaml
+from engine.model.problems import LoadError
+from engine.sources.yamlsafe import MAX_BYTES, MAX_DEPTH, Mark, load_yaml
 
 SPEC = """\
 # yaml-language-server: $schema=../schema/target.schema.json
@@ -462,7 +462,7 @@ def test_integers_no_float_can_hold_are_infinite(digits):
 @pytest.mark.parametrize("text, number", [("48.3", 48.3), (" 7 ", 7), ("-1e3", -1000.0), (".nan", None), ("nan", None),
                                           ("1_000", None), ("0x10", None), ("true", None), ("", None), ("١٢", None)])
 def test_plain_number_is_what_an_unquoted_scalar_would_load_as(text, number):
-    from engine.yamlsafe import plain_number
+    from engine.sources.yamlsafe import plain_number
 
     got = plain_number(text)
     if text == ".nan":

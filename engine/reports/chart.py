@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..evaluation import TargetResult
-from ..paths import Trajectory, trajectory_for
-from ..periods import add_months, month_end_of
-from ..safetext import visible
-from ..spec import Target
-from ..verdicts import STATUS_WORDS, Judge, Status, shown_decimals
-from ..units import unit_symbol
-from ..wording import describe_goal, with_unit
+from engine.verdicts.evaluation import TargetResult
+from engine.verdicts.paths import Trajectory, trajectory_for
+from engine.model.periods import add_months, month_end_of
+from engine.model.safetext import visible
+from engine.model.spec import Target
+from engine.verdicts.judge import STATUS_WORDS, Judge, Status, shown_decimals
+from engine.model.units import unit_symbol
+from engine.verdicts.wording import describe_goal, with_unit
 
 # RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
 # The same grouping as the terminal table (reports/table.py).

@@ -9,9 +9,9 @@ import csv
 import io
 from typing import TextIO
 
-from ..evaluation import Evaluation
-from ..readings import ReadingsBatch
-from ..safetext import csv_cell
+from engine.verdicts.evaluation import Evaluation
+from engine.sources.readings import ReadingsBatch
+from engine.model.safetext import csv_cell
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
           "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row")

@@ -7,9 +7,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..diff import ABSENT, DiffResult, FieldChange, TargetDiff, shown
-from ..safetext import markdown_cell, markdown_code, visible
-from .github import escape_data, escape_property
+from engine.diff.compare import ABSENT, DiffResult, FieldChange, TargetDiff, shown
+from engine.model.safetext import markdown_cell, markdown_code, visible
+from engine.reports.github import escape_data, escape_property
 
 ERROR_RULES = {"removed": "removed-active-target", "changed": "moved-goalpost", "added": "reused-id"}
 

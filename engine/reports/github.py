@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..problems import Problem
-from ..safetext import visible
+from engine.model.problems import Problem
+from engine.model.safetext import visible
 
 
 def escape_data(text: str) -> str:

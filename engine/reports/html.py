@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape as _escape
 
-from ..evaluation import Evaluation, TargetResult
-from ..readings import ReadingsBatch
-from ..spec import Target
-from ..verdicts import ALL_STATUSES, STATUS_WORDS, Status
-from ..wording import describe_goal, describe_point
-from ..safetext import visible
-from .chart import RAG, RAG_COLOURS, ChartSeries, chart_series
+from engine.verdicts.evaluation import Evaluation, TargetResult
+from engine.sources.readings import ReadingsBatch
+from engine.model.spec import Target
+from engine.verdicts.judge import ALL_STATUSES, STATUS_WORDS, Status
+from engine.verdicts.wording import describe_goal, describe_point
+from engine.model.safetext import visible
+from engine.reports.chart import RAG, RAG_COLOURS, ChartSeries, chart_series
 
 NO_PRIORITY = "No priority given"
 
@@ -313,7 +313,7 @@ def default_title(targets: Sequence[Target]) -> str:
 
 def draw_chart(series: ChartSeries, chart_id: str) -> str:
     """The matplotlib drawing, imported only when a report is written."""
-    from .chart import draw_svg
+    from engine.reports.chart import draw_svg
 
     return draw_svg(series, chart_id=chart_id)
 

@@ -9,11 +9,11 @@ from functools import partial
 from json.encoder import encode_basestring_ascii as _string  # json.dumps's own escaping of one string
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..problems import Problem
+from engine.model.problems import Problem
 
 if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
-    from ..evaluation import Evaluation, TargetResult
-    from ..readings import ReadingsBatch
+    from engine.verdicts.evaluation import Evaluation, TargetResult
+    from engine.sources.readings import ReadingsBatch
 
 
 # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).

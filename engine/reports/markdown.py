@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..evaluation import Evaluation
-from ..readings import ReadingsBatch
-from ..safetext import markdown_cell, markdown_code
-from ..verdicts import ALL_STATUSES, STATUS_WORDS
+from engine.verdicts.evaluation import Evaluation
+from engine.sources.readings import ReadingsBatch
+from engine.model.safetext import markdown_cell, markdown_code
+from engine.verdicts.judge import ALL_STATUSES, STATUS_WORDS
 
 
 LISTED = 50  # rejected rows listed one by one

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..evaluation import Evaluation
-from ..readings import ReadingsBatch
-from ..safetext import visible
-from ..spec import Target
-from ..verdicts import STATUS_WORDS, Judge, shown_decimals
-from ..wording import describe_goal, describe_point, with_unit
+from engine.verdicts.evaluation import Evaluation
+from engine.sources.readings import ReadingsBatch
+from engine.model.safetext import visible
+from engine.model.spec import Target
+from engine.verdicts.judge import STATUS_WORDS, Judge, shown_decimals
+from engine.verdicts.wording import describe_goal, describe_point, with_unit
 
 # RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
 STATUS_STYLE = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..problems import Problem
+from engine.model.problems import Problem
 
 
 def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = False) -> str:

@@ -8,11 +8,11 @@ from bisect import bisect_left
 from functools import cached_property
 from datetime import date
 
-from .paths import trajectory_for
-from .periods import KEY_DAY, months_between
-from .readings import Reading, by_period
-from .spec import Target
-from .verdicts import Judge, Status, Verdict
+from engine.verdicts.paths import trajectory_for
+from engine.model.periods import KEY_DAY, months_between
+from engine.sources.readings import Reading, by_period
+from engine.model.spec import Target
+from engine.verdicts.judge import Judge, Status, Verdict
 
 # How old the latest reading may be, at the as-of date, before a target is stale.
 STALE_AFTER_MONTHS = {"annual": 15, "quarterly": 4}

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import UsageError, find_specs, read_spec
-from .problems import LoadError, Problem
-from .rules import Finding, all_rules
-from .schema import check_schema
-from .spec import Target, build_target
-from .yamlsafe import Document
+from engine.sources.specs import UsageError, find_specs, read_spec
+from engine.model.problems import LoadError, Problem
+from engine.checks.rules import Finding, all_rules
+from engine.checks.schema import check_schema
+from engine.model.spec import Target, build_target
+from engine.sources.yamlsafe import Document
 
 
 @dataclass

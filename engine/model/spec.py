@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .periods import Period, months_between, parse_period
+from engine.model.periods import Period, months_between, parse_period
 
 Polarity = Literal["lower_is_better", "higher_is_better"]
 TrajectoryKind = Literal["linear", "compound", "step"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .paths import profile_dates, trajectory_for
-from .periods import period_ending
-from .readings import Reading
-from .verdicts import STATUS_WORDS, Judge, shown_decimals
-from .spec import Target
-from .wording import with_unit
+from engine.verdicts.paths import profile_dates, trajectory_for
+from engine.model.periods import period_ending
+from engine.sources.readings import Reading
+from engine.verdicts.judge import STATUS_WORDS, Judge, shown_decimals
+from engine.model.spec import Target
+from engine.verdicts.wording import with_unit
 
 
 def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> list[tuple[str, date, float | None, str, str]]:

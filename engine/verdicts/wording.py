@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .spec import Point, Target
-from .units import unit_symbol
+from engine.model.spec import Point, Target
+from engine.model.units import unit_symbol
 
 
 def _unsigned_zero(text: str) -> str:

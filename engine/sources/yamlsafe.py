@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .problems import LoadError, Problem
+from engine.model.problems import LoadError, Problem
 
 MAX_BYTES = 1_000_000  # a spec is a few KB; anything this big is the wrong file
 MAX_DEPTH = 32

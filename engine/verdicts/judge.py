@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, NamedTuple
 
-from .compare import compare, difference
-from .paths import Trajectory
-from .periods import Period
-from .spec import Target
-from .units import difference_word, unit_symbol
-from .wording import fixed, with_unit
+from engine.model.compare import compare, difference
+from engine.verdicts.paths import Trajectory
+from engine.model.periods import Period
+from engine.model.spec import Target
+from engine.model.units import difference_word, unit_symbol
+from engine.verdicts.wording import fixed, with_unit
 
 Status = Literal[
     "on_track", "at_risk", "off_track", "achieved", "missed",

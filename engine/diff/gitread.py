@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .checker import check_document
-from .diff import SpecVersion
-from .loader import SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
-from .problems import LoadError, Problem, TargetsError
-from .spec import Target, build_target
-from .yamlsafe import MAX_BYTES, load_yaml
+from engine.checks.checker import check_document
+from engine.diff.compare import SpecVersion
+from engine.sources.specs import SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
+from engine.model.problems import LoadError, Problem, TargetsError
+from engine.model.spec import Target, build_target
+from engine.sources.yamlsafe import MAX_BYTES, load_yaml
 
 SYMLINK_MODE = "120000"
 

@@ -22,10 +22,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ..periods import PeriodError, parse_period
-from ..safetext import visible
-from ..spec import Point, resolve_target_value, target_form
-from . import Finding
+from engine.model.periods import PeriodError, parse_period
+from engine.model.safetext import visible
+from engine.model.spec import Point, resolve_target_value, target_form
+from engine.checks.rules import Finding
 
 NAME = "limit-side"
 

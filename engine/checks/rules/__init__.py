@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..problems import Severity
+from engine.model.problems import Severity
 
 Path = tuple[str | int, ...]
 
@@ -33,7 +33,7 @@ class Rule:
 
 
 def all_rules() -> tuple[Rule, ...]:
-    from . import compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax, target_form, window
+    from engine.checks.rules import compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax, target_form, window
 
     return tuple(
         Rule(module.NAME, module.check, getattr(module, "NEEDS_SCHEMA_VALID", True))

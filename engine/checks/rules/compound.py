@@ -6,9 +6,9 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ..periods import PeriodError, parse_period
-from ..spec import Point, resolve_target_value
-from . import Finding
+from engine.model.periods import PeriodError, parse_period
+from engine.model.spec import Point, resolve_target_value
+from engine.checks.rules import Finding
 
 NAME = "compound-positive"
 

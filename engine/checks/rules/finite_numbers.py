@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from . import Finding, Path
+from engine.checks.rules import Finding, Path
 
 NAME = "finite-numbers"
 NEEDS_SCHEMA_VALID = False

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..spec import TARGET_FORMS
-from . import Finding
+from engine.model.spec import TARGET_FORMS
+from engine.checks.rules import Finding
 
 NAME = "target-form"
 

@@ -24,12 +24,12 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from .loader import UsageError, display_path
-from .periods import Period, PeriodError, parse_period
-from .problems import LoadError, Problem
-from .safetext import visible
-from .units import UnitError, canonical_unit, conversion_factor
-from .yamlsafe import DECIMAL, decode, load_yaml
+from engine.sources.specs import UsageError, display_path
+from engine.model.periods import Period, PeriodError, parse_period
+from engine.model.problems import LoadError, Problem
+from engine.model.safetext import visible
+from engine.model.units import UnitError, canonical_unit, conversion_factor
+from engine.sources.yamlsafe import DECIMAL, decode, load_yaml
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")

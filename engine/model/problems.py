@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .safetext import visible
+from engine.model.safetext import visible
 
 Severity = Literal["error", "warning"]
 

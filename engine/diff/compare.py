@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from .problems import Problem
-from .schema import field_name
-from .spec import TARGET_FORMS, Target
-from .yamlsafe import Mark, resolve_plain
+from engine.model.problems import Problem
+from engine.checks.schema import field_name
+from engine.model.spec import TARGET_FORMS, Target
+from engine.sources.yamlsafe import Mark, resolve_plain
 
 FieldPath = tuple[str | int, ...]
 Severity = Literal["error", "warning", "notice"]

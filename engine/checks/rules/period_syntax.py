@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..periods import PeriodError, parse_period
-from . import Finding, Path
+from engine.model.periods import PeriodError, parse_period
+from engine.checks.rules import Finding, Path
 
 NAME = "period-syntax"
 

@@ -19,8 +19,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .loader import display_path
-from .problems import Problem, TargetsError
+from engine.sources.specs import display_path
+from engine.model.problems import Problem, TargetsError
 
 
 class OutputError(TargetsError):

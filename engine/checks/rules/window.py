@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..periods import Period, PeriodError, parse_period
-from . import Finding
+from engine.model.periods import Period, PeriodError, parse_period
+from engine.checks.rules import Finding
 
 NAME = "time-window"
 

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-from .spec import Point, Target, TrajectoryKind
+from engine.model.spec import Point, Target, TrajectoryKind
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def trajectory_for(target: Target) -> Trajectory | None:
 
 def profile_dates(start: date, end: date, every: str) -> list[date]:
     """Period ends from start to end inclusive: every year (31 March), quarter or month end."""
-    from .periods import add_months, month_end_of
+    from engine.model.periods import add_months, month_end_of
 
     step = {"year": 12, "quarter": 3, "month": 1}[every]
     dates = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import Finding
+from engine.checks.rules import Finding
 
 NAME = "id-matches-file"
 

@@ -11,12 +11,13 @@ from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
 
-from .rules import Finding, Path
-from .safetext import has_unsafe, visible
-from .units import unknown_unit_message
+from engine.checks.rules import Finding, Path
+from engine.model.safetext import has_unsafe, visible
+from engine.model.units import unknown_unit_message
 
-_SOURCE_SCHEMA = FsPath(__file__).resolve().parent.parent / "schema" / "target.schema.json"
-_PACKAGED_SCHEMA = FsPath(__file__).resolve().parent / "_schema" / "target.schema.json"
+_ENGINE = FsPath(__file__).resolve().parent.parent
+_SOURCE_SCHEMA = _ENGINE.parent / "schema" / "target.schema.json"
+_PACKAGED_SCHEMA = _ENGINE / "_schema" / "target.schema.json"
 
 # Words people use for an allowed value that spelling alone would not suggest (`yearly` is
 # nearer `quarterly` than `annual` letter by letter).
@@ -203,7 +204,7 @@ _NOT_FINITE_WORDS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-in
 def _number_hint(text: str) -> str:
     # Only text that would load as a number when unquoted was quoted; `nan`, `1_000` or `0x10`
     # are text even unquoted (YAML 1.2), and Python's float() would wrongly call them numbers.
-    from .yamlsafe import plain_number
+    from engine.sources.yamlsafe import plain_number
 
     number = plain_number(text)
     if number is not None and math.isfinite(number):

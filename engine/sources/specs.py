@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import LoadError, Problem, TargetsError
-from .safetext import visible
-from .yamlsafe import MAX_BYTES, Document, load_yaml
+from engine.model.problems import LoadError, Problem, TargetsError
+from engine.model.safetext import visible
+from engine.sources.yamlsafe import MAX_BYTES, Document, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 

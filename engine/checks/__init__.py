@@ -1,0 +1,1 @@
+"""Checking specs: the JSON Schema and the semantic rules (pure)."""

@@ -1,0 +1,1 @@
+"""Goalpost comparison of specs between git versions, and reading git."""

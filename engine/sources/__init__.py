@@ -1,0 +1,1 @@
+"""Input: strict YAML, finding and reading spec files, readings files."""

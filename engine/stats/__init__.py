@@ -1,0 +1,1 @@
+"""Statistics: intervals, trend, projection, comparators (pure)."""

@@ -1,0 +1,1 @@
+"""Verdicts: paths, statuses, verdict rules, explanations, evaluation (pure)."""
