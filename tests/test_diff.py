@@ -1,4 +1,4 @@
-"""`targets diff`: the pure comparison (engine.diff), reading specs at a git ref (engine.gitread),
+"""`targets diff`: the pure comparison (engine.diff.compare), reading specs at a git ref (engine.diff.gitread),
 the four output formats and the command itself in scratch git repositories."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Evaluating targets (engine.evaluation) and the `targets evaluate` / `targets show` commands."""
+"""Evaluating targets (engine.verdicts.evaluation) and the `targets evaluate` / `targets show` commands."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.factories import make_target, reading
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# --- engine.evaluation -----------------------------------------------------------------------
+# --- engine.verdicts.evaluation -----------------------------------------------------------------------
 
 def test_the_latest_reading_by_date_decides_the_status():
     t = make_target()

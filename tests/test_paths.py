@@ -1,4 +1,4 @@
-"""Trajectories (engine.paths): linear, compound, step, milestones; worked examples from the strategy."""
+"""Trajectories (engine.verdicts.paths): linear, compound, step, milestones; worked examples from the strategy."""
 
 from __future__ import annotations
 

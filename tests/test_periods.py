@@ -1,4 +1,4 @@
-"""engine/periods.py: the one period grammar of specs and readings."""
+"""engine/model/periods.py: the one period grammar of specs and readings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""engine/units.py: the field's units on one pint registry; percent never mixes with rates."""
+"""engine/model/units.py: the field's units on one pint registry; percent never mixes with rates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""engine/yamlsafe.py: strict YAML that refuses what hand-edited files should not hold, fast."""
+"""engine/sources/yamlsafe.py: strict YAML that refuses what hand-edited files should not hold, fast."""
 
 from __future__ import annotations
 

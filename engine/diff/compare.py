@@ -1,7 +1,7 @@
 """Comparing the specs at a git ref with the working tree: what changed, and which goalposts moved.
 
 Pure: plain data in (two collections of loaded specs), a frozen DiffResult out. Reading the
-specs at a ref (git) and printing are the shell's business (engine.gitread, cli.py, reports/).
+specs at a ref (git) and printing are the shell's business (engine.diff.gitread, cli.py, reports/).
 
 Targets are matched by `id`, so moving or renaming a file is not an addition and a removal.
 Every field of the raw spec data (the mapping loaded from YAML) is compared, so nothing is

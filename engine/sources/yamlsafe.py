@@ -32,7 +32,7 @@ MAX_DEPTH = 32
 Path = tuple[str | int, ...]
 
 # An unsigned decimal number as specs write it: ASCII digits only, no underscores (float() alone
-# takes both). The readings grammar (engine/readings.py) is built on it.
+# takes both). The readings grammar (engine/sources/readings.py) is built on it.
 DECIMAL = r"(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?" + DECIMAL)
