@@ -22,10 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from engine.sources.specs import UsageError, display_path
 from engine.model.periods import Period, PeriodError, parse_period
+from engine.model.readings import Reading, ReadingsBatch, ReadingsBuilder, Rejected, Superseded, Suppressed
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, canonical_unit, conversion_factor
@@ -54,63 +55,6 @@ _NUMBER = re.compile(r"(?P<sign>[+-]?)(?:(?P<pound>£)\s*(?P<pound_sign>[+-]?))?
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)  # what float() reads as NaN or infinite
 
 
-class Reading(NamedTuple):
-    """One observed value, in its target's unit. A NamedTuple: a million of them must be cheap."""
-
-    target: str
-    period: Period
-    value: float
-    file: str
-    line: int
-    note: str | None = None
-    source: str | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    file: str
-    line: int
-    target: str
-    period: str
-    symbol: str
-
-
-@dataclass(frozen=True)
-class Superseded:
-    file: str
-    line: int
-    target: str
-    period: str
-    by_line: int
-    by_file: str
-
-
-@dataclass(frozen=True)
-class Rejected:
-    file: str
-    line: int
-    reason: str
-    # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
-    # the reason starts "record 17: " too, for the formats that show only file, line and reason.
-    record: int | None = None
-
-
-@dataclass
-class ReadingsBatch:
-    """Where every row went."""
-
-    readings: dict[str, list[Reading]] = field(default_factory=dict)  # by target id, in input order
-    suppressed: list[Suppressed] = field(default_factory=list)
-    superseded: list[Superseded] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
-    rows: int = 0
-
-    def count(self) -> int:
-        return sum(len(v) for v in self.readings.values())
-
-
 class _RowError(Exception):
     """A row that cannot be a reading; the message is the reason."""
 
@@ -120,54 +64,20 @@ class _Reader:
 
     def __init__(self, units: Mapping[str, str]):
         self.units = units
-        self.batch = ReadingsBatch()
+        self.batch = ReadingsBuilder()  # counts rows and keeps the rejected and suppressed ones too
         # Each distinct period label parsed once.
         self.periods: dict[str, Period] = {}
         self.unknown: dict[str, str] = {}  # unknown target id -> the reason given for its rows
+        self.file = -1  # the code of the file being read
+
+    def start_file(self, name: str) -> None:
+        self.file = self.batch.file_code(name)
 
     def period(self, text: str) -> Period:
         known = self.periods.get(text)
         if known is None:
             known = self.periods[text] = _period_or_reject(text)
         return known
-
-    def keep(self, target: str, period: Period, value: float, file: str, line: int,
-             note: str | None = None, source: str | None = None,
-             numerator: float | None = None, denominator: float | None = None) -> None:
-        """A good row becomes a reading; duplicates are settled once all files are read."""
-        readings = self.batch.readings.get(target)
-        if readings is None:
-            readings = self.batch.readings[target] = []
-        readings.append(_new_reading(Reading, (target, period, value, file, line, note, source, numerator, denominator)))
-
-    def settle_duplicates(self, files: Sequence[str]) -> None:
-        """Two readings for the same target and period: the later row wins, the earlier is superseded.
-
-        Checked per target after reading (a set of period keys, in C) rather than per row, so the
-        common case of no duplicates costs almost nothing. The winner keeps the earlier row's place.
-        """
-        batch = self.batch
-        order = {file: i for i, file in enumerate(files)}
-        found: list[tuple[int, int, Superseded]] = []
-        for target, readings in batch.readings.items():
-            if len(set(map(by_period, readings))) == len(readings):
-                continue
-            kept: list[Reading] = []
-            place: dict[int, int] = {}
-            for reading in readings:
-                key = reading.period.key
-                index = place.get(key)
-                if index is None:
-                    place[key] = len(kept)
-                    kept.append(reading)
-                    continue
-                old = kept[index]
-                found.append((order[reading.file], reading.line,
-                              Superseded(old.file, old.line, target, old.period.label, reading.line, reading.file)))
-                kept[index] = reading
-            batch.readings[target] = kept
-        found.sort(key=lambda item: item[:2])  # in the order of the rows that superseded them
-        batch.superseded.extend(item[2] for item in found)
 
     def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
         """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
@@ -210,8 +120,9 @@ class _Reader:
         except _RowError as exc:
             batch.rejected.append(_rejected(file, line, str(exc), number))
             return
-        self.keep(target, period, value, file, line, _text(record.get("note")) or None,
-                  _text(record.get("source")) or None, numerator, denominator)
+        self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
+                       source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
+                       record=number)
 
     def _unknown_target(self, target: str) -> str:
         # Once per distinct id: a file of readings for targets not given (a subfolder of specs) can
@@ -230,7 +141,6 @@ def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected
     return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
 
 
-_new_reading = tuple.__new__  # builds a Reading without the generated __new__ (a million times)
 # Period.key is in the periods' own order (by last day, then first day): extracted and compared in C.
 by_period = attrgetter("period.key")
 
@@ -491,9 +401,13 @@ def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dic
     the two cannot disagree on anything but speed.
     """
     t, p, v = index["target"], index["period"], index["value"]
-    ids = {target: target for target in reader.units}
-    periods, batch = reader.periods, reader.batch
-    readings_of = batch.readings
+    batch = reader.batch
+    # Codes of the targets and period labels seen so far: a row with a new one takes the general
+    # path once, which gives it its code.
+    codes, period_codes = batch.ids, batch.periods
+    append_target, append_period, append_value = batch.target.append, batch.period.append, batch.value.append
+    append_file, append_line = batch.file.append, batch.line.append
+    file_code = reader.file
     add = reader.add
     plain = 0
     try:
@@ -505,8 +419,8 @@ def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dic
                     batch.rows += 1
                     batch.rejected.append(_ragged(cells, width, file, line))
                 continue
-            target = ids.get(cells[t])  # the id's one shared string, not a copy per row
-            period = periods.get(cells[p])
+            target = codes.get(cells[t])
+            period = period_codes.get(cells[p])
             if period is not None and target is not None:
                 cell = cells[v]
                 try:
@@ -518,10 +432,11 @@ def _read_plain_rows(rows: Any, base: int, line_end: int, width: int, index: dic
                 # With those gone, what float() reads is the grammar's plain number (DECIMAL).
                 if value is not None and -LARGEST <= value <= LARGEST and cell.isascii() and "_" not in cell:
                     plain += 1
-                    readings = readings_of.get(target)
-                    if readings is None:
-                        readings = readings_of[target] = []
-                    readings.append(_new_reading(Reading, (target, period, value, file, line, None, None, None, None)))
+                    append_target(target)
+                    append_period(period)
+                    append_value(value)
+                    append_file(file_code)
+                    append_line(line)
                     continue
             if any(c.strip() for c in cells):  # rows of empty cells are blank lines, not rows
                 add({"target": cells[t], "period": cells[p], "value": cells[v]}, file, line)
@@ -609,11 +524,10 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
     gc.disable()
     try:
         _read_files(paths, reader, names)
-        reader.settle_duplicates(names)
     finally:
         if collecting:
             gc.enable()
-    return reader.batch
+    return reader.batch.build()
 
 
 def source_name(path: str | Path) -> str:
@@ -630,10 +544,12 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
                 raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
             stdin_read = True
             names.append(name)
+            reader.start_file(name)
             _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
             continue
         path = Path(raw_path)
         names.append(name)
+        reader.start_file(name)
         raw = _read_regular(path, name)
         suffix = path.suffix.lower()
         if suffix in (".json", ".yaml", ".yml"):

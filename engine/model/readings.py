@@ -1,0 +1,318 @@
+"""Readings as data (pure): a batch of observed values held as columns, and where every other row went.
+
+A batch keeps one entry per reading in force (after later rows have superseded earlier ones for
+the same target and period), in input order, as columns: target, period, value, file, line and,
+where a file gave them, the record's place in a JSON/YAML list, numerator and denominator; notes
+and sources are kept only for the rows that have them. Codes index small tables (`ids`,
+`periods`, `files`), so a million readings cost some 25 bytes each, not the 200 of a Python
+object. A single reading can still be looked at as a `Reading`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from engine.model.periods import Period
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class Reading(NamedTuple):
+    """One observed value, in its target's unit: a view of one row of a batch."""
+
+    target: str
+    period: Period
+    value: float
+    file: str
+    line: int
+    note: str | None = None
+    source: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    record: int | None = None  # JSON/YAML: the record's place in the list, from 1
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    file: str
+    line: int
+    target: str
+    period: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class Superseded:
+    file: str
+    line: int
+    target: str
+    period: str
+    by_line: int
+    by_file: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    file: str
+    line: int
+    reason: str
+    # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
+    # the reason starts "record 17: " too, for the formats that show only file, line and reason.
+    record: int | None = None
+
+
+class ReadingsBatch:
+    """Where every row went: the readings in force as columns, and the rows that are not readings."""
+
+    def __init__(self, ids: Sequence[str] = (), periods: Sequence[Period] = (), files: Sequence[str] = (),
+                 target: np.ndarray | None = None, period: np.ndarray | None = None, value: np.ndarray | None = None,
+                 file: np.ndarray | None = None, line: np.ndarray | None = None, *, record: np.ndarray | None = None, numerator: np.ndarray | None = None,
+                 denominator: np.ndarray | None = None, notes: Mapping[int, tuple[str | None, str | None]] | None = None,
+                 suppressed: Sequence[Suppressed] = (), superseded: Sequence[Superseded] = (),
+                 rejected: Sequence[Rejected] = (), rows: int = 0):
+        self.ids = tuple(ids)  # target codes index these
+        self.periods = tuple(periods)  # period codes index these (one per distinct label as written)
+        self.files = tuple(files)  # file codes index these, in the order the files were given
+        if value is None:  # no readings
+            import numpy as np
+
+            target = period = file = line = np.zeros(0, dtype=np.int32)
+            value = np.zeros(0)
+        assert target is not None and period is not None and file is not None and line is not None
+        self.target, self.period, self.value, self.file, self.line = target, period, value, file, line
+        self.record = record  # -1: not from a JSON/YAML list; None: no such rows at all
+        self.numerator, self.denominator = numerator, denominator  # NaN where not given; None: never given
+        self.notes = dict(notes or {})  # row -> (note, source), only rows that have one
+        self.suppressed = list(suppressed)
+        self.superseded = list(superseded)
+        self.rejected = list(rejected)
+        self.rows = rows  # data rows read, as a person counts them
+        self._groups: dict[str, tuple[int, int]] | None = None
+        self._order: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, readings: Iterable[Reading]) -> ReadingsBatch:
+        """A batch of these readings, in this order (tests and library users build batches this way)."""
+        builder = ReadingsBuilder()
+        files: dict[str, int] = {}
+        for r in readings:
+            file = files.get(r.file)
+            if file is None:
+                file = files[r.file] = builder.file_code(r.file)
+            builder.rows += 1
+            builder.add(r.target, r.period.label, r.period, r.value, file, r.line, note=r.note, source=r.source,
+                        numerator=r.numerator, denominator=r.denominator, record=r.record)
+        return builder.build()
+
+    def count(self) -> int:
+        return len(self.value)
+
+    @property
+    def period_keys(self) -> np.ndarray:
+        """Each period's sort key (Period.key: by last day, then first day), by period code."""
+        import numpy as np
+
+        return np.fromiter((p.key for p in self.periods), dtype=np.int64, count=len(self.periods))
+
+    def reading(self, row: int) -> Reading:
+        """Row `row` as a Reading."""
+        note, source = self.notes.get(row, (None, None))
+        record = None if self.record is None or self.record[row] < 0 else int(self.record[row])
+        return Reading(self.ids[self.target[row]], self.periods[self.period[row]], float(self.value[row]),
+                       self.files[self.file[row]], int(self.line[row]), note, source,
+                       _optional(self.numerator, row), _optional(self.denominator, row), record)
+
+    def rows_of(self, target: str) -> np.ndarray:
+        """The rows of one target, in input order."""
+        self._group()
+        assert self._order is not None and self._groups is not None
+        start, stop = self._groups.get(target, (0, 0))
+        return self._order[start:stop]
+
+    def _group(self) -> None:
+        if self._groups is not None:
+            return
+        import numpy as np
+
+        order = np.argsort(self.target, kind="stable")
+        codes = self.target[order]
+        bounds = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.zeros(0, dtype=np.int64)
+        starts = np.concatenate(([0], bounds)) if len(codes) else bounds
+        stops = np.concatenate((bounds, [len(codes)])) if len(codes) else bounds
+        self._order = order
+        self._groups = {self.ids[codes[a]]: (int(a), int(b)) for a, b in zip(starts, stops)}
+
+    @property
+    def readings(self) -> ReadingsView:
+        """The readings by target id, each a list of Reading in input order (made on access)."""
+        return ReadingsView(self)
+
+
+class ReadingsView(Mapping[str, list[Reading]]):
+    """A batch's readings by target id, as Reading objects: for code where one row at a time is clearer."""
+
+    def __init__(self, batch: ReadingsBatch):
+        self._batch = batch
+        batch._group()
+
+    def __getitem__(self, target: str) -> list[Reading]:
+        assert self._batch._groups is not None
+        if target not in self._batch._groups:
+            raise KeyError(target)
+        return [self._batch.reading(int(row)) for row in self._batch.rows_of(target)]
+
+    def __iter__(self) -> Iterator[str]:
+        assert self._batch._groups is not None
+        return iter(self._batch._groups)
+
+    def __len__(self) -> int:
+        assert self._batch._groups is not None
+        return len(self._batch._groups)
+
+
+def _optional(column: np.ndarray | None, row: int) -> float | None:
+    if column is None:
+        return None
+    value = float(column[row])
+    return None if value != value else value  # NaN: not given
+
+
+class ReadingsBuilder:
+    """Collects readings row by row into compact arrays (4 to 8 bytes a cell), then settles duplicates."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.periods: dict[str, int] = {}  # label as written -> code
+        self.period_list: list[Period] = []
+        self.files: list[str] = []
+        self.target = array("i")
+        self.period = array("i")
+        self.value = array("d")
+        self.file = array("i")
+        self.line = array("i")
+        self.record: array | None = None
+        self.numerator: array | None = None
+        self.denominator: array | None = None
+        self.notes: dict[int, tuple[str | None, str | None]] = {}
+        self.suppressed: list[Suppressed] = []
+        self.rejected: list[Rejected] = []
+        self.rows = 0
+
+    def file_code(self, name: str) -> int:
+        self.files.append(name)
+        return len(self.files) - 1
+
+    def target_code(self, target: str) -> int:
+        code = self.ids.get(target)
+        if code is None:
+            code = self.ids[target] = len(self.ids)
+        return code
+
+    def period_code(self, text: str, period: Period) -> int:
+        code = self.periods.get(text)
+        if code is None:
+            code = self.periods[text] = len(self.period_list)
+            self.period_list.append(period)
+        return code
+
+    def add(self, target: str, period_text: str, period: Period, value: float, file: int, line: int, *,
+            note: str | None = None, source: str | None = None, numerator: float | None = None,
+            denominator: float | None = None, record: int | None = None) -> None:
+        """One reading (the general path; the plain CSV loop appends to the arrays itself)."""
+        row = len(self.value)
+        self.target.append(self.target_code(target))
+        self.period.append(self.period_code(period_text, period))
+        self.value.append(value)
+        self.file.append(file)
+        self.line.append(line)
+        if record is not None:
+            self.record = _padded(self.record, row, "i")
+            self.record.append(record)
+        if numerator is not None:
+            self.numerator = _padded(self.numerator, row, "d")
+            self.numerator.append(numerator)
+        if denominator is not None:
+            self.denominator = _padded(self.denominator, row, "d")
+            self.denominator.append(denominator)
+        if note is not None or source is not None:
+            self.notes[row] = (note, source)
+
+    def build(self) -> ReadingsBatch:
+        """The batch: for two readings of the same target and period the later row wins, taking the
+        earlier row's place; the earlier is superseded (listed in the order of the rows that
+        superseded them)."""
+        import numpy as np
+
+        n = len(self.value)
+        self.record, self.numerator, self.denominator = (
+            None if c is None else _padded(c, n, c.typecode) for c in (self.record, self.numerator, self.denominator))
+        target = np.frombuffer(self.target, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+        period = np.frombuffer(self.period, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+        value = np.frombuffer(self.value, dtype=np.float64) if n else np.zeros(0)
+        file = np.frombuffer(self.file, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+        line = np.frombuffer(self.line, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
+        record = np.frombuffer(self.record, dtype=np.int32) if self.record is not None else None
+        numerator = np.frombuffer(self.numerator, dtype=np.float64) if self.numerator is not None else None
+        denominator = np.frombuffer(self.denominator, dtype=np.float64) if self.denominator is not None else None
+        keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
+        superseded: list[Superseded] = []
+        notes = self.notes
+        if n:
+            row_keys = keys[period]
+            order = np.lexsort((row_keys, target))  # stable: equal (target, period) rows stay in input order
+            same = (target[order][1:] == target[order][:-1]) & (row_keys[order][1:] == row_keys[order][:-1])
+            if same.any():
+                columns = [c.copy() for c in (target, period, value, file, line)]
+                extras = [None if c is None else c.copy() for c in (record, numerator, denominator)]
+                dropped = np.zeros(n, dtype=bool)
+                found: list[tuple[int, int, Superseded]] = []
+                names = list(self.ids)  # by code: ids are numbered in the order first seen
+                notes = dict(notes)
+                for at in np.flatnonzero(same):
+                    old, new = int(order[at]), int(order[at + 1])
+                    found.append((int(file[new]), int(line[new]), Superseded(
+                        self.files[file[old]], int(line[old]), names[target[old]], self.period_list[period[old]].label,
+                        int(line[new]), self.files[file[new]])))
+                # Each group of equal rows: the first row's place, the last row's data.
+                starts = np.flatnonzero(np.concatenate(([True], ~same)))
+                stops = np.concatenate((starts[1:], [n]))
+                for a, b in zip(starts, stops):
+                    if b - a < 2:
+                        continue
+                    first, last = int(order[a]), int(order[b - 1])
+                    for column, source in zip(columns, (target, period, value, file, line)):
+                        column[first] = source[last]
+                    for column, source in zip(extras, (record, numerator, denominator)):
+                        if column is not None and source is not None:
+                            column[first] = source[last]
+                    if last in self.notes or first in notes:
+                        notes.pop(first, None)
+                        if last in self.notes:
+                            notes[first] = self.notes[last]
+                    for at in range(a + 1, b):
+                        dropped[int(order[at])] = True
+                keep = ~dropped
+                target, period, value, file, line = (c[keep] for c in columns)
+                record, numerator, denominator = (None if c is None else c[keep] for c in extras)
+                # Row numbers of notes move down past the dropped rows.
+                new_row = np.cumsum(keep) - 1
+                notes = {int(new_row[row]): text for row, text in notes.items() if keep[row]}
+                found.sort(key=lambda item: item[:2])
+                superseded = [item[2] for item in found]
+        return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
+                             line, record=record, numerator=numerator, denominator=denominator, notes=notes,
+                             suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows)
+
+
+def _padded(column: array | None, rows: int, typecode: str) -> array:
+    """An optional column filled up to `rows` (-1 or NaN: not given), made the first time a row has it."""
+    if column is None:
+        column = array(typecode)
+    missing = rows - len(column)
+    if missing > 0:
+        column.extend(array(typecode, [-1] * missing if typecode == "i" else [float("nan")] * missing))
+    return column
