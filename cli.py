@@ -164,7 +164,7 @@ FAIL_ON_EXTRA = ("breach", "stale")
 
 
 def _parse_fail_on(text: str | None) -> set[str]:
-    from engine.verdicts.judge import ALL_STATUSES
+    from engine.verdicts.statuses import ALL_STATUSES
 
     if not text:
         return set()
@@ -193,7 +193,7 @@ def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBat
     # The readings live until the command ends and hold no reference cycles: frozen, the cyclic
     # garbage collector stops walking them again and again (a million of them cost seconds).
     gc.freeze()
-    return batch, run_evaluation(target_list, batch.readings, as_of)
+    return batch, run_evaluation(target_list, batch, as_of)
 
 
 @app.command()

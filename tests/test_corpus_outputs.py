@@ -30,7 +30,7 @@ from engine.sources.readings import read_readings, units_of
 from engine.reports import csv_report, github, json_report, markdown, table, text
 from engine.reports import html as html_report
 from engine.model.safetext import csv_cell, markdown_cell, visible
-from engine.verdicts.judge import Judge
+from engine.verdicts.evaluation import judge_one
 from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from tests.factories import make_target
@@ -270,9 +270,14 @@ def test_ids_that_fold_alike_get_their_own_anchors(tmp_path):
 
 # --- 14 and the one comparison rule ----------------------------------------------------------------
 
-def _judge(**kwargs):
-    target = make_target(**kwargs)
-    return Judge.for_target(target, trajectory_for(target))
+class _judge:
+    """A target's judge: one reading at a time, through the evaluation's rules."""
+
+    def __init__(self, **kwargs):
+        self.target = make_target(**kwargs)
+
+    def judge(self, period, value):
+        return judge_one(self.target, period, value)
 
 
 def test_tiny_magnitudes_are_told_apart():

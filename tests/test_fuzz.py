@@ -30,7 +30,7 @@ from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from engine.model.problems import LoadError
 from engine.sources.readings import read_readings, units_of
-from engine.verdicts.judge import ALL_STATUSES
+from engine.verdicts.statuses import ALL_STATUSES
 from engine.sources.yamlsafe import decode, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from engine.reports import html as html_report
 from engine.reports.chart import RAG, RAG_COLOURS, chart_series, draw_svg, period_ticks
 from engine.model.spec import build_target
 from tests.factories import make_target, reading
-from engine.verdicts.judge import STATUS_WORDS
+from engine.verdicts.statuses import STATUS_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_READINGS = ROOT / "examples" / "readings-2014-17.csv"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from engine.model.spec import build_target
-from engine.verdicts.judge import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, Judge, status_rank
+from engine.verdicts.evaluation import judge_one
+from engine.verdicts.statuses import DIRECTION_ORDER, END_ORDER, TRACK_ORDER, status_rank
 from tests import factories
 
 SETTINGS = settings(max_examples=100, deadline=None)
@@ -24,7 +25,7 @@ def make_target(*, strict=None, goal_extra=None, **fields):
 
 
 def judge(target, period: str, value: float):
-    return Judge.for_target(target, trajectory_for(target)).judge(parse_period(period), value)
+    return judge_one(target, parse_period(period), value)
 
 
 # The youth re-offending path: 48.3% (2013/14) to 35% (2016/17), 1,096 days.
@@ -386,7 +387,7 @@ def test_reading_exactly_at_a_level_computed_from_a_rate_is_achieved_not_missed(
         "target": {"period": "2016/17", "annual_rate": 0.1},
     })
     assert target.goal.value != 60.5  # the float noise is real
-    verdict = Judge.for_target(target, trajectory_for(target)).judge(parse_period("2016/17"), 60.5)
+    verdict = judge_one(target, parse_period("2016/17"), 60.5)
     assert verdict.status == "achieved"
     assert not verdict.breach
     assert verdict.shortfall == 0

@@ -13,6 +13,9 @@ The slack is relative to the magnitudes of the operands, never absolute, so tiny
 from __future__ import annotations
 
 import sys
+from typing import TypeVar
+
+import numpy as np
 
 # Units in the last place that rounding may leave between two values meant to be equal: a
 # subtraction, an interpolation (a multiply and an add) and a tolerance (a multiply and an add)
@@ -20,26 +23,30 @@ import sys
 ULPS = 16
 _EPSILON = sys.float_info.epsilon
 
+# Every function works on numbers and on numpy columns alike: one rule, not a scalar twin.
+Number = TypeVar("Number", float, np.ndarray)
 
-def slack(*operands: float) -> float:
+
+def slack(*operands: Number) -> Number:
     """How far apart values made from these operands may be and still count as equal."""
-    return ULPS * _EPSILON * max(abs(x) for x in operands)
+    largest = np.abs(operands[0])
+    for x in operands[1:]:
+        largest = np.maximum(largest, np.abs(x))
+    return ULPS * _EPSILON * largest
 
 
-def compare(a: float, b: float, *operands: float) -> int:
-    """-1 when a < b, 1 when a > b, 0 when they are equal up to rounding.
+def compare(a: Number, b: Number, *operands: Number) -> Number:
+    """-1 where a < b, 1 where a > b, 0 where they are equal up to rounding.
 
     operands: the numbers a and b were computed from (a shortfall from a reading and the path),
     whose size sets how much rounding there can be.
     """
-    difference = a - b
-    if abs(difference) <= slack(a, b, *operands):
-        return 0
-    return -1 if difference < 0 else 1
+    amount = a - b
+    return np.where(np.abs(amount) <= slack(a, b, *operands), 0, np.sign(amount)).astype(np.int8)
 
 
-def difference(value: float, reference: float) -> float:
-    """value - reference, and exactly 0 when the two are equal up to rounding (60.5 against a
+def difference(value: Number, reference: Number) -> Number:
+    """value - reference, and exactly 0 where the two are equal up to rounding (60.5 against a
     computed 60.50000000000001)."""
     amount = value - reference
-    return 0.0 if abs(amount) <= slack(value, reference) else amount
+    return np.where(np.abs(amount) <= slack(value, reference), 0.0, amount)

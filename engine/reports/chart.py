@@ -18,18 +18,11 @@ from engine.verdicts.paths import Trajectory, trajectory_for
 from engine.model.periods import add_months, month_end_of
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.verdicts.judge import STATUS_WORDS, Judge, Status, shown_decimals
+from engine.verdicts.explain import display_decimals, shown_decimals
+from engine.verdicts.statuses import RAG, STATUS_WORDS, Status
 from engine.model.units import unit_symbol
 from engine.verdicts.wording import describe_goal, with_unit
 
-# RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
-# The same grouping as the terminal table (reports/table.py).
-RAG: dict[str, str] = {
-    "on_track": "green", "achieved": "green", "improving": "green",
-    "at_risk": "amber", "no_change": "amber",
-    "off_track": "red", "missed": "red", "worsening": "red",
-    "no_data": "grey", "not_started": "grey", "unassessed": "grey",
-}
 # Solid colours that read on white and on paper; shapes differ too (RAG_MARKERS), so a chart
 # still reads in greyscale or for someone who cannot tell red from green.
 RAG_COLOURS: dict[str, str] = {"green": "#1e7b34", "amber": "#e69b00", "red": "#c0271c", "grey": "#7a7a7a"}
@@ -149,7 +142,7 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
     if not result.readings and trajectory is None:
         return None
     unit = target.measure.unit
-    decimals = Judge.for_target(target, None).decimals
+    decimals = display_decimals(target)
 
     def shown(value: float, exact: bool = False) -> str:
         return with_unit(value, unit, decimals=None if exact else shown_decimals(value, decimals))

@@ -63,7 +63,7 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) 
     for result in evaluation.results:
         t = result.target
         common = (t.id, t.title, t.measure.unit, result.status, str(result.stale).lower())
-        if not result.readings:
+        if not result.count:
             writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings", "no_data"))
         for v in result.iter_verdicts():
             writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),

@@ -16,10 +16,10 @@ from html import escape as _escape
 from engine.verdicts.evaluation import Evaluation, TargetResult
 from engine.sources.readings import ReadingsBatch
 from engine.model.spec import Target
-from engine.verdicts.judge import ALL_STATUSES, STATUS_WORDS, Status
+from engine.verdicts.statuses import ALL_STATUSES, RAG, STATUS_WORDS, Status
 from engine.verdicts.wording import describe_goal, describe_point
 from engine.model.safetext import visible
-from engine.reports.chart import RAG, RAG_COLOURS, ChartSeries, chart_series
+from engine.reports.chart import RAG_COLOURS, ChartSeries, chart_series
 
 NO_PRIORITY = "No priority given"
 

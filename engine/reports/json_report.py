@@ -10,6 +10,7 @@ from json.encoder import encode_basestring_ascii as _string  # json.dumps's own 
 from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.model.problems import Problem
+from engine.verdicts.statuses import ALL_STATUSES
 
 if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
     from engine.verdicts.evaluation import Evaluation, TargetResult
@@ -40,30 +41,48 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         "explanation": result.explanation,
         "after_as_of": result.after_as_of,
     })
-    if not result.readings:
+    if not result.count:
         yield head[:-1] + ',"latest":null,"readings":[]}'
         return
     yield head[:-1] + ',"readings":['
-    judge = result.judge.judge
+    judged, index = result.judged, result.index
+    batch, d = judged.batch, judged.decisions
+    rows = judged.rows[result.start:result.stop]
+    # Columns to Python values a target at a time (tolist is C): the loop below formats only.
+    periods = batch.period[rows].tolist()
+    values = batch.value[rows].tolist()
+    lines = batch.line[rows].tolist()
+    file_codes = batch.file[rows].tolist()
+    part = slice(result.start, result.stop)
+    expecteds, shortfalls, tolerances = d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist()
+    statuses, breaches = d.status[part].tolist(), d.breach[part].tolist()
+    labels, ends = {}, {}
     number = float.__repr__  # exactly what json.dumps writes for a float
-    files: dict[str, str] = {}
+    files: dict[int, str] = {}
     item = separator = ""
-    for reading in result.readings:
-        period, _, value, expected, shortfall, tolerance, status, breach, _, why = judge(reading.period, reading.value)
-        if expected is not None and expected - expected:
+    for i in range(result.stop - result.start):
+        code = periods[i]
+        label = labels.get(code)
+        if label is None:
+            period = batch.periods[code]
+            label = labels[code] = period.label
+            ends[code] = period.iso_end
+        expected, shortfall, tolerance = expecteds[i], shortfalls[i], tolerances[i]
+        if expected - expected and expected == expected:
             _not_finite(expected)  # values are finite when read; shortfall and tolerance follow expected
-        file_json = files.get(reading.file)
+        file_json = files.get(file_codes[i])
         if file_json is None:
-            file_json = files[reading.file] = _string(reading.file)
-        # Written by hand rather than through json.dumps (a million small objects). Period labels,
-        # dates and statuses are ASCII without quotes or backslashes; the explanation and file are
-        # escaped by json's own function.
-        item = (f'{{"period":"{period.label}","date":"{period.iso_end}","value":{number(value)},'
-                f'"expected":{"null" if expected is None else number(expected)},'
-                f'"shortfall":{"null" if shortfall is None else number(shortfall)},'
-                f'"tolerance":{"null" if tolerance is None else number(tolerance)},'
-                f'"status":"{status}","breach":{"true" if breach else "false"},'
-                f'"explanation":{_string(why)},"file":{file_json},"line":{reading.line}}}')
+            file_json = files[file_codes[i]] = _string(batch.files[file_codes[i]])
+        why = judged.sentence(index, result.start + i)
+        # Written by hand rather than through json.dumps (a million small objects), field by field
+        # by name. Period labels, dates and statuses are ASCII without quotes or backslashes; the
+        # explanation and file are escaped by json's own function. NaN in a column: null.
+        item = (f'{{"period":"{label}","date":"{ends[code]}","value":{number(values[i])},'
+                f'"expected":{"null" if expected != expected else number(expected)},'
+                f'"shortfall":{"null" if shortfall != shortfall else number(shortfall)},'
+                f'"tolerance":{"null" if tolerance != tolerance else number(tolerance)},'
+                f'"status":"{ALL_STATUSES[statuses[i]]}","breach":{"true" if breaches[i] else "false"},'
+                f'"explanation":{_string(why)},"file":{file_json},"line":{lines[i]}}}')
         yield separator + item
         separator = ","
     # `latest` after `readings`: the same object, written without judging the reading twice.

@@ -7,7 +7,7 @@ from collections import Counter
 from engine.verdicts.evaluation import Evaluation
 from engine.sources.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
-from engine.verdicts.judge import ALL_STATUSES, STATUS_WORDS
+from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
 
 
 LISTED = 50  # rejected rows listed one by one

@@ -9,16 +9,12 @@ from engine.verdicts.evaluation import Evaluation
 from engine.sources.readings import ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.verdicts.judge import STATUS_WORDS, Judge, shown_decimals
+from engine.verdicts.explain import display_decimals, shown_decimals
+from engine.verdicts.statuses import RAG, STATUS_WORDS
 from engine.verdicts.wording import describe_goal, describe_point, with_unit
 
 # RAG: green on track, amber at risk, red off track, grey when there is nothing to judge.
-STATUS_STYLE = {
-    "on_track": "green", "achieved": "green", "improving": "green",
-    "at_risk": "yellow", "no_change": "yellow",
-    "off_track": "red", "missed": "red", "worsening": "red",
-    "no_data": "grey50", "not_started": "grey50", "unassessed": "grey50",
-}
+STYLE = {"green": "green", "amber": "yellow", "red": "red", "grey": "grey50"}  # the terminal's colours for each group
 
 
 LISTED = 50  # rejected rows listed one by one
@@ -64,14 +60,14 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
     for column in ("target", "status", "latest", "expected", "why"):
         table.add_column(column, overflow="fold")
     for r in evaluation.results:
-        status = Text(STATUS_WORDS[r.status], style=STATUS_STYLE[r.status])
+        status = Text(STATUS_WORDS[r.status], style=STYLE[RAG[r.status]])
         if r.breach:
             status.append("\nBREACH", style="bold red")
         if r.stale:
             status.append("\nstale", style="italic")
         latest = r.latest
         unit = r.target.measure.unit
-        decimals = Judge.for_target(r.target, None).decimals
+        decimals = display_decimals(r.target)
         name = _text(r.target.title)
         name.append("\n")
         name.append(_text(r.target.id, "dim"))
@@ -103,7 +99,7 @@ def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, 
     from rich.table import Table
 
     unit = target.measure.unit
-    decimals = Judge.for_target(target, None).decimals
+    decimals = display_decimals(target)
     table = Table(title=_text(f"{target.title} ({target.id})"), caption=_text(describe_goal(target)))
     for column in ("period", "date", "expected", "reading", "status"):
         table.add_column(column)

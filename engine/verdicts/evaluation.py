@@ -1,18 +1,24 @@
-"""Evaluating targets against their readings (pure: targets and readings in, results out)."""
+"""Evaluating targets against a batch of readings in one pass (pure: targets and readings in, results out).
+
+Every reading of every target is judged at once, on columns, by the verdict rules
+(engine/verdicts/rules); each target's status is that of its latest reading. Results carry the
+decisions and numbers; sentences come from `explain`, made only when an output asks for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from bisect import bisect_left
-from functools import cached_property
+from dataclasses import dataclass
 from datetime import date
 
-from engine.verdicts.paths import trajectory_for
+import numpy as np
+
 from engine.model.periods import KEY_DAY, months_between
-from engine.sources.readings import Reading, by_period
+from engine.model.readings import Reading, ReadingsBatch
 from engine.model.spec import Target
-from engine.verdicts.judge import Judge, Status, Verdict
+from engine.verdicts.explain import TargetWords, stale_note, together_note
+from engine.verdicts.rules import Facts, Readings, decide
+from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
 # How old the latest reading may be, at the as-of date, before a target is stale.
 STALE_AFTER_MONTHS = {"annual": 15, "quarterly": 4}
@@ -20,38 +26,121 @@ STALE_AFTER_DAYS = {"monthly": 49}  # seven weeks
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """One reading judged, with its sentence."""
+
+    period: object  # Period
+    date: date
+    value: float
+    expected: float | None
+    shortfall: float | None
+    tolerance: float | None
+    status: Status
+    breach: bool
+    breach_reason: BreachReason | None
+    explanation: str
+
+
+class Judged:
+    """Every reading of a batch judged, as columns sorted by target (in the order given) then period:
+    the rows of the batch, and the decisions of the rules for each."""
+
+    def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions) -> None:  # decisions: rules.Decisions
+        self.facts = facts
+        self.batch = batch
+        self.rows = rows  # batch rows, in judged order
+        self.decisions = decisions
+        self._words: dict[int, TargetWords] = {}
+
+    def words(self, target: int) -> TargetWords:
+        """The target's wording, made the first time one of its sentences is needed."""
+        words = self._words.get(target)
+        if words is None:
+            words = self._words[target] = TargetWords(self.facts.targets[target], self.facts.trajectories[target])
+        return words
+
+    def reading(self, i: int) -> Reading:
+        return self.batch.reading(int(self.rows[i]))
+
+    def sentence(self, target: int, i: int) -> str:
+        d = self.decisions
+        batch = self.batch
+        row = int(self.rows[i])
+        return self.words(target).sentence(
+            batch.periods[batch.period[row]], float(batch.value[row]), ALL_STATUSES[d.status[i]],
+            _number(d.expected[i]), _number(d.shortfall[i]), _number(d.tolerance[i]), bool(d.beyond[i]),
+            BREACH_REASONS[d.breach[i]])
+
+    def verdict(self, target: int, i: int) -> Verdict:
+        d = self.decisions
+        batch = self.batch
+        row = int(self.rows[i])
+        period = batch.periods[batch.period[row]]
+        breach = BREACH_REASONS[d.breach[i]]
+        return Verdict(period, period.end, float(batch.value[row]), _number(d.expected[i]), _number(d.shortfall[i]),
+                       _number(d.tolerance[i]), ALL_STATUSES[d.status[i]], breach is not None, breach,
+                       self.sentence(target, i))
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else float(value)  # NaN: no such number
+
+
+@dataclass(frozen=True)
 class TargetResult:
     target: Target
     status: Status
     breach: bool
-    breach_reason: str | None
+    breach_reason: BreachReason | None
     stale: bool
     explanation: str
-    readings: tuple[Reading, ...]  # in date order
-    latest: Verdict | None  # the verdict on the latest reading
-    judge: Judge = field(repr=False, compare=False)
-    left_out: tuple[Reading, ...] = ()  # dated after the as-of date: not judged, but not lost either
+    judged: Judged
+    index: int  # the target's place in the evaluation
+    start: int  # its readings judged: judged rows start..stop, in date order
+    stop: int
+    later: tuple[int, ...] = ()  # batch rows dated after the as-of date: not judged, but not lost either
+
+    @property
+    def count(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def readings(self) -> tuple[Reading, ...]:
+        """The readings judged, in date order."""
+        return tuple(self.judged.reading(i) for i in range(self.start, self.stop))
+
+    @property
+    def left_out(self) -> tuple[Reading, ...]:
+        return tuple(self.judged.batch.reading(row) for row in self.later)
 
     @property
     def after_as_of(self) -> int:
-        return len(self.left_out)
+        return len(self.later)
 
-    @cached_property
+    @property
+    def latest(self) -> Verdict | None:
+        """The verdict on the latest reading."""
+        return self.judged.verdict(self.index, self.stop - 1) if self.stop > self.start else None
+
+    @property
     def verdicts(self) -> tuple[Verdict, ...]:
-        """Every reading judged, in date order (worked out on first use, then kept)."""
+        """Every reading judged, in date order, with its sentence."""
         return tuple(self.iter_verdicts())
 
     def iter_verdicts(self) -> Iterator[Verdict]:
-        """The verdicts one at a time, without keeping them: reports stream a million readings this way."""
-        judge = self.judge.judge
-        for reading in self.readings:
-            yield judge(reading.period, reading.value)
+        for i in range(self.start, self.stop):
+            yield self.judged.verdict(self.index, i)
+
+    def sentences(self) -> Iterator[str]:
+        for i in range(self.start, self.stop):
+            yield self.judged.sentence(self.index, i)
 
 
 @dataclass(frozen=True)
 class Evaluation:
     as_of: date | None
     results: tuple[TargetResult, ...]
+    batch: ReadingsBatch
 
     @property
     def after_as_of(self) -> int:
@@ -68,43 +157,89 @@ def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
     return False
 
 
-def evaluate_target(target: Target, readings: Sequence[Reading], as_of: date | None) -> TargetResult:
-    judge = Judge.for_target(target, trajectory_for(target))
-    ordered = sorted(readings, key=by_period)
-    later: tuple[Reading, ...] = ()
-    if as_of is not None:
-        # Keys of periods ending on or before as_of are below that of any period ending the day after.
-        cut = bisect_left(ordered, (as_of.toordinal() + 1) * KEY_DAY, key=by_period)
-        later = tuple(ordered[cut:])
-        del ordered[cut:]
-    if not ordered:
-        return TargetResult(target, "no_data", False, None, False, "no readings", (), None, judge, later)
-    latest = judge.judge(ordered[-1].period, ordered[-1].value)
-    stale = as_of is not None and is_stale(target.measure.frequency, latest.date, as_of)
-    explanation = latest.explanation
-    together: list[str] = []
-    i = len(ordered) - 2
-    while i >= 0 and ordered[i].period.end == latest.date:  # sorted by last day: they sit together at the end
-        together.insert(0, ordered[i].period.label)
-        i -= 1
-    if together:
-        # 2014/15 and 2015-03 both end on 31 Mar 2015: say which one decided the status.
-        also = " and ".join(together)
-        explanation += (f". Note: {also} also end{'s' if len(together) == 1 else ''} on {latest.date:%d %b %Y}; "
-                        f"the shortest period, {latest.period.label}, is taken as the latest (give one length of "
-                        "period per target)")
-    if stale:
-        article = "an" if (target.measure.frequency or "")[:1] in "aeiou" else "a"
-        explanation += (f". Stale: the latest reading is for {latest.period.label}, older than {article} "
-                        f"{target.measure.frequency} measure allows on {as_of:%d %b %Y}")
-    return TargetResult(target, latest.status, latest.breach, latest.breach_reason, stale, explanation,
-                        tuple(ordered), latest, judge, later)
+def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, Iterable[Reading]] | Iterable[Reading],
+             as_of: date | None = None) -> Evaluation:
+    """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given.
 
-
-def evaluate(targets: Iterable[Target], readings: Mapping[str, Sequence[Reading]], as_of: date | None = None) -> Evaluation:
-    """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given."""
+    readings: a batch (as read from files), or Reading objects, alone or by target id.
+    """
     targets = list(targets)
+    if isinstance(readings, ReadingsBatch):
+        batch = readings
+    elif isinstance(readings, Mapping):
+        batch = ReadingsBatch.of(r for rs in readings.values() for r in rs)
+    else:
+        batch = ReadingsBatch.of(readings)
+    facts = Facts.of(targets)
+    place = {t.id: i for i, t in enumerate(targets)}
+    # Each batch target code to its place among these targets (-1: not among them, not judged).
+    where = np.array([place.get(tid, -1) for tid in batch.ids], dtype=np.int64)
+    keys = batch.period_keys
+    row_target = where[batch.target] if len(batch.target) else np.zeros(0, dtype=np.int64)
+    row_key = keys[batch.period] if len(batch.period) else np.zeros(0, dtype=np.int64)
+    known = row_target >= 0
     if as_of is None:
-        latest = max((max(map(by_period, rs)) for rs in readings.values() if rs), default=None)
+        latest = int(row_key[known].max()) if known.any() else None
         as_of = date.fromordinal(latest // KEY_DAY) if latest is not None else None
-    return Evaluation(as_of, tuple(evaluate_target(t, readings.get(t.id, ()), as_of) for t in targets))
+    row_day = row_key // KEY_DAY
+    judge = known & (row_day <= as_of.toordinal()) if as_of is not None else known
+    later = known & ~judge
+    # Judged rows sorted by target, then period (by last day, then first day).
+    rows = np.flatnonzero(judge)
+    rows = rows[np.lexsort((row_key[rows], row_target[rows]))]
+    t = row_target[rows]
+    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows]))
+    judged = Judged(facts, batch, rows, decisions)
+    bounds = np.searchsorted(t, np.arange(len(targets) + 1))
+    later_rows = np.flatnonzero(later)
+    later_rows = later_rows[np.lexsort((row_key[later_rows], row_target[later_rows]))]
+    later_bounds = np.searchsorted(row_target[later_rows], np.arange(len(targets) + 1))
+    results = []
+    for i, target in enumerate(targets):
+        start, stop = int(bounds[i]), int(bounds[i + 1])
+        left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
+        results.append(_result(judged, i, target, start, stop, left, as_of))
+    return Evaluation(as_of, tuple(results), batch)
+
+
+def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],
+            as_of: date | None) -> TargetResult:
+    if stop == start:
+        return TargetResult(target, "no_data", False, None, False, "no readings", judged, index, start, stop, later)
+    latest = stop - 1
+    d = judged.decisions
+    batch = judged.batch
+    period = batch.periods[batch.period[judged.rows[latest]]]
+    stale = as_of is not None and is_stale(target.measure.frequency, period.end, as_of)
+    # Periods sorted by last day sit together at the end when they share it: 2014/15 and 2015-03.
+    together = []
+    i = latest - 1
+    while i >= start and batch.periods[batch.period[judged.rows[i]]].end == period.end:
+        together.insert(0, batch.periods[batch.period[judged.rows[i]]].label)
+        i -= 1
+    explanation = judged.sentence(index, latest)
+    if together:
+        explanation += together_note(together, period)
+    if stale:
+        explanation += stale_note(target.measure.frequency or "", period, as_of)  # type: ignore[arg-type]
+    breach = BREACH_REASONS[d.breach[latest]]
+    return TargetResult(target, ALL_STATUSES[d.status[latest]], breach is not None, breach, stale, explanation,
+                        judged, index, start, stop, later)
+
+
+def judge_one(target: Target, period, value: float) -> Verdict:  # period: Period
+    """One reading of one target judged: the same rules as every evaluation, for one value."""
+    batch = ReadingsBatch.of([Reading(target.id, period, float(value), "", 0)])
+    result = evaluate([target], batch, as_of=period.end).results[0]
+    verdict = result.latest
+    assert verdict is not None
+    return verdict
+
+
+def judge_many(target: Target, readings: Sequence[tuple[object, float]]) -> list[Verdict]:
+    """Several (period, value) readings of one target judged, in the order given (one per period)."""
+    batch = ReadingsBatch.of([Reading(target.id, p, float(v), "", i + 1) for i, (p, v) in enumerate(readings)])  # type: ignore[arg-type]
+    latest = max((p.end for p, _ in readings), default=None)  # type: ignore[attr-defined]
+    result = evaluate([target], batch, as_of=latest).results[0]
+    by_line = {r.line: v for r, v in zip(result.readings, result.iter_verdicts())}
+    return [by_line[i + 1] for i in range(len(readings))]

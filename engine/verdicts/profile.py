@@ -8,7 +8,9 @@ from datetime import date
 from engine.verdicts.paths import profile_dates, trajectory_for
 from engine.model.periods import period_ending
 from engine.sources.readings import Reading
-from engine.verdicts.judge import STATUS_WORDS, Judge, shown_decimals
+from engine.verdicts.evaluation import judge_many
+from engine.verdicts.explain import display_decimals, shown_decimals
+from engine.verdicts.statuses import STATUS_WORDS
 from engine.model.spec import Target
 from engine.verdicts.wording import with_unit
 
@@ -16,7 +18,7 @@ from engine.verdicts.wording import with_unit
 def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> list[tuple[str, date, float | None, str, str]]:
     """(period label, date, expected, reading, status) from baseline to target, plus any reading off the grid."""
     trajectory = trajectory_for(target)
-    judge = Judge.for_target(target, trajectory)
+    decimals = display_decimals(target)
     financial = target.baseline is not None and target.baseline.period.kind.startswith("financial")
     rows: dict[date, tuple[str, date, float | None, str, str]] = {}
     if trajectory is not None:
@@ -29,10 +31,10 @@ def profile_rows(target: Target, readings: Sequence[Reading], every: str) -> lis
     elif target.baseline is not None:
         b = target.baseline
         rows[b.date] = (b.period.label, b.date, None, "", "baseline " + with_unit(b.value, target.measure.unit))
-    for reading in sorted(readings, key=lambda r: r.period):
-        verdict = judge.judge(reading.period, reading.value)
+    ordered = sorted(readings, key=lambda r: r.period)
+    for reading, verdict in zip(ordered, judge_many(target, [(r.period, r.value) for r in ordered])):
         label = rows[verdict.date][0] if verdict.date in rows else reading.period.label
-        shown = with_unit(reading.value, target.measure.unit, decimals=shown_decimals(reading.value, judge.decimals))
+        shown = with_unit(reading.value, target.measure.unit, decimals=shown_decimals(reading.value, decimals))
         status = STATUS_WORDS[verdict.status] + (" (breach)" if verdict.breach else "")
         rows[verdict.date] = (label, verdict.date, verdict.expected, shown, status)
     return [rows[d] for d in sorted(rows)]

@@ -1,0 +1,145 @@
+"""Verdict rules: one module each, like the spec rules (pure).
+
+A rule works on columns: every reading judged at once. Each module has an `ID`, a docstring
+that is its user documentation, and `decide(readings, decisions)`, which fills in the
+decisions (status, expected value, shortfall, tolerance, breach) for the readings it covers
+and leaves the rest alone. A rule decides and says nothing: `explain` words its decisions.
+
+The status rules run in the order of `STATUS_RULES`, each on the readings no earlier rule has
+decided; then the breach rules run on every reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Sequence
+
+import numpy as np
+
+from engine.model.spec import Target
+from engine.verdicts.paths import Paths, Trajectory, trajectory_for
+from engine.verdicts.statuses import CODE
+
+UNDECIDED = -1
+NO_DAY = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What verdicts need of each target, as columns by target (the index into `targets`)."""
+
+    targets: tuple[Target, ...]
+    trajectories: tuple[Trajectory | None, ...]
+    paths: Paths
+    has_baseline: np.ndarray
+    baseline_day: np.ndarray
+    baseline_value: np.ndarray
+    has_level: np.ndarray  # a target level (a value to reach by a date)
+    goal_day: np.ndarray
+    goal_value: np.ndarray
+    strict: np.ndarray
+    has_path: np.ndarray
+    lower_is_better: np.ndarray
+    tolerance_absolute: np.ndarray
+    tolerance_relative: np.ndarray
+    limit: np.ndarray  # NaN: no limit
+
+    @classmethod
+    def of(cls, targets: Sequence[Target]) -> Facts:
+        targets = tuple(targets)
+        trajectories = tuple(trajectory_for(t) for t in targets)
+
+        def column(values, dtype):
+            return np.fromiter(values, dtype=dtype, count=len(targets))
+
+        level = [t.goal is not None and t.goal.value is not None for t in targets]
+        return cls(
+            targets=targets,
+            trajectories=trajectories,
+            paths=Paths.of(trajectories),
+            has_baseline=column((t.baseline is not None for t in targets), bool),
+            baseline_day=column((t.baseline.date.toordinal() if t.baseline else NO_DAY for t in targets), np.int64),
+            baseline_value=column((t.baseline.value if t.baseline else 0.0 for t in targets), np.float64),
+            has_level=np.array(level, dtype=bool),
+            goal_day=column((t.goal.period.end.toordinal() if has else NO_DAY  # type: ignore[union-attr]
+                             for t, has in zip(targets, level)), np.int64),
+            goal_value=column((t.goal.value if has else 0.0 for t, has in zip(targets, level)), np.float64),  # type: ignore[union-attr]
+            strict=column((bool(t.goal and t.goal.strict) for t in targets), bool),
+            has_path=column((tr is not None for tr in trajectories), bool),
+            lower_is_better=column((t.measure.lower_is_better for t in targets), bool),
+            tolerance_absolute=column((t.tolerance.absolute for t in targets), np.float64),
+            tolerance_relative=column((t.tolerance.relative for t in targets), np.float64),
+            limit=column((t.limit if t.limit is not None else np.nan for t in targets), np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Readings:
+    """The readings to judge, as columns: the target (index into the facts), the period's last
+    day (ordinal) and the value."""
+
+    target: np.ndarray
+    day: np.ndarray
+    value: np.ndarray
+
+
+@dataclass
+class Decisions:
+    """What the rules decided for each reading. NaN: no such number for that reading."""
+
+    status: np.ndarray  # codes of statuses.ALL_STATUSES; UNDECIDED until a rule decides
+    rule: np.ndarray  # the status rule that decided (its place in STATUS_RULES)
+    expected: np.ndarray
+    shortfall: np.ndarray
+    tolerance: np.ndarray
+    beyond: np.ndarray  # the shortfall is beyond the tolerance (the one comparison rule said so)
+    breach: np.ndarray  # codes of statuses.BREACH_REASONS: 0 none, 1 limit, 2 missed
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, n: int) -> Decisions:
+        nan = np.full(n, np.nan)
+        return cls(np.full(n, UNDECIDED, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8), nan,
+                   nan.copy(), nan.copy(), np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int8))
+
+    def undecided(self) -> np.ndarray:
+        return self.status == UNDECIDED
+
+    def set(self, mask: np.ndarray, status: np.ndarray | str, rule: int) -> None:
+        self.status[mask] = CODE[status] if isinstance(status, str) else status  # type: ignore[index]
+        self.rule[mask] = rule
+
+
+def shortfall(value: np.ndarray, reference: np.ndarray, lower_is_better: np.ndarray) -> np.ndarray:
+    """How far a reading is on the wrong side of a reference (negative: better), 0 where the two
+    are equal up to rounding (the one comparison rule)."""
+    from engine.model.compare import difference
+
+    return np.where(lower_is_better, difference(value, reference), difference(reference, value))
+
+
+def tolerance_at(facts: Facts, target: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """absolute + relative x |level|: the shortfall that still counts as at risk (or no change)."""
+    return facts.tolerance_absolute[target] + facts.tolerance_relative[target] * np.abs(level)
+
+
+def status_rules():  # -> tuple of modules, in order
+    from engine.verdicts.rules import at_target_date, direction, not_started, on_path, unassessed
+
+    return (not_started, at_target_date, on_path, direction, unassessed)
+
+
+def breach_rules():
+    from engine.verdicts.rules import limit, missed
+
+    return (limit, missed)
+
+
+def decide(facts: Facts, readings: Readings) -> Decisions:
+    """Every rule, in order, over every reading."""
+    decisions = Decisions.empty(len(readings.value))
+    for i, rule in enumerate(status_rules()):
+        rule.decide(facts, readings, decisions, i)
+    for rule in breach_rules():
+        rule.decide(facts, readings, decisions)
+    return decisions
