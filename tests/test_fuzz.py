@@ -402,7 +402,13 @@ def test_mutated_structured_readings(tmp_path, case):
     if batch is None:
         return
     assert_rows_accounted(batch, one_row_a_line=False)
-    data = load_yaml(raw, name).data  # it loaded once, so it loads again: the list's length is the row count
+    try:
+        data = load_yaml(raw, name).data  # it loaded once, so it loads again: the list's length is the row count
+    except LoadError:
+        # A JSON list is read by json a record at a time: JSON that strict YAML refuses (a tab
+        # between tokens, DEL in a string, a lone surrogate escape) is still JSON.
+        assert name.endswith(".json")
+        data = json.loads(raw.decode("utf-8-sig"))
     if isinstance(data, dict):
         data = data.get("readings")
     assert batch.rows == (len(data) if isinstance(data, list) else 0)

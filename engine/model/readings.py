@@ -241,6 +241,26 @@ class ReadingsBuilder:
         if note is not None or source is not None:
             self.notes[row] = (note, source)
 
+    def truncate(self, rows: int) -> None:
+        """Take back the readings after the first `rows` (a file that must be read another way)."""
+        for column in (self.target, self.period, self.value, self.file, self.line, self.record, self.numerator,
+                       self.denominator):
+            if column is not None and len(column) > rows:
+                del column[rows:]
+        for row in [r for r in self.notes if r >= rows]:
+            del self.notes[row]
+
+    def add_code(self, target: int, period: int, value: float, file: int, line: int, record: int) -> None:
+        """One reading of a target and period already seen (their codes), from a JSON/YAML list."""
+        row = len(self.value)
+        self.target.append(target)
+        self.period.append(period)
+        self.value.append(value)
+        self.file.append(file)
+        self.line.append(line)
+        self.record = _padded(self.record, row, "i")
+        self.record.append(record)
+
     def build(self) -> ReadingsBatch:
         """The batch: for two readings of the same target and period the later row wins, taking the
         earlier row's place; the earlier is superseded (listed in the order of the rows that

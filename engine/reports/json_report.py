@@ -56,6 +56,7 @@ def _target_json(result: TargetResult) -> Iterator[str]:
     part = slice(result.start, result.stop)
     expecteds, shortfalls, tolerances = d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist()
     statuses, breaches = d.status[part].tolist(), d.breach[part].tolist()
+    sentences = judged.sentences(index, result.start, result.stop)
     labels, ends = {}, {}
     number = float.__repr__  # exactly what json.dumps writes for a float
     files: dict[int, str] = {}
@@ -73,7 +74,7 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         file_json = files.get(file_codes[i])
         if file_json is None:
             file_json = files[file_codes[i]] = _string(batch.files[file_codes[i]])
-        why = judged.sentence(index, result.start + i)
+        why = sentences[i]
         # Written by hand rather than through json.dumps (a million small objects), field by field
         # by name. Period labels, dates and statuses are ASCII without quotes or backslashes; the
         # explanation and file are escaped by json's own function. NaN in a column: null.

@@ -13,12 +13,14 @@ import difflib
 import errno
 import gc
 import io
+import itertools
+import json
 import math
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -30,11 +32,15 @@ from engine.model.readings import Reading, ReadingsBatch, ReadingsBuilder, Rejec
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, canonical_unit, conversion_factor
-from engine.sources.yamlsafe import DECIMAL, decode, load_yaml
+from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, refuse_stray_characters
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
 MAX_STRUCTURED_BYTES = 200_000_000
+# YAML, and JSON that is not a plain list of records, is read into a tree with every node's place
+# (some 45 bytes of memory for each byte of file): beyond this it must be CSV or a JSON list,
+# which are read a record at a time.
+MAX_TREE_BYTES = 20_000_000
 MAX_CSV_BYTES = 256_000_000  # about 10 million rows, which take some 3.5 GB as readings: split beyond it
 SUGGESTIONS = 100  # distinct unknown target ids given a did-you-mean; each costs a scan of every id
 LARGEST = 1e15  # as for specs (rules/finite_numbers.py): beyond it a float stops holding whole numbers
@@ -229,12 +235,63 @@ def _file_error(file: str, message: str, line: int | None = None) -> LoadError:
     return LoadError(Problem(file, line, None, "error", "readings-file", message))
 
 
+class _TextLines:
+    """The lines of a text as the csv module reads them (ending at LF, CR or CRLF), cut a block at a
+    time in C. io.StringIO would do the same but first copies the whole text at 4 bytes a character;
+    here the text is kept once. `tell` says where the CSV reader has read to (after how many lines),
+    `seek` starts the lines afresh from an offset."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, text: str, end: int):
+        self.text, self.end = text, end
+        self.start = 0
+        self.blocks: list[tuple[int, int, int]] = []  # (offset, end, lines) of each block given out since the seek
+
+    def seek(self, offset: int) -> None:
+        self.start = offset
+        self.blocks = []
+
+    def lines(self) -> Iterator[str]:
+        return itertools.chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[list[str]]:
+        text, at, end = self.text, self.start, self.end
+        while at < end:
+            stop = at + self.BLOCK
+            if stop >= end:
+                stop = end
+            else:  # the block ends just after a line break, a CRLF kept whole
+                breaks = [x for x in (text.find("\n", stop, end), text.find("\r", stop, end)) if x != -1]
+                stop = min(breaks) + 1 if breaks else end
+                if text[stop - 1] == "\r" and stop < end and text[stop] == "\n":
+                    stop += 1
+            found = _LINE.findall(text, at, stop)
+            self.blocks.append((at, stop, len(found)))
+            yield found
+            at = stop
+
+    def tell(self, lines: int) -> int:
+        """The offset just after the first `lines` lines since the seek."""
+        for offset, stop, count in self.blocks:
+            if lines <= count:
+                return offset + sum(map(len, _LINE.findall(self.text, offset, stop)[:lines]))
+            lines -= count
+        return self.end
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
-    if text.rstrip("\r\n").endswith("\x1a"):
-        text = text.rstrip("\r\n")[:-1]  # the end-of-file mark some DOS-era tools still write, not a row
-    lines = io.StringIO(text, newline="")  # its position (tell) is where the CSV reader has read to
+    end = len(text)
+    tail = text.rstrip("\r\n") if text.endswith(("\r", "\n", "\x1a")) else text
+    if tail.endswith("\x1a"):
+        end = len(tail) - 1  # the end-of-file mark some DOS-era tools still write, not a row
+    del tail
+    feed = _TextLines(text, end)
     # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
-    rows = csv.reader(lines, strict=True)
+    rows = csv.reader(feed.lines(), strict=True)
     header: list[str] | None = None
     index: dict[str, int] = {}
     base = line_end = 0  # base: lines read by earlier readers, when one had to be started afresh
@@ -252,12 +309,12 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
                 break  # no header: the file is empty
         except csv.Error as exc:
             stop = _QuoteInRow(line_end + 1, base + rows.line_num, exc)
-            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)  # or LoadError
+            reason, row_end, last_line = _bad_row(text, feed.tell(rows.line_num), file, stop, end)  # or LoadError
             if reason is not None:
                 raise _file_error(file, f"cannot read the header: {reason}", stop.start) from None
             base = line_end = last_line  # cells all blank, such as `"" ,`: a blank line
-            lines.seek(row_end)
-            rows = csv.reader(lines, strict=True)
+            feed.seek(row_end)
+            rows = csv.reader(feed.lines(), strict=True)
     if header is None:
         raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
     loop = _read_plain_rows if set(index) == set(REQUIRED) else _read_general_rows
@@ -268,13 +325,13 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
         except _QuoteInRow as stop:
             # The row is rejected whole, however many lines its quoted cells run over, and reading
             # goes on with a fresh reader just after it: never from a line inside one of its cells.
-            reason, row_end, last_line = _bad_row(text, lines.tell(), file, stop)
+            reason, row_end, last_line = _bad_row(text, feed.tell(rows.line_num), file, stop, end)
             if reason is not None:
                 reader.batch.rows += 1
                 reader.batch.rejected.append(Rejected(file, stop.start, reason))
             base = line_end = last_line
-            lines.seek(row_end)
-            rows = csv.reader(lines, strict=True)
+            feed.seek(row_end)
+            rows = csv.reader(feed.lines(), strict=True)
 
 
 # One CSV cell as the csv module reads it when not strict: in quotes (a quote inside written
@@ -285,7 +342,7 @@ _CELL = re.compile(r'(?:"(?P<quoted>(?:[^"]++|"")*+)"(?P<after>[^,\r\n]*)|(?P<pl
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _bad_row(text: str, read_to: int, file: str, stop: _QuoteInRow) -> tuple[str | None, int, int]:
+def _bad_row(text: str, read_to: int, file: str, stop: _QuoteInRow, end: int) -> tuple[str | None, int, int]:
     """Why the row the strict CSV reader stopped in is rejected (None: its cells are all blank, so
     it is a blank line), the offset just after it and its last line; or LoadError when the file
     cannot be read on from it (a quote most likely left open).
@@ -298,7 +355,7 @@ def _bad_row(text: str, read_to: int, file: str, stop: _QuoteInRow) -> tuple[str
     cells: list[re.Match[str]] = []
     at = row_at
     while True:
-        cell = _CELL.match(text, at)
+        cell = _CELL.match(text, at, end)  # the text ends at `end` (a DOS end-of-file mark after it)
         if cell is None or cell["end"] is None:  # the file ends inside a quote opened in this row
             raise _quote_error(file, stop.start, stop.stopped, stop.error, ends_inside=True) from None
         cells.append(cell)
@@ -466,9 +523,22 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     return {name: header.index(name) for name in COLUMNS if name in header}
 
 
-def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
-    """JSON or YAML: a list of records, or a mapping with the list under `readings`."""
-    doc = load_yaml(raw, file, max_bytes=MAX_STRUCTURED_BYTES)  # JSON is YAML 1.2; this keeps line numbers
+def _read_structured(raw: bytes | str, file: str, reader: _Reader, suffix: str) -> None:
+    """JSON or YAML: a list of records, or a mapping with the list under `readings`.
+
+    A JSON list is read a record at a time (json's own C decoder, one record after another), so
+    memory is the text's and the readings', not a tree of the whole file; anything else, and any
+    record that JSON and YAML would read differently (a key given twice, NaN), is read by the
+    strict YAML loader, which names the line and column of what is wrong.
+    """
+    if isinstance(raw, str) and _read_json_list(raw, file, reader):  # JSON, decoded by the caller
+        return
+    if len(raw) > MAX_TREE_BYTES:
+        kind = "a YAML file" if suffix != ".json" else "a JSON file that is not a plain list of records"
+        raise _file_error(file, f"{kind} over {MAX_TREE_BYTES // 1_000_000} MB is too large to read whole: save the "
+                                "readings as CSV, or as JSON holding a list of records ([{...}, {...}]), which are "
+                                "read a record at a time; or split the file")
+    doc = load_yaml(raw, file, max_bytes=MAX_TREE_BYTES)  # JSON is YAML 1.2; this keeps line numbers
     records = doc.data
     prefix: tuple[str, ...] = ()
     if isinstance(records, dict) and "readings" in records:
@@ -477,36 +547,123 @@ def _read_structured(raw: bytes, file: str, reader: _Reader) -> None:
         raise _file_error(file, "the file is empty: it should hold a list of readings", 1)
     if not isinstance(records, list):
         raise _file_error(file, "the file should hold a list of readings (each with target, period and value)", 1)
-    batch = reader.batch
     for i, record in enumerate(records):
         mark = doc.mark(prefix + (i,))
-        line = mark.line if mark else 1
-        if not isinstance(record, dict):
-            batch.rows += 1
-            batch.rejected.append(_rejected(file, line, "this entry is not a record with target, period and value", i + 1))
-            continue
-        odd = [k for k in record if not isinstance(k, str) or _reads_as_number(k)]
-        if odd:
-            # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
-            batch.rows += 1
-            batch.rejected.append(_rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is "
-                                            "not a column name: quote numbers with thousands separators (\"1,234\")", i + 1))
-            continue
-        normalised = {str(k).strip().lower(): v for k, v in record.items()}
-        if len(normalised) != len(record):
-            names = sorted(map(str, record), key=lambda k: k.strip().lower())
-            twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
-            same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
-            batch.rows += 1
-            batch.rejected.append(_rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than "
-                                            f"once ({', '.join(f'`{visible(k)}`' for k in same)}): keep one", i + 1))
-            continue
-        missing = [c for c in REQUIRED if c not in normalised]
-        if missing:
-            batch.rows += 1
-            batch.rejected.append(_rejected(file, line, f"the record has no {', '.join(missing)}", i + 1))
-            continue
-        reader.add(normalised, file, line, i + 1)
+        _structured_record(record, file, mark.line if mark else 1, i + 1, reader)
+
+
+class _NotPlainJson(Exception):
+    """A record that JSON and strict YAML would read differently: the YAML loader reads the file."""
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        raise _NotPlainJson("a key given twice")
+    return record
+
+
+def _json_constant(name: str) -> float:
+    raise _NotPlainJson(f"{name} is not JSON")
+
+
+def _json_int(text: str) -> int | float:
+    number = int(text)
+    return number if abs(number) <= sys.float_info.max else float(text)  # as yamlsafe reads a huge integer
+
+
+_JSON = json.JSONDecoder(object_pairs_hook=_json_pairs, parse_constant=_json_constant, parse_int=_json_int)
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
+    """Read a JSON list of records one record at a time; False (nothing read) when the file is not
+    a plain JSON list, or holds something only the strict loader should judge."""
+    at = _JSON_SPACE.match(text).end()
+    if not text.startswith("[", at):
+        return False
+    refuse_stray_characters(text, file)  # as the strict loader would: a BOM inside, a noncharacter
+    builder = reader.batch
+    # Keep what has been added, to take it back if the file turns out not to be plain.
+    mark = (builder.rows, len(builder.rejected), len(builder.suppressed), len(builder.value))
+    line, counted = 1, 0
+    codes, period_codes = builder.ids, builder.periods
+    at = _JSON_SPACE.match(text, at + 1).end()
+    number = 0
+    try:
+        if text.startswith("]", at):
+            if _JSON_SPACE.match(text, at + 1).end() == len(text):
+                return True  # an empty list: no rows
+            raise _NotPlainJson("more after the list")
+        while True:
+            number += 1
+            # Lines end at LF, CR or CRLF, as editors (and the YAML loader) count them.
+            piece_lf, piece_cr = text.count("\n", counted, at), text.count("\r", counted, at)
+            line += piece_lf + piece_cr - text.count("\r\n", counted, at)
+            counted = at
+            record, at = _JSON.raw_decode(text, at)
+            # The common record, {"target": known id, "period": known label, "value": a number},
+            # goes straight to the columns; anything else the general way (as the plain CSV loop).
+            if type(record) is dict and len(record) == 3:
+                target_id, period_label, value = record.get("target"), record.get("period"), record.get("value")
+                target = codes.get(target_id) if type(target_id) is str else None
+                period = period_codes.get(period_label) if type(period_label) is str else None
+                if (target is not None and period is not None and type(value) in (int, float)
+                        and -LARGEST <= value <= LARGEST):
+                    builder.rows += 1
+                    builder.add_code(target, period, float(value), reader.file, line, number)
+                    at = _JSON_SPACE.match(text, at).end()
+                    if text.startswith(",", at):
+                        at = _JSON_SPACE.match(text, at + 1).end()
+                        continue
+                    if text.startswith("]", at) and _JSON_SPACE.match(text, at + 1).end() == len(text):
+                        return True
+                    raise _NotPlainJson("not a list of records")
+            _structured_record(record, file, line, number, reader)
+            at = _JSON_SPACE.match(text, at).end()
+            if text.startswith(",", at):
+                at = _JSON_SPACE.match(text, at + 1).end()
+                continue
+            if text.startswith("]", at) and _JSON_SPACE.match(text, at + 1).end() == len(text):
+                return True
+            raise _NotPlainJson("not a list of records")
+    except (_NotPlainJson, json.JSONDecodeError, RecursionError):
+        rows, rejected, suppressed, values = mark
+        if len(builder.value) != values:
+            builder.truncate(values)
+        builder.rows = rows
+        del builder.rejected[rejected:], builder.suppressed[suppressed:]
+        return False
+
+
+def _structured_record(record: Any, file: str, line: int, number: int, reader: _Reader) -> None:
+    batch = reader.batch
+    if not isinstance(record, dict):
+        batch.rows += 1
+        batch.rejected.append(_rejected(file, line, "this entry is not a record with target, period and value", number))
+        return
+    odd = [k for k in record if not isinstance(k, str) or _reads_as_number(k)]
+    if odd:
+        # In a { } mapping a comma ends the entry: `value: 1,234` is value 1 and a key 234.
+        batch.rows += 1
+        batch.rejected.append(_rejected(file, line, f"the record has a field named `{visible(str(odd[0]))}`, which is "
+                                        "not a column name: quote numbers with thousands separators (\"1,234\")", number))
+        return
+    normalised = {str(k).strip().lower(): v for k, v in record.items()}
+    if len(normalised) != len(record):
+        names = sorted(map(str, record), key=lambda k: k.strip().lower())
+        twice = next(a for a, b in zip(names, names[1:]) if a.strip().lower() == b.strip().lower())
+        same = [k for k in map(str, record) if k.strip().lower() == twice.strip().lower()]
+        batch.rows += 1
+        batch.rejected.append(_rejected(file, line, f"the record names `{visible(twice.strip().lower())}` more than "
+                                        f"once ({', '.join(f'`{visible(k)}`' for k in same)}): keep one", number))
+        return
+    missing = [c for c in REQUIRED if c not in normalised]
+    if missing:
+        batch.rows += 1
+        batch.rejected.append(_rejected(file, line, f"the record has no {', '.join(missing)}", number))
+        return
+    reader.add(normalised, file, line, number)
 
 
 def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
@@ -552,10 +709,16 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
         reader.start_file(name)
         raw = _read_regular(path, name)
         suffix = path.suffix.lower()
-        if suffix in (".json", ".yaml", ".yml"):
-            _read_structured(raw, name, reader)
+        if suffix == ".json":
+            text = decode(raw, name, what="readings file")
+            del raw  # hold the file once, as text
+            _read_structured(text, name, reader, suffix)
+        elif suffix in (".yaml", ".yml"):
+            _read_structured(raw, name, reader, suffix)
         elif suffix in (".csv", ".txt", ""):
-            _read_csv(decode(raw, name, what="readings file"), name, reader)
+            text = decode(raw, name, what="readings file")
+            del raw  # the text is all that is needed now: hold the file once, not twice
+            _read_csv(text, name, reader)
         else:
             raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, or .yaml (.yml)"
                                     + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))

@@ -181,7 +181,7 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
             raise _error(file, None, None, "file-size",
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
         text = raw.lstrip("\ufeff")
-    _refuse_stray_characters(text, file)
+    refuse_stray_characters(text, file)
     hidden = any(character in text for character in _BREAK_LIKE)
     try:
         return _build(text.translate(_HIDE) if hidden else text, file, restore=hidden)
@@ -224,7 +224,7 @@ _SHOW = str.maketrans(_STAND_INS, _BREAK_LIKE)
 _STRAY = re.compile("[\ufeff" + _STAND_INS + "]")
 
 
-def _refuse_stray_characters(text: str, file: str) -> None:
+def refuse_stray_characters(text: str, file: str) -> None:
     """A byte-order mark after the start (two files joined), or one of the stand-ins above."""
     found = _STRAY.search(text)
     if found is None:

@@ -71,6 +71,20 @@ class Judged:
             _number(d.expected[i]), _number(d.shortfall[i]), _number(d.tolerance[i]), bool(d.beyond[i]),
             BREACH_REASONS[d.breach[i]])
 
+    def sentences(self, target: int, start: int, stop: int) -> list[str]:
+        """The sentences of judged rows start..stop, all of one target (columns read once, as lists)."""
+        d, batch = self.decisions, self.batch
+        rows = self.rows[start:stop]
+        part = slice(start, stop)
+        periods = batch.periods
+        sentence = self.words(target).sentence
+        return [sentence(periods[p], v, ALL_STATUSES[s], None if e != e else e, None if g != g else g,
+                         None if t != t else t, b, BREACH_REASONS[r])
+                for p, v, s, e, g, t, b, r in zip(batch.period[rows].tolist(), batch.value[rows].tolist(),
+                                                  d.status[part].tolist(), d.expected[part].tolist(),
+                                                  d.shortfall[part].tolist(), d.tolerance[part].tolist(),
+                                                  d.beyond[part].tolist(), d.breach[part].tolist())]
+
     def verdict(self, target: int, i: int) -> Verdict:
         d = self.decisions
         batch = self.batch
@@ -131,9 +145,8 @@ class TargetResult:
         for i in range(self.start, self.stop):
             yield self.judged.verdict(self.index, i)
 
-    def sentences(self) -> Iterator[str]:
-        for i in range(self.start, self.stop):
-            yield self.judged.sentence(self.index, i)
+    def sentences(self) -> list[str]:
+        return self.judged.sentences(self.index, self.start, self.stop)
 
 
 @dataclass(frozen=True)

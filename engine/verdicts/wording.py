@@ -11,9 +11,13 @@ def _unsigned_zero(text: str) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
+_FIXED = tuple(f",.{d}f" for d in range(10))  # format specs, made once: this runs for every reading
+
+
 def fixed(value: float, decimals: int) -> str:
     """value with this many decimals and thousands separators; never a negative zero."""
-    return _unsigned_zero(f"{value:,.{decimals}f}")
+    text = format(value, _FIXED[decimals])
+    return _unsigned_zero(text) if text[0] == "-" else text
 
 
 def number(value: float) -> str:
