@@ -141,6 +141,11 @@ def list_targets(targets: TargetsOption = Path("targets")) -> None:
     table.print_target_list(load_valid_targets(targets))
 
 
+class Explain(str, Enum):
+    readings = "readings"
+    targets = "targets"
+
+
 class EvaluationFormat(str, Enum):
     table = "table"
     json = "json"
@@ -184,16 +189,10 @@ def _parse_fail_on(text: str | None) -> set[str]:
 
 def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBatch, Evaluation)
     """Read the readings files and evaluate every target (the benchmark times exactly this)."""
-    import gc
+    from engine import run
 
-    from engine.verdicts.evaluation import evaluate as run_evaluation
-    from engine.sources.readings import read_readings, units_of
-
-    batch = read_readings(paths, units_of(target_list))
-    # The readings live until the command ends and hold no reference cycles: frozen, the cyclic
-    # garbage collector stops walking them again and again (a million of them cost seconds).
-    gc.freeze()
-    return batch, run_evaluation(target_list, batch, as_of)
+    batch = run.read_readings(paths, target_list)
+    return batch, run.evaluate(target_list, batch, as_of)
 
 
 @app.command()
@@ -205,6 +204,7 @@ def evaluate(
     format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
     allow_rejected: AllowRejectedOption = False,
+    explain: Annotated[Optional[Explain], typer.Option("--explain", help="json: a sentence for every reading (readings, the default) or for each target's latest reading only (targets: a smaller, faster report).")] = None,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -224,7 +224,10 @@ def evaluate(
         from engine.reports import csv_report, json_report
 
         # Streamed: a million readings' report need not be held in memory as well.
-        {"json": json_report, "csv": csv_report}[chosen].write_evaluation(result, batch, sys.stdout)
+        if chosen == "json":
+            json_report.write_evaluation(result, batch, sys.stdout, (explain or Explain.readings).value)
+        else:
+            csv_report.write_evaluation(result, batch, sys.stdout)
         sys.stdout.flush()
     else:
         from engine.reports import markdown

@@ -557,3 +557,14 @@ def test_long_lists_of_rejected_rows_are_cut_in_the_human_formats_not_in_csv(tre
     assert "and 70 more" in table.stdout
     rows = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv", "--allow-rejected")
     assert sum(1 for r in csv.DictReader(io.StringIO(rows.stdout)) if r["row"] == "rejected") == 120
+
+
+def test_explain_targets_leaves_out_the_sentence_of_each_reading_but_nothing_else(tree):
+    full = json.loads(run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "json").stdout)
+    lean = json.loads(run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "json",
+                          "--explain", "targets").stdout)
+    assert [t["explanation"] for t in lean["targets"]] == [t["explanation"] for t in full["targets"]]
+    for a, b in zip(full["targets"], lean["targets"]):
+        assert [{k: v for k, v in r.items() if k != "explanation"} for r in a["readings"]] == b["readings"]
+        assert a["latest"] == b["latest"]  # the latest keeps its sentence
+        assert all("explanation" not in r for r in b["readings"])

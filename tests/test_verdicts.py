@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -446,3 +447,46 @@ def test_a_percentage_written_as_a_fraction_gets_a_note():
     # Where the target's own figures are small percentages, a reading under 1% is just that.
     small = make_target(baseline=("2013/14", 0.8), goal=("2016/17", 0.5))
     assert "looks like a fraction" not in judge(small, "2014/15", 0.6).explanation
+
+
+# --- the one comparison rule: values equal but for float rounding are equal --------------------------
+
+
+_DECIMALS = st.integers(1, 3).flatmap(
+    lambda places: st.tuples(st.integers(1, 10**7), st.integers(1, 10**5)).map(
+        lambda pair: (Decimal(pair[0]).scaleb(-places), Decimal(pair[1]).scaleb(-places))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair=_DECIMALS, lower=st.booleans())
+def test_a_shortfall_equal_to_the_tolerance_is_at_risk_in_any_spelling(pair, lower):
+    level, tolerance = pair
+    reading = level + tolerance if lower else level - tolerance  # exactly the tolerance worse, in decimal
+    target = make_target(polarity="lower_is_better" if lower else "higher_is_better",
+                         baseline=("2013/14", float(level)), goal=("2016/17", float(level)),
+                         tolerance={"absolute": float(tolerance)})
+    verdict = judge(target, "2014/15", float(reading))
+    assert verdict.status == "at_risk", (level, tolerance, verdict.shortfall, verdict.tolerance)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair=_DECIMALS, lower=st.booleans())
+def test_a_reading_at_the_limit_in_any_spelling_is_no_breach(pair, lower):
+    a, b = pair
+    limit = a + b
+    target = make_target(polarity="lower_is_better" if lower else "higher_is_better", baseline=("2013/14", 1.0),
+                         goal=None, limit=float(limit))
+    verdict = judge(target, "2014/15", float(a) + float(b))  # the same number, reached with float rounding
+    assert not verdict.breach, (a, b, limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(baseline=st.integers(1, 10**6).map(lambda n: Decimal(n).scaleb(-1)), change=st.integers(-90, 200), lower=st.booleans())
+def test_a_reading_at_a_computed_target_level_is_achieved(baseline, change, lower):
+    rate = Decimal(change).scaleb(-2)
+    level = baseline * (1 + rate)  # the level as a person works it out, exactly
+    target = make_target(polarity="lower_is_better" if lower else "higher_is_better",
+                         baseline=("2013/14", float(baseline)), goal=("2016/17", None),
+                         goal_extra={"relative_change": float(rate)})
+    verdict = judge(target, "2016/17", float(level))
+    assert verdict.status == "achieved", (baseline, rate, verdict.expected)

@@ -10,7 +10,7 @@ import io
 from typing import TextIO
 
 from engine.verdicts.evaluation import Evaluation
-from engine.sources.readings import ReadingsBatch
+from engine.model.readings import ReadingsBatch
 from engine.model.safetext import csv_cell
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",

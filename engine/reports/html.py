@@ -14,7 +14,7 @@ from datetime import date
 from html import escape as _escape
 
 from engine.verdicts.evaluation import Evaluation, TargetResult
-from engine.sources.readings import ReadingsBatch
+from engine.model.readings import ReadingsBatch
 from engine.model.spec import Target
 from engine.verdicts.statuses import ALL_STATUSES, RAG, STATUS_WORDS, Status
 from engine.verdicts.wording import describe_goal, describe_point

@@ -14,7 +14,7 @@ from engine.verdicts.statuses import ALL_STATUSES
 
 if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
     from engine.verdicts.evaluation import Evaluation, TargetResult
-    from engine.sources.readings import ReadingsBatch
+    from engine.model.readings import ReadingsBatch
 
 
 # Compact: with `indent`, the json module falls back from its C encoder to pure Python (5x slower).
@@ -25,7 +25,7 @@ def problems(items: Sequence[Problem], files_checked: int) -> str:
     return json.dumps({"files_checked": files_checked, "problems": [p.as_dict() for p in items]}, indent=2) + "\n"
 
 
-def _target_json(result: TargetResult) -> Iterator[str]:
+def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[str]:
     """One target's object in pieces, its readings judged as they are written (none kept)."""
     t = result.target
     head = _dumps({
@@ -56,7 +56,10 @@ def _target_json(result: TargetResult) -> Iterator[str]:
     part = slice(result.start, result.stop)
     expecteds, shortfalls, tolerances = d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist()
     statuses, breaches = d.status[part].tolist(), d.breach[part].tolist()
-    sentences = judged.sentences(index, result.start, result.stop)
+    # --explain targets: a sentence for each target's latest reading only (most of the report's size
+    # and time is a sentence for every reading).
+    every = explain == "readings"
+    sentences = judged.sentences(index, result.start, result.stop) if every else None
     labels, ends = {}, {}
     number = float.__repr__  # exactly what json.dumps writes for a float
     files: dict[int, str] = {}
@@ -74,18 +77,20 @@ def _target_json(result: TargetResult) -> Iterator[str]:
         file_json = files.get(file_codes[i])
         if file_json is None:
             file_json = files[file_codes[i]] = _string(batch.files[file_codes[i]])
-        why = sentences[i]
         # Written by hand rather than through json.dumps (a million small objects), field by field
         # by name. Period labels, dates and statuses are ASCII without quotes or backslashes; the
         # explanation and file are escaped by json's own function. NaN in a column: null.
-        item = (f'{{"period":"{label}","date":"{ends[code]}","value":{number(values[i])},'
-                f'"expected":{"null" if expected != expected else number(expected)},'
-                f'"shortfall":{"null" if shortfall != shortfall else number(shortfall)},'
-                f'"tolerance":{"null" if tolerance != tolerance else number(tolerance)},'
-                f'"status":"{ALL_STATUSES[statuses[i]]}","breach":{"true" if breaches[i] else "false"},'
-                f'"explanation":{_string(why)},"file":{file_json},"line":{lines[i]}}}')
+        numbers = (f'{{"period":"{label}","date":"{ends[code]}","value":{number(values[i])},'
+                   f'"expected":{"null" if expected != expected else number(expected)},'
+                   f'"shortfall":{"null" if shortfall != shortfall else number(shortfall)},'
+                   f'"tolerance":{"null" if tolerance != tolerance else number(tolerance)},'
+                   f'"status":"{ALL_STATUSES[statuses[i]]}","breach":{"true" if breaches[i] else "false"},')
+        where = f'"file":{file_json},"line":{lines[i]}}}'
+        item = numbers + (f'"explanation":{_string(sentences[i])},' if sentences is not None else "") + where
         yield separator + item
         separator = ","
+    if not every:  # the latest reading's own sentence, in `latest` only
+        item = numbers + f'"explanation":{_string(judged.sentence(index, result.stop - 1))},' + where
     # `latest` after `readings`: the same object, written without judging the reading twice.
     yield '],"latest":' + item + "}"
 
@@ -110,19 +115,19 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
     }
 
 
-def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) -> None:
+def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, explain: str = "readings") -> None:
     """Stream the report: memory stays that of one target's readings, not of the whole report."""
     as_of = evaluation.as_of.isoformat() if evaluation.as_of else None
     out.write('{"as_of":' + _dumps(as_of) + ',"targets":[')
     for i, result in enumerate(evaluation.results):
         if i:
             out.write(",")
-        out.write("".join(_target_json(result)))
+        out.write("".join(_target_json(result, explain)))
     out.write("]," + _dumps(_others(batch))[1:] + "\n")
 
 
-def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch) -> str:
+def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch, explain: str = "readings") -> str:
     buffer = io.StringIO()
-    write_evaluation(evaluation, batch, buffer)
+    write_evaluation(evaluation, batch, buffer, explain)
     return buffer.getvalue()
 

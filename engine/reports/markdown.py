@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from engine.verdicts.evaluation import Evaluation
-from engine.sources.readings import ReadingsBatch
+from engine.model.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
 from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
 

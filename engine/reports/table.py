@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from engine.verdicts.evaluation import Evaluation
-from engine.sources.readings import ReadingsBatch
+from engine.model.readings import ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.verdicts.explain import display_decimals, shown_decimals

@@ -7,7 +7,7 @@ from datetime import date
 
 from engine.verdicts.paths import profile_dates, trajectory_for
 from engine.model.periods import period_ending
-from engine.sources.readings import Reading
+from engine.model.readings import Reading
 from engine.verdicts.evaluation import judge_many
 from engine.verdicts.explain import display_decimals, shown_decimals
 from engine.verdicts.statuses import STATUS_WORDS

@@ -1,0 +1,57 @@
+"""The layers hold: arrows point down only (docs/architecture.md).
+
+The core (model, verdicts, stats) is pure: it imports no module that reads or writes files,
+the terminal or the network, and nothing from the layers above it. Reporters only format: none
+imports a verdict rule, so none can judge a reading again.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ENGINE = Path(__file__).resolve().parent.parent / "engine"
+CORE = ("model", "verdicts", "stats")
+# Modules that do I/O, or belong to the layers above the core.
+IO_MODULES = ("os", "io", "subprocess", "shutil", "tempfile", "pathlib", "socket", "glob", "csv", "json",
+              "rich", "typer", "matplotlib", "engine.sources", "engine.reports", "engine.diff", "engine.run", "cli")
+
+
+def imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+CORE_FILES = sorted(p for layer in CORE for p in (ENGINE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ENGINE)))
+def test_the_core_imports_no_io(path):
+    bad = sorted(name for name in imports(path) if _within(name, IO_MODULES))
+    assert not bad, f"{path.relative_to(ENGINE)} imports {bad}"
+
+
+REPORT_FILES = sorted((ENGINE / "reports").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", REPORT_FILES, ids=lambda p: p.name)
+def test_reporters_never_judge(path):
+    bad = sorted(name for name in imports(path) if _within(name, ("engine.verdicts.rules", "engine.model.compare")))
+    assert not bad, f"reports/{path.name} imports {bad}: a reporter formats decisions, it does not make them"
+
+
+def test_the_layers_exist_and_the_test_sees_them():
+    assert len(CORE_FILES) > 20 and len(REPORT_FILES) > 5
+    assert "engine.verdicts.rules" in imports(ENGINE / "verdicts" / "evaluation.py")
