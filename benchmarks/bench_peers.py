@@ -235,10 +235,11 @@ def notes(rows: list[Row], validate: Run | None) -> list[str]:
                 rest = r.run.cpu - validate.cpu
                 lines.append(f"- {r.size} {r.input}: targets evaluate less the spec loading ({validate.cpu:.2f} s): "
                              f"{rest:.2f} s of CPU, {rest / r.bare.cpu:.1f}x the bare pass")
-    # Memory: what each further reading costs, between consecutive sizes of one input.
+    # Memory: what each further reading costs, between consecutive sizes of one input (one file each:
+    # split into files, a JSON input is parsed a file at a time, so its peak is of another kind).
     by_input: dict[str, list[tuple[int, float]]] = collections.defaultdict(list)
     for r in rows:
-        if r.tool == TOOL_NAMES["targets"] and r.run.finished:
+        if r.tool == TOOL_NAMES["targets"] and r.run.finished and "files" not in r.size:
             by_input[r.input].append((int(r.size.split()[0].replace(",", "")), r.run.peak_mib))
     for kind, points in by_input.items():
         points.sort()

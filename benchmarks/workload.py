@@ -17,7 +17,7 @@
 - Readings JSON `readings-N.json`: the same records as a JSON list of {"target","period","value"}.
 
 Files are written once and kept (the name carries GENERATION); delete the folder to regain the
-space (about 0.5 GB with the 10,000,000-row CSV and the 4,000,000-record JSON).
+space (about 0.7 GB with the 10,000,000-row CSV and the 4,000,000-record JSON, whole and split).
 """
 
 from __future__ import annotations
