@@ -36,7 +36,7 @@ from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, refuse_stray_cha
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
-MAX_STRUCTURED_BYTES = 200_000_000
+MAX_STRUCTURED_BYTES = 256_000_000  # a JSON list is read a record at a time: as large as a CSV file may be
 # YAML, and JSON that is not a plain list of records, is read into a tree with every node's place
 # (some 45 bytes of memory for each byte of file): beyond this it must be CSV or a JSON list,
 # which are read a record at a time.
