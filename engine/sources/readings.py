@@ -604,6 +604,7 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
             record, at = _JSON.raw_decode(text, at)
             # The common record, {"target": known id, "period": known label, "value": a number},
             # goes straight to the columns; anything else the general way (as the plain CSV loop).
+            plain = False
             if type(record) is dict and len(record) == 3:
                 target_id, period_label, value = record.get("target"), record.get("period"), record.get("value")
                 target = codes.get(target_id) if type(target_id) is str else None
@@ -612,14 +613,9 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
                         and -LARGEST <= value <= LARGEST):
                     builder.rows += 1
                     builder.add_code(target, period, float(value), reader.file, line, number)
-                    at = _JSON_SPACE.match(text, at).end()
-                    if text.startswith(",", at):
-                        at = _JSON_SPACE.match(text, at + 1).end()
-                        continue
-                    if text.startswith("]", at) and _JSON_SPACE.match(text, at + 1).end() == len(text):
-                        return True
-                    raise _NotPlainJson("not a list of records")
-            _structured_record(record, file, line, number, reader)
+                    plain = True
+            if not plain:
+                _structured_record(record, file, line, number, reader)
             at = _JSON_SPACE.match(text, at).end()
             if text.startswith(",", at):
                 at = _JSON_SPACE.match(text, at + 1).end()
