@@ -969,3 +969,20 @@ def test_standard_input_larger_than_a_readings_file_should_be_is_refused(monkeyp
     with pytest.raises(LoadError) as caught:
         read_readings(["-"], UNITS)
     assert caught.value.problem.file == "<stdin>" and "split it into several files" in caught.value.problem.message
+
+
+@pytest.mark.parametrize("entry", ["null", "3", "\"text\"", "[]", "{\"target\": \"youth-custody\"}"])
+def test_a_json_list_read_a_record_at_a_time_accounts_for_every_entry(tmp_path, entry):
+    raw = f'[\n{entry},\n{{"target": "youth-custody", "period": "2014/15", "value": 16}},\n' \
+          '{"target": "youth-custody", "period": "2015/16", "value": 15, "note": "n"}\n]'
+    batch = read(tmp_path, raw, name="r.json")
+    assert batch.rows == 3 and batch.count() == 2
+    (rejected,) = batch.rejected
+    assert (rejected.line, rejected.record) == (2, 1)
+    assert [(r.line, r.record, r.note) for r in batch.readings["youth-custody"]] == [(3, 2, None), (4, 3, "n")]
+
+
+def test_a_minified_json_list_names_each_record(tmp_path):
+    raw = '[{"target":"youth-custody","period":"2014/15","value":16},{"target":"nope","period":"2014/15","value":1}]'
+    batch = read(tmp_path, raw, name="r.json")
+    assert batch.count() == 1 and batch.rejected[0].record == 2 and batch.rejected[0].reason.startswith("record 2: ")
