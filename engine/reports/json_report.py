@@ -90,7 +90,7 @@ def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[st
         yield separator + item
         separator = ","
     if not every:  # the latest reading's own sentence, in `latest` only
-        item = numbers + f'"explanation":{_string(judged.sentence(index, result.stop - 1))},' + where
+        item = numbers + f'"explanation":{_string(result.latest_sentence)},' + where
     # `latest` after `readings`: the same object, written without judging the reading twice.
     yield '],"latest":' + item + "}"
 

@@ -113,6 +113,7 @@ class TargetResult:
     start: int  # its readings judged: judged rows start..stop, in date order
     stop: int
     later: tuple[int, ...] = ()  # batch rows dated after the as-of date: not judged, but not lost either
+    latest_sentence: str = ""  # the latest reading's own sentence (the explanation may add notes to it)
 
     @property
     def count(self) -> int:
@@ -230,14 +231,14 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
     while i >= start and batch.periods[batch.period[judged.rows[i]]].end == period.end:
         together.insert(0, batch.periods[batch.period[judged.rows[i]]].label)
         i -= 1
-    explanation = judged.sentence(index, latest)
+    explanation = sentence = judged.sentence(index, latest)
     if together:
         explanation += together_note(together, period)
     if stale:
         explanation += stale_note(target.measure.frequency or "", period, as_of)  # type: ignore[arg-type]
     breach = BREACH_REASONS[d.breach[latest]]
     return TargetResult(target, ALL_STATUSES[d.status[latest]], breach is not None, breach, stale, explanation,
-                        judged, index, start, stop, later)
+                        judged, index, start, stop, later, sentence)
 
 
 def judge_one(target: Target, period, value: float) -> Verdict:  # period: Period
