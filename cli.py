@@ -49,8 +49,10 @@ def user_errors(command: F) -> F:
         except TargetsError as exc:
             raise _fail(exc.problem) from None
         except MemoryError:
-            sys.stderr.write("targets: error: ran out of memory; evaluate fewer readings at a time "
-                             "(split the readings files, or use --as-of) [memory]\n")
+            # Every readings file is read before any is judged, so --as-of cannot help here.
+            sys.stderr.write("targets: error: ran out of memory. Readings take some 200 bytes each (CSV or a JSON "
+                             "list; YAML far more): evaluate fewer at a time, by splitting the readings files and "
+                             "running targets on each part, or give it a machine with more memory [memory]\n")
             raise typer.Exit(EXIT_USAGE) from None
         except BrokenPipeError:  # `targets list | head`
             sys.stderr.close()

@@ -368,3 +368,18 @@ def test_hostile_text_in_every_field_is_inert_in_every_format(tmp_path_factory, 
         lines = output.splitlines()
         assert len(lines) == len(problems.problems) + 1
         assert all(not line.startswith("::") or line.startswith(("::error file=", "::warning file=")) for line in lines)
+
+
+def test_out_of_memory_says_what_helps(tmp_path, monkeypatch):
+    import engine.run
+
+    specs, readings = tree(tmp_path)
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(engine.run, "read_readings", exhausted)
+    result = run("evaluate", readings, "-t", specs)
+    assert result.exit_code == 2
+    assert "ran out of memory" in result.stderr and "splitting the readings files" in result.stderr
+    assert "--as-of" not in result.stderr  # every file is read before any is judged: it cannot help
