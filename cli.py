@@ -98,17 +98,14 @@ def validate(
     2 on usage or I/O errors.
     """
     from engine.checks.checker import check_paths
-    from engine.reports import github, json_report, text  # each light: no evaluation engine, no pint
+    from engine.reports.base import reporter  # text, json, github: each light, no evaluation engine, no pint
 
     result = check_paths(paths or [Path("targets")])
     chosen = format.value
     if chosen == "auto":
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if chosen == "json":
-        _write(json_report.problems(result.problems, result.files_checked))  # the whole record, always
-    else:
-        renderer = {"text": text.problems, "github": github.problems}[chosen]
-        _write(renderer(result.problems, result.files_checked, quiet=quiet))
+    reporter(chosen).problems(result.problems, result.files_checked, sys.stdout, quiet=quiet)
+    sys.stdout.flush()
     failed = result.errors or (strict and result.warnings)
     raise typer.Exit(EXIT_FOUND if failed else EXIT_OK)
 
@@ -218,23 +215,11 @@ def evaluate(
     target_list = load_valid_targets(targets)
     batch, result = read_and_evaluate(readings, target_list, as_of_date)
     chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() else "json")
-    if chosen == "table":
-        from engine.reports import table
+    from engine.reports.base import reporter
 
-        table.print_evaluation(result, batch)
-    elif chosen in ("json", "csv"):
-        from engine.reports import csv_report, json_report
-
-        # Streamed: a million readings' report need not be held in memory as well.
-        if chosen == "json":
-            json_report.write_evaluation(result, batch, sys.stdout, (explain or Explain.readings).value)
-        else:
-            csv_report.write_evaluation(result, batch, sys.stdout)
-        sys.stdout.flush()
-    else:
-        from engine.reports import markdown
-
-        _write(markdown.evaluation(result, batch))
+    # Streamed (json, csv): a million readings' report need not be held in memory as well.
+    reporter(chosen).evaluation(result, batch, sys.stdout, explain=(explain or Explain.readings).value)
+    sys.stdout.flush()
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
                          "fix them, or pass --allow-rejected to accept the rest\n")
@@ -320,7 +305,7 @@ def diff(
     """
     from engine.diff.compare import compare
     from engine.diff.gitread import base_versions, ids_used_before, locate, resolve_commit, working_versions
-    from engine.reports import diff_formats
+    from engine.reports.base import reporter
 
     location = locate(targets)
     commit = resolve_commit(location, base)
@@ -331,9 +316,8 @@ def diff(
     at_base = {version.id for version in old}
     used_before = ids_used_before(location, commit, [v.id for v in new if v.id not in at_base])
     result = compare(old, new, base=base, base_commit=commit, problems=problems, used_before=used_before)
-    renderer = {"text": diff_formats.text, "json": diff_formats.as_json,
-                "github": diff_formats.github, "markdown": diff_formats.markdown}[format.value]
-    _write(renderer(result))
+    reporter(format.value).diff(result, sys.stdout)
+    sys.stdout.flush()
     raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
 
 

@@ -55,3 +55,18 @@ def test_reporters_never_judge(path):
 def test_the_layers_exist_and_the_test_sees_them():
     assert len(CORE_FILES) > 20 and len(REPORT_FILES) > 5
     assert "engine.verdicts.rules" in imports(ENGINE / "verdicts" / "evaluation.py")
+
+
+def test_every_format_of_every_command_has_a_reporter_that_writes_it():
+    import cli
+    from engine.reports.base import FORMATS, Reporter, reporter
+
+    offered = {"problems": [f.value for f in cli.ProblemFormat if f.value != "auto"],
+               "evaluation": [f.value for f in cli.EvaluationFormat],
+               "diff": [f.value for f in cli.DiffFormat]}
+    for kind, names in offered.items():
+        for name in names:
+            chosen = reporter(name)
+            assert isinstance(chosen, Reporter) and chosen.name == name
+            assert getattr(type(chosen), kind) is not getattr(Reporter, kind), f"{name} cannot write {kind}"
+    assert set(FORMATS) == {name for names in offered.values() for name in names}

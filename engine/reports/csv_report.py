@@ -12,6 +12,7 @@ from typing import TextIO
 from engine.verdicts.evaluation import Evaluation
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import csv_cell
+from engine.reports.base import Reporter
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
           "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row")
@@ -80,3 +81,15 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) 
                         + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
     for x in batch.rejected:
         writer.writerow(blank + (f"{x.file}:{x.line}: {x.reason}", "rejected"))
+
+
+class CsvReporter(Reporter):
+    """CSV for analysts: a row per reading, and one for every input row that is not one."""
+
+    name = "csv"
+
+    def evaluation(self, evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, *, explain: str = "readings") -> None:
+        write_evaluation(evaluation, batch, out)
+
+
+REPORTER = CsvReporter()

@@ -7,9 +7,11 @@ Escaping follows the runner's rules (actions/toolkit, command.ts): in the messag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TextIO
 
 from engine.model.problems import Problem
 from engine.model.safetext import visible
+from engine.reports.base import Reporter
 
 
 def escape_data(text: str) -> str:
@@ -39,3 +41,20 @@ def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = Fals
     hidden = " (not shown: --quiet)" if quiet and len(items) > errors else ""
     lines.append(f"{files_checked} files checked: {errors} error(s), {len(items) - errors} warning(s){hidden}")
     return "\n".join(lines) + "\n"
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: annotations on the lines of a pull request."""
+
+    name = "github"
+
+    def problems(self, items: Sequence[Problem], files_checked: int, out: TextIO, *, quiet: bool = False) -> None:
+        out.write(problems(items, files_checked, quiet=quiet))
+
+    def diff(self, result, out: TextIO) -> None:  # result: DiffResult
+        from engine.reports import diff_formats
+
+        out.write(diff_formats.github(result))
+
+
+REPORTER = GithubReporter()

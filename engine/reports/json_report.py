@@ -10,6 +10,7 @@ from json.encoder import encode_basestring_ascii as _string  # json.dumps's own 
 from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.model.problems import Problem
+from engine.reports.base import Reporter
 from engine.verdicts.statuses import ALL_STATUSES
 
 if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
@@ -131,3 +132,22 @@ def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch, explain: str =
     write_evaluation(evaluation, batch, buffer, explain)
     return buffer.getvalue()
 
+
+class JsonReporter(Reporter):
+    """JSON, the contract for other tools (docs/json-output.md)."""
+
+    name = "json"
+
+    def problems(self, items: Sequence[Problem], files_checked: int, out: TextIO, *, quiet: bool = False) -> None:
+        out.write(problems(items, files_checked))  # the whole record, always: quiet is for people
+
+    def evaluation(self, evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, *, explain: str = "readings") -> None:
+        write_evaluation(evaluation, batch, out, explain)
+
+    def diff(self, result, out: TextIO) -> None:  # result: DiffResult
+        from engine.reports import diff_formats
+
+        out.write(diff_formats.as_json(result))
+
+
+REPORTER = JsonReporter()

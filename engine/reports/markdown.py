@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from engine.verdicts.evaluation import Evaluation
+from typing import TextIO
+
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
+from engine.reports.base import Reporter
+from engine.verdicts.evaluation import Evaluation
 from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
 
 
@@ -41,3 +44,23 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     if batch.suppressed or batch.superseded:
         lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
     return "\n".join(lines) + "\n"
+
+
+_evaluation = evaluation  # the method below takes the name for its argument
+
+
+class MarkdownReporter(Reporter):
+    """Markdown for a pull-request comment or a CI step summary."""
+
+    name = "markdown"
+
+    def evaluation(self, evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, *, explain: str = "readings") -> None:
+        out.write(_evaluation(evaluation, batch))
+
+    def diff(self, result, out: TextIO) -> None:  # result: DiffResult
+        from engine.reports import diff_formats
+
+        out.write(diff_formats.markdown(result))
+
+
+REPORTER = MarkdownReporter()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TextIO
 
-from engine.verdicts.evaluation import Evaluation
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
+from engine.reports.base import Reporter
+from engine.verdicts.evaluation import Evaluation
 from engine.verdicts.explain import display_decimals, shown_decimals
 from engine.verdicts.statuses import RAG, STATUS_WORDS
 from engine.verdicts.wording import describe_goal, describe_point, with_unit
@@ -20,12 +22,12 @@ STYLE = {"green": "green", "amber": "yellow", "red": "red", "grey": "grey50"}  #
 LISTED = 50  # rejected rows listed one by one
 
 
-def _console():
+def _console(out: TextIO | None = None):
     from rich.console import Console
 
     # User text reaches rich only as Text (never markup: `[/]` in a title would raise, and
     # `[link=...]` make a live link); highlighting off, so no colour is read into it either.
-    return Console(highlight=False)
+    return Console(highlight=False, file=out)
 
 
 def _text(text: str, style: str = ""):  # -> rich.text.Text
@@ -50,11 +52,11 @@ def print_target_list(targets: Sequence[Target]) -> None:
     _console().print(table)
 
 
-def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> None:
+def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = _console()
+    console = _console(out)
     as_of = f" as of {evaluation.as_of:%d %b %Y}" if evaluation.as_of else ""
     table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), show_lines=True)
     for column in ("target", "status", "latest", "expected", "why"):
@@ -114,3 +116,15 @@ def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, 
         why = "it is a draft without a baseline yet" if target.status == "draft" else "it has no baseline"
         console.print(_text(f"No profile to show: {why}, so there is no trajectory. Readings, when given, are listed "
                             "with their status."))
+
+
+class TableReporter(Reporter):
+    """Tables for people at a terminal."""
+
+    name = "table"
+
+    def evaluation(self, evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, *, explain: str = "readings") -> None:
+        print_evaluation(evaluation, batch, out)
+
+
+REPORTER = TableReporter()

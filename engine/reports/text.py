@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TextIO
 
 from engine.model.problems import Problem
+from engine.reports.base import Reporter
 
 
 def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = False) -> str:
@@ -19,3 +21,20 @@ def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = Fals
         hidden = " (not shown: --quiet)" if quiet and warnings else ""
         lines.append(f"{files_checked} {noun} checked: {errors} error(s), {warnings} warning(s){hidden}")
     return "\n".join(lines) + "\n"
+
+
+class TextReporter(Reporter):
+    """Plain text: one problem a line, one change a line (diff)."""
+
+    name = "text"
+
+    def problems(self, items: Sequence[Problem], files_checked: int, out: TextIO, *, quiet: bool = False) -> None:
+        out.write(problems(items, files_checked, quiet=quiet))
+
+    def diff(self, result, out: TextIO) -> None:  # result: DiffResult
+        from engine.reports import diff_formats
+
+        out.write(diff_formats.text(result))
+
+
+REPORTER = TextReporter()
