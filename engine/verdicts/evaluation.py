@@ -71,19 +71,30 @@ class Judged:
             _number(d.expected[i]), _number(d.shortfall[i]), _number(d.tolerance[i]), bool(d.beyond[i]),
             BREACH_REASONS[d.breach[i]])
 
-    def sentences(self, target: int, start: int, stop: int) -> list[str]:
-        """The sentences of judged rows start..stop, all of one target (columns read once, as lists)."""
+    def _columns(self, start: int, stop: int) -> zip:
+        """Judged rows start..stop as tuples of plain Python values (columns read once, as lists)."""
         d, batch = self.decisions, self.batch
         rows = self.rows[start:stop]
         part = slice(start, stop)
-        periods = batch.periods
-        sentence = self.words(target).sentence
-        return [sentence(periods[p], v, ALL_STATUSES[s], None if e != e else e, None if g != g else g,
-                         None if t != t else t, b, BREACH_REASONS[r])
-                for p, v, s, e, g, t, b, r in zip(batch.period[rows].tolist(), batch.value[rows].tolist(),
-                                                  d.status[part].tolist(), d.expected[part].tolist(),
-                                                  d.shortfall[part].tolist(), d.tolerance[part].tolist(),
-                                                  d.beyond[part].tolist(), d.breach[part].tolist())]
+        return zip(batch.period[rows].tolist(), batch.value[rows].tolist(), d.status[part].tolist(),
+                   d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist(),
+                   d.beyond[part].tolist(), d.breach[part].tolist())
+
+    def sentences(self, target: int, start: int, stop: int) -> list[str]:
+        """The sentences of judged rows start..stop, all of one target."""
+        periods, sentence = self.batch.periods, self.words(target).sentence
+        return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r])
+                for p, v, s, e, g, t, b, r in self._columns(start, stop)]
+
+    def verdicts(self, target: int, start: int, stop: int) -> list[Verdict]:
+        """The verdicts of judged rows start..stop, all of one target, with their sentences."""
+        periods = self.batch.periods
+        out = []
+        for (p, v, s, e, g, t, _, r), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
+            period, breach = periods[p], BREACH_REASONS[r]
+            out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
+                               breach is not None, breach, why))
+        return out
 
     def verdict(self, target: int, i: int) -> Verdict:
         d = self.decisions
@@ -143,8 +154,7 @@ class TargetResult:
         return tuple(self.iter_verdicts())
 
     def iter_verdicts(self) -> Iterator[Verdict]:
-        for i in range(self.start, self.stop):
-            yield self.judged.verdict(self.index, i)
+        return iter(self.judged.verdicts(self.index, self.start, self.stop))
 
     def sentences(self) -> list[str]:
         return self.judged.sentences(self.index, self.start, self.stop)
