@@ -142,6 +142,15 @@ def unit_symbol(unit: str) -> tuple[str, str]:
     return ("£" if base == "GBP" else "", suffix)
 
 
+def base_unit(unit: str) -> str:
+    """The unit without its time: `percent` of `percent/year`, `count` of `count/year`."""
+    return unit.split("/")[0]
+
+
+def is_percent(unit: str) -> bool:
+    return base_unit(unit) == "percent"
+
+
 def difference_word(unit: str) -> str:
     """How a difference is named: percent differences are percentage points."""
-    return "points" if unit.split("/")[0] == "percent" else ""
+    return "points" if is_percent(unit) else ""

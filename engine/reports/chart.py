@@ -20,7 +20,7 @@ from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.verdicts.explain import display_decimals, shown_decimals
 from engine.verdicts.statuses import RAG, STATUS_WORDS, Status
-from engine.model.units import unit_symbol
+from engine.model.units import is_percent, unit_symbol
 from engine.verdicts.wording import describe_goal, with_unit
 
 # Solid colours that read on white and on paper; shapes differ too (RAG_MARKERS), so a chart
@@ -328,7 +328,7 @@ def _draw(figure, series: ChartSeries) -> None:  # figure: matplotlib.figure.Fig
     else:
         axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
         axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator(), show_offset=False))
-    percent = series.unit.split("/")[0] == "percent"
+    percent = is_percent(series.unit)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}{'%' if percent else ''}"))
     axes.set_ylabel(series.unit_label, fontsize=9)
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)

@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.diff.compare import ABSENT, DiffResult, FieldChange, TargetDiff, shown
 from engine.model.safetext import markdown_cell, markdown_code, visible
-from engine.reports.github import escape_data, escape_property
+from engine.reports.github import workflow_command
 
 ERROR_RULES = {"removed": "removed-active-target", "changed": "moved-goalpost", "added": "reused-id"}
 
@@ -133,16 +133,7 @@ def as_json(result: DiffResult) -> str:
 
 # --- github --------------------------------------------------------------------------------------
 
-def _command(kind: str, file: str | None, line: int | None, column: int | None, title: str, message: str) -> str:
-    props = []
-    if file:
-        props.append(f"file={escape_property(file)}")
-        if line is not None:
-            props.append(f"line={line}")
-            if column is not None:
-                props.append(f"col={column}")
-    props.append(f"title={escape_property(title)}")
-    return f"::{kind} {','.join(props)}::{escape_data(message)}"
+_command = workflow_command
 
 
 def github(result: DiffResult) -> str:

@@ -24,15 +24,24 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(problem: Problem, title: str | None = None) -> str:
-    props = [f"file={escape_property(problem.file)}"]
-    if problem.line is not None:
-        props.append(f"line={problem.line}")
-        if problem.column is not None:
-            props.append(f"col={problem.column}")
+def workflow_command(kind: str, file: str | None, line: int | None, column: int | None, title: str | None,
+                     message: str) -> str:
+    """One workflow command (`::error file=...,line=...::message`), every part escaped: the one
+    place annotations are built (validate and diff)."""
+    props = []
+    if file:
+        props.append(f"file={escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
+            if column is not None:
+                props.append(f"col={column}")
     if title:
         props.append(f"title={escape_property(title)}")
-    return f"::{problem.severity} {','.join(props)}::{escape_data(problem.message)}"
+    return f"::{kind} {','.join(props)}::{escape_data(message)}"
+
+
+def command(problem: Problem, title: str | None = None) -> str:
+    return workflow_command(problem.severity, problem.file, problem.line, problem.column, title, problem.message)
 
 
 def problems(items: Sequence[Problem], files_checked: int, *, quiet: bool = False) -> str:

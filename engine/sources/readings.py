@@ -31,7 +31,7 @@ from engine.model.periods import Period, PeriodError, parse_period
 from engine.model.readings import Reading, ReadingsBatch, ReadingsBuilder, Rejected, Superseded, Suppressed
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
-from engine.model.units import UnitError, canonical_unit, conversion_factor
+from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
 from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, refuse_stray_characters
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
@@ -169,7 +169,7 @@ def _reads_as_number(text: str) -> bool:
 
 def _unit_base(text: str) -> str | None:
     try:
-        return canonical_unit(text).split("/")[0]
+        return base_unit(canonical_unit(text))
     except UnitError:
         return None  # an unknown unit is reported by the conversion
 
@@ -191,7 +191,7 @@ def _number(raw: Any, unit: str, column: str) -> float:
         number = _NUMBER.fullmatch(text)
         if number is None or (number["sign"] and number["pound_sign"]):
             raise _RowError(_not_a_number(text, column))
-        base = unit.split("/")[0]
+        base = base_unit(unit)
         measured = f"the target is measured in {unit}" if unit else f"a {column} is a plain number"
         if number["percent"] and base != "percent":
             raise _RowError(f"the {column} `{visible(text)}` has a % sign, but {measured}")

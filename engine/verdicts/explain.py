@@ -11,7 +11,7 @@ from datetime import date
 
 from engine.model.periods import Period
 from engine.model.spec import Target
-from engine.model.units import difference_word, unit_symbol
+from engine.model.units import base_unit, difference_word, is_percent, unit_symbol
 from engine.verdicts.paths import Trajectory
 from engine.verdicts.statuses import STATUS_WORDS, BreachReason, Status
 from engine.verdicts.wording import fixed, with_unit
@@ -47,7 +47,7 @@ class TargetWords:
         levels = [p.value for p in (baseline, *target.milestones) if p is not None]
         if goal is not None and goal.value is not None:
             levels.append(goal.value)
-        self._fraction_hint = unit.split("/")[0] == "percent" and bool(levels) and min(levels) >= 10
+        self._fraction_hint = is_percent(unit) and bool(levels) and min(levels) >= 10
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None) -> str:
@@ -180,7 +180,7 @@ def display_decimals(target: Target) -> int:
             decimals = len(text.split(".")[1].rstrip("0"))
             written = max(written, decimals)
     # Percentages and rates read best with one decimal (44.0%); counts and ranks as written.
-    floor = 1 if target.measure.unit.split("/")[0] in ("percent", "per_100k", "per_10k", "per_1000") else 0
+    floor = 1 if base_unit(target.measure.unit) in ("percent", "per_100k", "per_10k", "per_1000") else 0
     return min(max(written, floor), 3)
 
 
