@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from engine.verdicts.evaluation import Evaluation
 
 
+# Rows listed one by one in the formats people read at a terminal or in a step summary (which holds
+# 1 MB at most); the JSON and CSV list every row, and say so where a list is cut.
+LISTED = 50
+
+
 class Unsupported(Exception):
     """This format does not write this kind of result."""
 

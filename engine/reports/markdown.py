@@ -8,12 +8,11 @@ from typing import TextIO
 
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
-from engine.reports.base import Reporter
+from engine.reports.base import LISTED, Reporter
 from engine.verdicts.evaluation import Evaluation
 from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
 
 
-LISTED = 50  # rejected rows listed one by one
 
 
 # Every cell of user text (titles, explanations, file names, reasons) is one line of inert text:

@@ -9,7 +9,7 @@ from typing import TextIO
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.reports.base import Reporter
+from engine.reports.base import LISTED, Reporter
 from engine.verdicts.evaluation import Evaluation
 from engine.verdicts.explain import display_decimals, shown_decimals
 from engine.verdicts.statuses import RAG, STATUS_WORDS
@@ -19,7 +19,6 @@ from engine.verdicts.wording import describe_goal, describe_point, with_unit
 STYLE = {"green": "green", "amber": "yellow", "red": "red", "grey": "grey50"}  # the terminal's colours for each group
 
 
-LISTED = 50  # rejected rows listed one by one
 
 
 def _console(out: TextIO | None = None):
