@@ -70,3 +70,14 @@ def test_every_format_of_every_command_has_a_reporter_that_writes_it():
             assert isinstance(chosen, Reporter) and chosen.name == name
             assert getattr(type(chosen), kind) is not getattr(Reporter, kind), f"{name} cannot write {kind}"
     assert set(FORMATS) == {name for names in offered.values() for name in names}
+
+
+def test_every_verdict_rule_is_a_documented_unit_with_an_id():
+    from engine.verdicts.rules import breach_rules, status_rules
+
+    rules = status_rules() + breach_rules()
+    ids = [rule.ID for rule in rules]
+    assert len(set(ids)) == len(ids) == len(list((ENGINE / "verdicts" / "rules").glob("[!_]*.py")))
+    for rule in rules:
+        assert rule.__doc__ and rule.__doc__.startswith(rule.ID + ":"), rule.__name__  # the docstring is its user doc
+        assert callable(rule.decide)
