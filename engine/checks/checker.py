@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,8 +63,21 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
 
     Raises UsageError for a path that does not exist or cannot be read.
     """
+    # The cyclic garbage collector is paused while the specs are read: what is built (the data,
+    # the targets) holds no cycles, and with thousands of specs kept it would walk them all again
+    # and again (a tenth of the time at 10,000 specs). Memory is freed by reference counting as usual.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_paths(paths)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
     result = CheckResult()
-    first_use: dict[str, Problem] = {}
+    first_use: dict[str, Document] = {}  # the spec that first used each id (without its data), for its line if needed
     found = find_specs(paths)
     if not found:
         shown = ", ".join(str(p) for p in paths)
@@ -83,15 +97,16 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
         problems = check_document(doc, path.stem)
         target_id = doc.data.get("id")
         if isinstance(target_id, str):
-            mark = doc.mark(("id",))
-            here = Problem(doc.file, mark.line if mark else 1, mark.column if mark else 1, "error", "unique-id", "")
+            # The line of an id is worked out only for an id used twice: it means reading the file
+            # again, with marks.
             if target_id in first_use:
                 other = first_use[target_id]
-                problems.append(Problem(here.file, here.line, here.column, "error", "unique-id",
-                                        f"the id `{target_id}` is already used by {other.file}:{other.line}: "
-                                        "give each target its own id"))
+                mark, other_mark = doc.mark(("id",)), other.mark(("id",))
+                problems.append(Problem(doc.file, mark.line if mark else 1, mark.column if mark else 1, "error",
+                                        "unique-id", f"the id `{target_id}` is already used by "
+                                        f"{other.file}:{other_mark.line if other_mark else 1}: give each target its own id"))
             else:
-                first_use[target_id] = here
+                first_use[target_id] = doc.without_data()
         result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
         if not any(p.severity == "error" for p in problems):
             result.targets.append(build_target(doc.data, doc.file))
