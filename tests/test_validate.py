@@ -1087,3 +1087,16 @@ def test_finite_numbers_says_what_its_full_walk_says(data):
     from engine.checks.rules import finite_numbers
 
     assert list(finite_numbers.check(data, STEM)) == list(finite_numbers._walk(data, ()))
+
+
+def test_validate_of_the_shipped_specs_imports_neither_pyyaml_nor_jsonschema_nor_pydantic():
+    # Issue 10: the pre-commit hook starts in at most 150 ms of imports. The shipped specs are
+    # plain YAML (read without PyYAML) and valid (checked without jsonschema); typer is pinned
+    # below the version that coerces every option through pydantic.
+    code = ("import sys; sys.argv = ['targets', 'validate', 'targets']\n"
+            "import cli\n"
+            "try:\n    cli.app()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+            "heavy = [m for m in ('yaml', 'jsonschema', 'pydantic', 'rich', 'pint', 'matplotlib') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -22,9 +22,34 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from engine.model.problems import LoadError, Problem
+
+
+class _NotImportedYet(Exception):
+    """Never raised: stands for PyYAML's errors until PyYAML is imported."""
+
+
+class _NoYAML:
+    MarkedYAMLError = YAMLError = _NotImportedYet
+
+
+# PyYAML (about 20 ms to import) is imported when first needed: specs in plain YAML are read
+# without it (engine/sources/plainyaml.py), and `targets validate` is a pre-commit hook.
+yaml: Any = _NoYAML
+
+
+def _import_yaml() -> None:
+    global yaml, _Loader, _Parser
+    if yaml is _NoYAML:
+        import yaml as module
+
+        _Loader = getattr(module, "CSafeLoader", module.SafeLoader)
+        try:  # libyaml's parser alone, without the constructor and resolver a loader builds around it
+            from yaml.cyaml import CParser as parser
+        except ImportError:  # pragma: no cover - PyYAML built without libyaml: its own parser
+            parser = module.SafeLoader
+        _Parser = parser
+        yaml = module
 
 MAX_BYTES = 1_000_000  # a spec is a few KB; anything this big is the wrong file
 MAX_DEPTH = 32
@@ -298,11 +323,8 @@ def _refuse_stray_characters(text: str, file: str) -> None:
     raise _error(file, line, column, "invisible-character", message)
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-try:  # libyaml's parser alone, without the constructor and resolver a loader builds around it
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml: its own parser
-    _Parser = yaml.SafeLoader
+_Loader: Any = None  # set by _import_yaml
+_Parser: Any = None
 
 
 def _build(text: str, file: str, *, restore: bool = False, marks: bool = True) -> Document:
@@ -342,6 +364,7 @@ def _plain_data(text: str, restore: bool) -> tuple[Any, Mark | None]:
     subset of what `_build_strict` accepts, read to the same data (tests/test_yamlsafe.py holds
     the two equal on mutated specs).
     """
+    _import_yaml()
     parser = _Parser(text)
     next_event = parser.get_event
     scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -412,6 +435,7 @@ def _plain_data(text: str, restore: bool) -> tuple[Any, Mark | None]:
 
 def _build_strict(text: str, file: str, *, restore: bool = False) -> Document:
     """The document and the mark of every node, or the LoadError that says what is not allowed and where."""
+    _import_yaml()
     doc = Document(file, None)
     # A stack of containers being filled: (container, path, pending key, key mark).
     stack: list[list[Any]] = []
