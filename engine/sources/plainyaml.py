@@ -33,7 +33,7 @@ _NOT_PLAIN = NotPlain()
 # Characters allowed anywhere: LF, printable ASCII, and the printable characters beyond it that
 # libyaml accepts, without the line and paragraph separators, the stand-ins yamlsafe uses for
 # them, and the byte-order mark (each is handled, or refused, before this).
-_OTHER_CHARACTER = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufdcf\ufdf0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_OTHER_CHARACTER = "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufdcf\ufdf0-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 _ASCII_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 
 # A plain key at the start of an entry, then the `:` and the spaces after it. Short: libyaml takes
@@ -50,7 +50,7 @@ def read_plain(text: str) -> tuple[Any, int]:
     if text.isascii():
         if text.encode("ascii").translate(None, _ASCII_PRINTABLE):
             raise _NOT_PLAIN  # a tab, CR or control character
-    elif _OTHER_CHARACTER.search(text) is not None:
+    elif re.search(_OTHER_CHARACTER, text) is not None:  # compiled when first needed (re caches it): ms at import
         raise _NOT_PLAIN
     lines = text.split("\n")
     first = _skip(lines, 0)
