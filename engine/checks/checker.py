@@ -37,13 +37,15 @@ def _problem(doc: Document, rule: str, finding: Finding) -> Problem:
 
 def check_document(doc: Document, stem: str) -> list[Problem]:
     """All problems of one loaded spec (a mapping)."""
-    schema_findings = list(check_schema(doc.data))
+    data = doc.data
+    schema_findings = list(check_schema(data))
     problems = [_problem(doc, "schema", f) for f in schema_findings]
     schema_valid = not problems
     faulted = {f.path for f in schema_findings}
     for rule in all_rules():
         if schema_valid or not rule.needs_schema_valid:
-            problems.extend(_problem(doc, rule.name, f) for f in rule.check(doc.data, stem))
+            for finding in rule.check(data, stem):
+                problems.append(_problem(doc, rule.name, finding))
             continue
         # The schema has already faulted this data; a rule may still say something useful about the
         # parts that are well formed (a bad period beside an unknown key), and where the shape is not
@@ -55,7 +57,13 @@ def check_document(doc: Document, stem: str) -> list[Problem]:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             continue
         problems.extend(_problem(doc, rule.name, f) for f in findings if f.path not in faulted)
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+    if len(problems) > 1:
+        problems.sort(key=_place)
+    return problems
+
+
+def _place(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
 
 
 def check_paths(paths: Iterable[str | Path]) -> CheckResult:
@@ -107,7 +115,10 @@ def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
                                         f"{other.file}:{other_mark.line if other_mark else 1}: give each target its own id"))
             else:
                 first_use[target_id] = doc.without_data()
-        result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-        if not any(p.severity == "error" for p in problems):
-            result.targets.append(build_target(doc.data, doc.file))
+        if problems:
+            problems.sort(key=_place)
+            result.problems.extend(problems)
+            if any(p.severity == "error" for p in problems):
+                continue
+        result.targets.append(build_target(doc.data, doc.file))
     return result
