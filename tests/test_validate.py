@@ -1058,3 +1058,45 @@ def test_validate_loads_no_evaluation_engine_units_registry_or_tables(form):
             "assert not heavy, heavy\n") % form
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- checking at scale (issue 10) ---------------------------------------------------------------------------
+
+def test_an_id_used_twice_names_both_lines_though_specs_are_read_without_marks(tmp_path):
+    write(tmp_path, "a/youth-reoffending.yaml", "# first\n\n" + good())
+    write(tmp_path, "b/youth-reoffending.yaml", good())
+    result = check_paths([tmp_path])
+    [problem] = [p for p in result.problems if p.rule == "unique-id"]
+    assert (problem.file.endswith("b/youth-reoffending.yaml"), problem.line, problem.column) == (True, 2, 5)
+    assert problem.message.startswith(f"the id `{STEM}` is already used by ")
+    assert f"a/youth-reoffending.yaml:4: give each target its own id" in problem.message
+
+
+finite_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**400), 10**400), st.floats(),
+              st.sampled_from([1e15, -1e15, 1e15 + 1, 10**15, 10**15 + 1, math.nan, math.inf]), st.text(max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["value", "period", "date", "limit", "x"]), inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(["limit", "baseline", "milestones", "period", "id"]), finite_values, max_size=4))
+def test_finite_numbers_says_what_its_full_walk_says(data):
+    from engine.checks.rules import finite_numbers
+
+    assert list(finite_numbers.check(data, STEM)) == list(finite_numbers._walk(data, ()))
+
+
+def test_validate_of_the_shipped_specs_imports_neither_pyyaml_nor_jsonschema_nor_pydantic():
+    # Issue 10: the pre-commit hook starts in at most 150 ms of imports. The shipped specs are
+    # plain YAML (read without PyYAML) and valid (checked without jsonschema); typer is pinned
+    # below the version that coerces every option through pydantic.
+    code = ("import sys; sys.argv = ['targets', 'validate', 'targets']\n"
+            "import cli\n"
+            "try:\n    cli.app()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+            "heavy = [m for m in ('yaml', 'jsonschema', 'pydantic', 'rich', 'pint', 'matplotlib') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

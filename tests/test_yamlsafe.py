@@ -483,3 +483,218 @@ def test_a_tab_used_to_indent_is_named(text):
     with pytest.raises(LoadError) as caught:
         load_yaml(text, "t.yaml")
     assert "tab character" in caught.value.problem.message and "spaces" in caught.value.problem.message
+
+
+# --- the fast paths read what the strict reader reads (issue 10) -----------------------------------------
+#
+# load_yaml(..., marks=False), which check_paths uses, reads plain YAML in Python (plainyaml) or
+# libyaml's events without marks (_plain_data), and gives up to the strict reader at anything
+# else. Each must read a text to the same data as the strict reader, or give up: never accept
+# what the strict reader refuses, never read a value differently. And the marks worked out later
+# are the strict reader's own.
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def _same(a, b) -> bool:
+    """Equal data, of the same types all the way down (1 is not 1.0 or true), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def _reads_alike(raw: bytes | str) -> None:
+    from engine.sources import plainyaml
+    from engine.sources.yamlsafe import _HIDE, _build_strict, _plain_data
+
+    try:
+        strict = load_yaml(raw, "spec.yaml")
+    except LoadError as exc:
+        with pytest.raises(LoadError) as caught:
+            load_yaml(raw, "spec.yaml", marks=False)
+        assert caught.value.problem == exc.problem
+        return
+    fast = load_yaml(raw, "spec.yaml", marks=False)
+    assert _same(fast.data, strict.data), (fast.data, strict.data)
+    assert fast.mark(()) == strict.mark(())
+    assert fast.marks == strict.marks and fast.key_marks == strict.key_marks
+    # Each fast reader on its own: the same data, or it gives up.
+    text = raw.decode("utf-8", "surrogatepass").lstrip("\ufeff") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    if any(c in text for c in "\x85\u2028\u2029"):
+        text = text.translate(_HIDE)
+        restore = True
+    else:
+        restore = False
+    reference = _build_strict(text, "spec.yaml", restore=restore)
+    try:
+        data, root = _plain_data(text, restore)
+    except Exception:  # noqa: BLE001 - giving up is always allowed
+        pass
+    else:
+        assert _same(data, reference.data) and root == reference.mark(())
+    if not restore:
+        try:
+            data, line = plainyaml.read_plain(text)
+        except plainyaml.NotPlain:
+            pass
+        else:
+            assert _same(data, reference.data), (data, reference.data)
+            assert Mark(line, 1) == reference.mark(())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_specs())
+def test_the_fast_paths_read_mutated_specs_as_the_strict_reader_does(text):
+    _reads_alike(text.encode("utf-8", "surrogatepass"))
+
+
+# Pieces of spec-like YAML: the forms plainyaml reads, and the near misses it must give up on.
+_PLAIN_WORDS = ["Police", "percent", "2013/14", "48.3", "-5", "35", "1e3", ".nan", "-.inf", "~", "null", "true", "no",
+                "0x10", "1_000", "2015", "http://x.y", "a#b", "it's", "é £", "x,y", "Safe City, Partnership",
+                'say "hi"', "a  b", "9" * 400, "+1", "-.5", "(a)", "a-b", "£5", "x"]
+_ODD_WORDS = ["-", "- x", "a: b", "a:", "a #b", "'q'", '"d"', "[a]", "{a: b}", "&a x", "*a", "!!str x", "%x", "@x",
+              "`x", "? x", ": x", ",x", ">", "|", "<<", "a ", "", "#x", "x\ty", "\u00e9"]
+_KEYS = ["id", "title", "value", "period", "measure", "2015", "a-b", "_x", "no", "unit", "notes", "lead", "change",
+         "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"]
+_ODD_KEYS = ["<<", "a b", "'q'", "-x", "x"]
+
+
+@st.composite
+def _scalar_text(draw, flow: bool = False) -> str:
+    word = draw(st.one_of(st.sampled_from(_PLAIN_WORDS), st.sampled_from(_PLAIN_WORDS), st.sampled_from(_PLAIN_WORDS),
+                          st.sampled_from(_ODD_WORDS)))
+    style = draw(st.sampled_from(["plain", "plain", "plain", "single", "double", "comment"]))
+    if style == "single":
+        return "'" + word.replace("'", draw(st.sampled_from(["''", "'"]))) + "'"
+    if style == "double":
+        return '"' + word.replace('"', draw(st.sampled_from(['\\"', '"']))) + '"'
+    if style == "comment" and not flow:
+        return word + draw(st.sampled_from([" # note", "# note", "  #", " #x: y"]))
+    return word
+
+
+def _key_text():
+    return st.one_of(st.sampled_from(_KEYS), st.sampled_from(_KEYS), st.sampled_from(_KEYS), st.sampled_from(_ODD_KEYS))
+
+
+@st.composite
+def _flow_text(draw) -> str:
+    if draw(st.booleans()):
+        pairs = draw(st.lists(st.tuples(_key_text(), _scalar_text(flow=True)), max_size=3))
+        inner = draw(st.sampled_from([", ", ",", " , "])).join(f"{k}: {v}" for k, v in pairs)
+        opening, closing = "{", "}"
+    else:
+        inner = draw(st.sampled_from([", ", ","])).join(draw(st.lists(_scalar_text(flow=True), max_size=3)))
+        opening, closing = "[", "]"
+    pad = draw(st.sampled_from(["", " "]))
+    return opening + pad + inner + pad + closing + draw(st.sampled_from(["", "", "", " # c", "#c", " x", ",", " "]))
+
+
+@st.composite
+def _block_text(draw, indent: int) -> str:
+    header = draw(st.sampled_from([">-", ">-", ">", "|-", "|", ">2", ">+", "|+", ">- # c"]))
+    body = []
+    for _ in range(draw(st.integers(0, 4))):
+        extra = draw(st.sampled_from([0, 0, 0, 0, 0, 1, 2, -1]))
+        line = draw(st.sampled_from(["text line", "text line", "# not a comment", "key: like a key", "- like a list",
+                                     "", "trailing ", "a  b", "{x}", "it's 5%"]))
+        body.append(" " * max(indent + 2 + extra, 0) + line if line else draw(st.sampled_from(["", "  ", " " * (indent + 2)])))
+    return header + "\n" + "\n".join(body)
+
+
+@st.composite
+def _mapping_text(draw, indent: int = 0, depth: int = 0) -> str:
+    lines = []
+    keys = draw(st.lists(st.sampled_from(_KEYS), min_size=1, max_size=5, unique=True))
+    if draw(st.integers(0, 5)) == 0:  # now and then an odd key, or one given twice
+        keys[draw(st.integers(0, len(keys) - 1))] = draw(st.sampled_from(_ODD_KEYS + keys))
+    for key in keys:
+        pad = " " * (indent + draw(st.sampled_from([0, 0, 0, 0, 0, 0, 0, 1, -1])))
+        kind = draw(st.sampled_from(["scalar", "scalar", "flow", "block", "empty", "nested", "list", "comment"]))
+        if kind == "comment":
+            lines.append(" " * draw(st.integers(0, indent + 4)) + "# a comment")
+            continue
+        colon = draw(st.sampled_from([": ", ": ", ": ", ": ", ":  ", ":"]))
+        if kind == "scalar":
+            lines.append(f"{pad}{key}{colon}{draw(_scalar_text())}")
+        elif kind == "flow":
+            lines.append(f"{pad}{key}{colon}{draw(_flow_text())}")
+        elif kind == "block":
+            lines.append(f"{pad}{key}{colon}{draw(_block_text(indent))}")
+        elif kind == "empty" or depth >= 2:
+            lines.append(f"{pad}{key}:")
+        elif kind == "nested":
+            lines.append(f"{pad}{key}:")
+            lines.append(draw(_mapping_text(indent + draw(st.sampled_from([2, 4, 1])), depth + 1)))
+        else:
+            lines.append(f"{pad}{key}:")
+            step = draw(st.sampled_from([0, 2, 2, 4]))
+            for _ in range(draw(st.integers(1, 3))):
+                if draw(st.booleans()):
+                    lines.append(" " * (indent + step) + "- " + draw(st.one_of(_scalar_text(), _flow_text())))
+                else:
+                    item = draw(_mapping_text(indent + step + 2, depth + 1))
+                    lines.append(" " * (indent + step) + "- " + item[indent + step + 2:])
+    return "\n".join(lines)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mapping_text(), st.sampled_from(["\n", "", "\n\n", "\n# end\n", "\n  \n"]),
+       st.sampled_from(["", "# top\n", "---\n", "\n"]))
+def test_the_fast_paths_read_generated_yaml_as_the_strict_reader_does(body, end, start):
+    _reads_alike(start + body + end)
+
+
+def test_the_fast_paths_read_the_corpus_and_the_shipped_specs_as_the_strict_reader_does():
+    files = sorted((ROOT / "tests" / "corpus" / "specs").iterdir()) + sorted((ROOT / "targets").rglob("*.yaml"))
+    assert len(files) > 80
+    for path in files:
+        _reads_alike(path.read_bytes())
+
+
+def test_the_plain_reader_reads_the_shipped_specs():
+    # They are what specs look like: reading them must not fall back to the slower readers.
+    from engine.sources import plainyaml
+    from engine.sources.yamlsafe import decode
+
+    for path in sorted((ROOT / "targets").rglob("*.yaml")):
+        data, line = plainyaml.read_plain(decode(path.read_bytes(), path.name))
+        assert data["id"] == path.stem and line >= 1
+
+
+def test_marks_are_worked_out_only_when_asked_for():
+    doc = load_yaml(SPEC.encode(), "spec.yaml", marks=False)
+    assert doc._source is not None
+    assert doc.mark(()) == Mark(2, 1)  # the document's own mark is known without them
+    assert doc._source is not None
+    assert doc.mark(("baseline", "value")) == load_yaml(SPEC.encode(), "spec.yaml").marks[("baseline", "value")]
+    assert doc._source is None
+    kept = load_yaml(SPEC.encode(), "spec.yaml", marks=False).without_data()
+    assert kept.data is None and kept.mark(("id",)) == Mark(2, 5)
+
+
+def test_a_duplicate_key_read_without_marks_still_names_the_first_line():
+    with pytest.raises(LoadError) as caught:
+        load_yaml(SPEC + "id: again\n", "spec.yaml", marks=False)
+    assert caught.value.problem.rule == "duplicate-key"
+    assert caught.value.problem.message.startswith("`id` is given twice (first on line 2)")
+
+
+@pytest.mark.parametrize("text", [
+    "9" * 1100 + "title: x\nid: y\n",  # libyaml takes a key without `?` only within 1,024 characters
+    "id: x\nnotes: >-\n  a\n\n  b\n",  # a blank line inside a folded scalar is a line break
+    "id: x\nnotes: >-\n  a\n   b\n",  # a more-indented line is kept as it is
+    "id: x\nnotes: |\n  a\n  b",  # no line break at the end of the file: none at the end of the text
+    "id: x\ntitle: a\n  b\n",  # a plain scalar over two lines
+    "id: x\npartners:\n- a\n- b\nlead: c\n",  # a list as indented as its key
+    "id: x\nm:\n  - p: 1\n    v: 2\n  - {p: 3, v: 4}\n",
+    "id: 'it''s'\ntitle: \"say \\\"hi\\\"\"\n",
+])
+def test_the_fast_paths_read_the_near_misses_as_the_strict_reader_does(text):
+    _reads_alike(text)

@@ -122,8 +122,21 @@ _TYPE_WORDS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _fast_valid():
+    # The schema compiled to plain Python that tells valid data from invalid: most specs are
+    # valid, and for them jsonschema (and its import) is not needed at all. None if the schema
+    # uses a keyword it does not know, and then every spec goes to jsonschema.
+    from engine.checks.fastschema import compile_schema
+
+    return compile_schema(schema(), lambda pattern: _compiled(pattern).search)
+
+
 def check_schema(data: Any) -> Iterator[Finding]:
     """Schema errors translated for policy staff: what is wrong, where, and how to fix it."""
+    fast = _fast_valid()
+    if fast is not None and fast(data):
+        return
     seen: set[tuple[Path, str]] = set()
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     for error in errors:

@@ -35,6 +35,7 @@ class Found:
 
     path: Path
     problem: Problem | None = None
+    real: str | None = None  # its real path where the walk already knows it (os.path.realpath otherwise)
 
 
 def _points_to(path: Path) -> str:
@@ -108,7 +109,10 @@ def find_specs(paths: Iterable[str | Path]) -> list[Found]:
     for item in found:
         # A spec given twice (a folder and a file in it) is checked once; realpath, unlike
         # Path.resolve, never raises (a loop of links is a problem found, not a crash).
-        key = (item.problem is None, os.path.realpath(item.path) if item.problem is None else os.path.abspath(item.path))
+        if item.problem is not None:
+            key = (False, os.path.abspath(item.path))
+        else:
+            key = (True, item.real or os.path.realpath(item.path))
         if key not in seen:
             seen.add(key)
             unique.append(item)
@@ -184,7 +188,9 @@ def _walk(top: Path) -> list[Found]:
                 elif kind == "folder":
                     subfolders.append((path, real / entry.name))
                 elif entry.name.endswith(SPEC_SUFFIXES):
-                    found.append(Found(path))  # a pipe or device too: read_spec refuses it by name
+                    # A pipe or device too: read_spec refuses it by name. Not a link, in a folder
+                    # whose real path is known: so is its own.
+                    found.append(Found(path, real=os.path.join(real, entry.name)))
             stack.extend(reversed(subfolders))
 
     walk(top, root)
@@ -202,22 +208,39 @@ def _walk(top: Path) -> list[Found]:
     return found
 
 
+def _read_at_most(path: Path, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes of a file, to its end. Asked for its size (plus one, to see the end) first:
+    a read of `limit` bytes at once would allocate a megabyte for each small spec."""
+    chunks = []
+    total = 0
+    request = min(size, limit - 1) + 1
+    with path.open("rb", buffering=0) as handle:
+        while total < limit:
+            chunk = handle.read(min(request, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            request = 65536  # the size was wrong (the file grew, or the file system does not know it)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def read_spec(path: Path) -> Document:
     """Read one spec file. Raises LoadError for bad content, UsageError when it cannot be read at all."""
     name = display_path(path)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             # A pipe or device found among the specs (a FIFO named x.yaml) would block or never end.
             raise UsageError(Problem(name, None, None, "error", "io", "not a regular file (a device or pipe?): remove it"))
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # enough to tell that it is too big, without reading it all
+        raw = _read_at_most(path, MAX_BYTES + 1, info.st_size)  # enough to tell that it is too big, without reading it all
     except OSError as exc:
         why = why_unreachable(path, exc) or "the file is gone (moved or deleted while the specs were being read)"
         raise UsageError(Problem(_shown(path, exc), None, None, "error", "io", f"cannot read the file: {why}")) from None
     if len(raw) > MAX_BYTES:
         raise LoadError(Problem(name, None, None, "error", "file-size",
                                 f"the file is more than {MAX_BYTES:,} bytes; a spec is a few thousand at most: is it the right file?"))
-    doc = load_yaml(raw, name)
+    doc = load_yaml(raw, name, marks=False)  # most specs have no problem to point at: marks when asked
     if doc.data is None:
         raise LoadError(Problem(name, 1, 1, "error", "empty-file",
                                 "the file is empty: a target spec needs at least `id`, `title` and `measure`"))

@@ -19,12 +19,37 @@ from __future__ import annotations
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from engine.model.problems import LoadError, Problem
+
+
+class _NotImportedYet(Exception):
+    """Never raised: stands for PyYAML's errors until PyYAML is imported."""
+
+
+class _NoYAML:
+    MarkedYAMLError = YAMLError = _NotImportedYet
+
+
+# PyYAML (about 20 ms to import) is imported when first needed: specs in plain YAML are read
+# without it (engine/sources/plainyaml.py), and `targets validate` is a pre-commit hook.
+yaml: Any = _NoYAML
+
+
+def _import_yaml() -> None:
+    global yaml, _Loader, _Parser
+    if yaml is _NoYAML:
+        import yaml as module
+
+        _Loader = getattr(module, "CSafeLoader", module.SafeLoader)
+        try:  # libyaml's parser alone, without the constructor and resolver a loader builds around it
+            from yaml.cyaml import CParser as parser
+        except ImportError:  # pragma: no cover - PyYAML built without libyaml: its own parser
+            parser = module.SafeLoader
+        _Parser = parser
+        yaml = module
 
 MAX_BYTES = 1_000_000  # a spec is a few KB; anything this big is the wrong file
 MAX_DEPTH = 32
@@ -50,25 +75,74 @@ class Mark:
     column: int  # 1-based
 
 
-@dataclass
 class Document:
-    """Plain data (dict/list/str/int/float/bool/None) plus where each node came from."""
+    """Plain data (dict/list/str/int/float/bool/None) plus where each node came from.
 
-    file: str
-    data: Any
-    marks: dict[Path, Mark] = field(default_factory=dict)  # where each value starts
-    key_marks: dict[Path, Mark] = field(default_factory=dict)  # where each mapping key starts
+    The marks of a document loaded with `load_yaml(..., marks=False)` are worked out only when
+    asked for (by parsing the text again, with marks): most specs have no problem to point at,
+    and recording where each of their nodes starts is most of the cost of loading them. Where
+    the whole document starts (the mark of `()`, where a warning about the file as a whole
+    points) is always known.
+    """
+
+    __slots__ = ("file", "data", "_marks", "_key_marks", "_root", "_source")
+
+    def __init__(self, file: str, data: Any, marks: dict[Path, Mark] | None = None,
+                 key_marks: dict[Path, Mark] | None = None) -> None:
+        self.file = file
+        self.data = data
+        self._marks = {} if marks is None else marks  # where each value starts
+        self._key_marks = {} if key_marks is None else key_marks  # where each mapping key starts
+        self._root: Mark | None = None
+        self._source: tuple[str, bool] | None = None  # (text as parsed, restore) while the marks are not yet known
+
+    @classmethod
+    def _unmarked(cls, file: str, data: Any, root: Mark | None, text: str, restore: bool) -> Document:
+        doc = cls(file, data)
+        doc._root = root
+        doc._source = (text, restore)
+        return doc
+
+    def _fill(self) -> None:
+        text, restore = self._source  # type: ignore[misc]
+        full = _build(text, self.file, restore=restore, marks=True)
+        self._marks, self._key_marks, self._source = full._marks, full._key_marks, None
+
+    @property
+    def marks(self) -> dict[Path, Mark]:
+        if self._source is not None:
+            self._fill()
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[Path, Mark]:
+        if self._source is not None:
+            self._fill()
+        return self._key_marks
+
+    def without_data(self) -> Document:
+        """The same document's marks (worked out when asked, as here) without its data: to keep for a
+        message that may be needed later, without keeping the data too."""
+        doc = Document(self.file, None, self._marks, self._key_marks)
+        doc._root, doc._source = self._root, self._source
+        return doc
 
     def mark(self, path: Path, *, key: bool = False) -> Mark | None:
         """The best-known location for a path: the node itself, else its nearest ancestor."""
-        if key and path in self.key_marks:
-            return self.key_marks[path]
+        if not path and self._source is not None:
+            return self._root  # keys are never at (): the document's own mark, without parsing again
+        key_marks, marks = self.key_marks, self.marks
+        if key and path in key_marks:
+            return key_marks[path]
         while True:
-            if path in self.marks:
-                return self.marks[path]
+            if path in marks:
+                return marks[path]
             if not path:
                 return None
             path = path[:-1]
+
+    def __repr__(self) -> str:
+        return f"Document(file={self.file!r}, data={self.data!r})"
 
 
 def _error(file: str, line: int | None, column: int | None, rule: str, message: str) -> LoadError:
@@ -98,7 +172,7 @@ def _wide_encoding(raw: bytes) -> str | None:
     # Latin-1 and most punctuation) and reads as printable text; binary data (an Excel .xls
     # renamed .csv) does neither.
     sample = raw[: 512 if len(raw) > 512 else len(raw) // 2 * 2]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:
         return None
     for zeros, codec in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
         if zeros.count(0) < 0.75 * len(zeros):
@@ -133,7 +207,13 @@ def decode(raw: bytes, file: str, *, what: str = "file") -> str:
     return text.lstrip("\ufeff")  # a file saved twice with a BOM has two
 
 
+# The first characters of every plain scalar that is not text: null, ~, true, false, numbers, .inf, .nan.
+_NOT_TEXT_FIRST = frozenset("~nNtTfF+-.0123456789")
+
+
 def resolve_plain(text: str) -> Any:
+    if text and text[0] not in _NOT_TEXT_FIRST:
+        return text  # most values are words: `Police`, `percent`, `lower_is_better`
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -169,8 +249,12 @@ def _mark(event: yaml.Event) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Parse one YAML document strictly. Raises LoadError, and only LoadError, on bad input."""
+def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES, marks: bool = True) -> Document:
+    """Parse one YAML document strictly. Raises LoadError, and only LoadError, on bad input.
+
+    With marks=False the document's marks are worked out when first asked for (see Document):
+    the same data, the same errors, less work for a document that has nothing to point at.
+    """
     if isinstance(raw, bytes):
         if len(raw) > max_bytes:
             raise _error(file, None, None, "file-size",
@@ -182,9 +266,9 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES) -> Doc
                          f"the file is {len(raw):,} characters; a spec is a few thousand at most: is it the right file?")
         text = raw.lstrip("\ufeff")
     refuse_stray_characters(text, file)
-    hidden = any(character in text for character in _BREAK_LIKE)
+    hidden = not text.isascii() and any(character in text for character in _BREAK_LIKE)
     try:
-        return _build(text.translate(_HIDE) if hidden else text, file, restore=hidden)
+        return _build(text.translate(_HIDE) if hidden else text, file, restore=hidden, marks=marks)
     except LoadError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -226,6 +310,8 @@ _STRAY = re.compile("[\ufeff" + _STAND_INS + "]")
 
 def refuse_stray_characters(text: str, file: str) -> None:
     """A byte-order mark after the start (two files joined), or one of the stand-ins above."""
+    if text.isascii():  # (a flag on the string: no search) none of them is ASCII
+        return
     found = _STRAY.search(text)
     if found is None:
         return
@@ -237,10 +323,119 @@ def refuse_stray_characters(text: str, file: str) -> None:
     raise _error(file, line, column, "invisible-character", message)
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = None  # set by _import_yaml
+_Parser: Any = None
 
 
-def _build(text: str, file: str, *, restore: bool = False) -> Document:
+def _build(text: str, file: str, *, restore: bool = False, marks: bool = True) -> Document:
+    if not marks:
+        # Plain YAML read in Python, else libyaml's events without marks, else (for anything
+        # unusual, allowed or not) the strict reading, which says what is wrong and where.
+        if not restore:
+            try:
+                data, line = plainyaml.read_plain(text)
+            except Exception:  # noqa: BLE001 - NotPlain, or anything unforeseen: the next reader decides
+                pass
+            else:
+                return Document._unmarked(file, data, Mark(line, 1), text, restore)
+        try:
+            data, root = _plain_data(text, restore)
+        except Exception:  # noqa: BLE001 - anything at all: the strict reading says what (and where)
+            pass
+        else:
+            return Document._unmarked(file, data, root, text, restore)
+    return _build_strict(text, file, restore=restore)
+
+
+class _Unusual(Exception):
+    """Not plain data: the strict reading takes over, and refuses it (or reads it) with marks."""
+
+
+_UNUSUAL = _Unusual()
+
+
+def _plain_data(text: str, restore: bool) -> tuple[Any, Mark | None]:
+    """The data and the root's mark of a document of plain data, recording no other marks.
+
+    The fast path of reading a spec. It gives up (raises) at the first sign of anything else: an
+    anchor, alias, tag, merge key (or any `<<` key), duplicate key, complex key, second document,
+    nesting past MAX_DEPTH, or an error from the parser; `_build_strict` then reads the text again
+    and gives the LoadError, with its line and column, or the data. So what this accepts is a
+    subset of what `_build_strict` accepts, read to the same data (tests/test_yamlsafe.py holds
+    the two equal on mutated specs).
+    """
+    _import_yaml()
+    parser = _Parser(text)
+    next_event = parser.get_event
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    mapping_end, sequence_end, stream_end = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.StreamEndEvent
+    document_start, no_key, unusual = yaml.DocumentStartEvent, _NO_KEY, _UNUSUAL
+    data: Any = None
+    root: Mark | None = None
+    container: Any = None  # the mapping or list being filled; None at the top
+    is_mapping = False
+    key: Any = no_key  # the mapping's key waiting for its value
+    outer: list[tuple[Any, bool]] = []  # the containers around it
+    documents = 0
+    try:
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is scalar:
+                if event.anchor is not None or event.tag is not None:
+                    raise unusual
+                value = event.value
+                if restore:
+                    value = value.translate(_SHOW)
+                if is_mapping:
+                    if key is no_key:  # a key: kept as written
+                        if value in container or value == "<<":
+                            raise unusual
+                        key = value
+                        continue
+                    if not event.style and event.implicit[0]:
+                        value = resolve_plain(value)
+                    container[key] = value
+                    key = no_key
+                else:
+                    if not event.style and event.implicit[0]:
+                        value = resolve_plain(value)
+                    if container is None:
+                        data, root = value, _mark(event)
+                    else:
+                        container.append(value)
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(outer) >= MAX_DEPTH:
+                    raise unusual
+                node: Any = {} if kind is mapping_start else []
+                if is_mapping:
+                    if key is no_key:
+                        raise unusual
+                    container[key] = node
+                    key = no_key
+                elif container is None:
+                    data, root = node, _mark(event)
+                else:
+                    container.append(node)
+                outer.append((container, is_mapping))
+                container, is_mapping = node, kind is mapping_start
+            elif kind is mapping_end or kind is sequence_end:
+                container, is_mapping = outer.pop()
+            elif kind is stream_end:
+                return data, root
+            elif kind is document_start:
+                documents += 1
+                if documents > 1:
+                    raise unusual
+            elif kind is not yaml.StreamStartEvent and kind is not yaml.DocumentEndEvent:
+                raise unusual  # an alias
+    finally:
+        parser.dispose()
+
+
+def _build_strict(text: str, file: str, *, restore: bool = False) -> Document:
+    """The document and the mark of every node, or the LoadError that says what is not allowed and where."""
+    _import_yaml()
     doc = Document(file, None)
     # A stack of containers being filled: (container, path, pending key, key mark).
     stack: list[list[Any]] = []
@@ -334,3 +529,7 @@ class _NoKey:
 
 
 _NO_KEY = _NoKey()
+
+
+# At the end: it uses resolve_plain and MAX_DEPTH from here.
+from engine.sources import plainyaml  # noqa: E402

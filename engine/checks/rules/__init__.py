@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from engine.model.problems import Severity
@@ -32,6 +33,7 @@ class Rule:
     needs_schema_valid: bool = True
 
 
+@lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
     from engine.checks.rules import compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax, target_form, window
 

@@ -16,7 +16,47 @@ PERIOD_KEYS = ("period", "date")
 
 
 def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
-    yield from _walk(data, ())
+    if _all_finite(data):  # nearly every spec: no paths to build, no generators to run
+        return iter(())
+    return _walk(data, ())
+
+
+def _all_finite(node: Any) -> bool:
+    """True when _walk would find nothing: every number finite and at most LARGEST. False for any
+    type other than the loader's, leaving those to _walk."""
+    kind = type(node)
+    if kind is dict:
+        for key, value in node.items():
+            kind = type(value)
+            if kind is str or key in PERIOD_KEYS:
+                continue
+            if kind is float:
+                if not -LARGEST <= value <= LARGEST:  # NaN fails both
+                    return False
+            elif kind is dict or kind is list:
+                if not _all_finite(value):
+                    return False
+            elif kind is int:
+                if not -LARGEST <= value <= LARGEST:
+                    return False
+            elif value is not None and kind is not bool:
+                return False
+        return True
+    if kind is list:
+        for value in node:
+            kind = type(value)
+            if kind is str:
+                continue
+            if kind is float or kind is int:
+                if not -LARGEST <= value <= LARGEST:
+                    return False
+            elif kind is dict or kind is list:
+                if not _all_finite(value):
+                    return False
+            elif value is not None and kind is not bool:
+                return False
+        return True
+    return False
 
 
 def _walk(node: Any, path: Path) -> Iterator[Finding]:

@@ -1,0 +1,189 @@
+"""engine/checks/fastschema.py: the schema compiled to plain Python must call valid exactly what jsonschema does.
+
+check_schema trusts the compiled function when it says valid and asks jsonschema otherwise; so it
+must never say valid where jsonschema finds an error. These tests hold the two equal (in both
+directions, so that the fast path is also taken where it can be) on generated and mutated specs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.checks import schema as schema_module
+from engine.checks.fastschema import compile_schema
+from engine.sources.yamlsafe import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schema" / "target.schema.json").read_text(encoding="utf-8"))
+FAST = schema_module._fast_valid()
+SLOW = schema_module._validator()
+
+BASE = {
+    "id": "youth-reoffending", "title": "Youth re-offending rate", "status": "active", "priority": "Reduce youth crime",
+    "action": "Work with the board", "lead": "YOS", "partners": ["YOS Management Board", "Police"],
+    "source": "Strategy 2014-17", "notes": "As worded.",
+    "measure": {"description": "Young offenders who re-offend", "unit": "percent", "polarity": "lower_is_better",
+                "frequency": "annual"},
+    "baseline": {"period": "2013/14", "value": 48.3},
+    "target": {"period": "2016/17", "value": 35, "strict": False},
+    "trajectory": "linear",
+    "milestones": [{"period": "2014/15", "value": 44}, {"period": 2015, "value": 40.0}],
+    "limit": 60, "tolerance": {"absolute": 1.0, "relative": 0.05},
+    "revisions": [{"date": "2015-06-30", "change": "35 -> 36", "reason": "New data", "approved_by": "Board"}],
+}
+
+# Every path in BASE, and a few more the schema knows of, where a change can be made.
+FIELDS = [(), ("id",), ("title",), ("status",), ("priority",), ("action",), ("lead",), ("partners",), ("partners", 0),
+          ("source",), ("notes",), ("measure",), ("measure", "description"), ("measure", "unit"),
+          ("measure", "polarity"), ("measure", "frequency"), ("baseline",), ("baseline", "period"),
+          ("baseline", "value"), ("target",), ("target", "period"), ("target", "value"), ("target", "change"),
+          ("target", "relative_change"), ("target", "annual_rate"), ("target", "maintain"), ("target", "strict"),
+          ("trajectory",), ("milestones",), ("milestones", 0), ("milestones", 1, "period"), ("milestones", 1, "value"),
+          ("limit",), ("tolerance",), ("tolerance", "absolute"), ("tolerance", "relative"), ("revisions",),
+          ("revisions", 0), ("revisions", 0, "date"), ("revisions", 0, "change"), ("revisions", 0, "approved_by"),
+          ("unknown",), ("measure", "unknown"), ("target", "unknown"), ("baseline", "unknown")]
+
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10), st.integers(-(10**20), 10**20),
+    st.sampled_from([2015, 2015.0, 2015.5, -1, -1.0, -1.5, 0, 0.0, -0.0, 1e308, -1e-300]),
+    st.floats(), st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.sampled_from(["", "x", "active", "draft", "retired", "Active", "linear", "compound", "step", "annual",
+                     "quarterly", "monthly", "yearly", "percent", "count/year", "per_100k", "GBP/day", "percent\n",
+                     "lower_is_better", "higher_is_better", "youth-reoffending", "Youth", "a" * 80, "a" * 81,
+                     "t" * 200, "t" * 201, "-x", "x-", "9lives", "evil\n", "2013/14", "2015-06-30", "\u00e9"]),
+    st.text(max_size=5),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["period", "value", "change", "absolute", "relative", "date", "reason",
+                                         "approved_by", "description", "unit", "polarity", "x"]), inner, max_size=4),
+    ),
+    max_leaves=6,
+)
+
+
+def _jsonschema_valid(data) -> bool:
+    return next(iter(SLOW.iter_errors(data)), None) is None
+
+
+def _agree(data) -> None:
+    assert FAST(data) is _jsonschema_valid(data), data
+
+
+def _apply(data, path, value):
+    parent = data
+    for part in path[:-1]:
+        if isinstance(parent, dict) and part in parent:
+            parent = parent[part]
+        elif isinstance(parent, list) and isinstance(part, int) and part < len(parent):
+            parent = parent[part]
+        else:
+            return data
+    if not path:
+        return copy.deepcopy(value)
+    last = path[-1]
+    if isinstance(parent, dict):
+        if value == "<delete>":
+            parent.pop(last, None)
+        else:
+            parent[last] = copy.deepcopy(value)
+    elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        if value == "<delete>":
+            del parent[last]
+        else:
+            parent[last] = copy.deepcopy(value)
+    return data
+
+
+def test_the_shipped_schema_compiles():
+    assert FAST is not None, "the schema uses a keyword fastschema does not know: every spec goes to jsonschema"
+
+
+def test_the_base_spec_is_valid_both_ways():
+    assert FAST(BASE) and _jsonschema_valid(BASE)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(FIELDS), st.one_of(st.just("<delete>"), VALUES)), min_size=1, max_size=4))
+def test_compiled_and_jsonschema_agree_on_altered_specs(changes):
+    data = copy.deepcopy(BASE)
+    for path, value in changes:
+        data = _apply(data, path, value)
+    _agree(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES)
+def test_compiled_and_jsonschema_agree_on_anything(data):
+    _agree(data)
+
+
+def test_compiled_and_jsonschema_agree_on_the_corpus_and_the_shipped_specs():
+    from engine.model.problems import LoadError
+
+    files = sorted((ROOT / "tests" / "corpus" / "specs").iterdir()) + sorted((ROOT / "targets").rglob("*.yaml"))
+    for path in files:
+        try:
+            data = load_yaml(path.read_bytes(), path.name).data
+        except LoadError:
+            continue
+        _agree(data)
+
+
+@pytest.mark.parametrize("change, valid", [
+    ((("target", "relative_change"), math.nan), True),  # jsonschema's `minimum` lets NaN through (finite-numbers does not)
+    ((("baseline", "period"), 2015.0), True),  # an integer, to JSON Schema
+    ((("baseline", "period"), 2015.5), False),
+    ((("baseline", "value"), True), False),  # true is not a number
+    ((("target", "maintain"), 1), False),  # nor is 1 true
+    ((("target", "maintain"), True), True),
+    ((("target", "annual_rate"), -1), False),
+    ((("target", "relative_change"), -1), True),
+    ((("id",), "evil\n"), False),  # the pattern is ECMA-anchored: `$` is the very end
+    ((("measure", "unit"), "percent\n"), False),
+    ((("tolerance",), {}), False),
+    ((("status",), "Active"), False),
+])
+def test_compiled_semantics_follow_jsonschema(change, valid):
+    data = _apply(copy.deepcopy(BASE), *change)
+    assert FAST(data) is valid
+    assert _jsonschema_valid(data) is valid
+
+
+@pytest.mark.parametrize("extra", [
+    {"patternProperties": {"^x": {}}}, {"format": "date"}, {"allOf": [{}]}, {"if": {}}, {"multipleOf": 2},
+    {"properties": {"id": {"$ref": "https://elsewhere/schema.json"}}}, {"enum": [1, 2]},
+])
+def test_a_schema_with_a_keyword_it_does_not_know_is_not_compiled(extra):
+    changed = copy.deepcopy(SCHEMA)
+    for key, value in extra.items():
+        if key == "properties":
+            changed["properties"]["id"] = value["id"]
+        else:
+            changed[key] = value
+    assert compile_schema(changed, lambda pattern: (lambda text: None)) is None
+
+
+def test_check_schema_skips_jsonschema_for_valid_specs(monkeypatch):
+    calls = []
+    real = schema_module._validator
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(schema_module, "_validator", counting)
+    assert list(schema_module.check_schema(copy.deepcopy(BASE))) == []
+    assert calls == []
+    broken = _apply(copy.deepcopy(BASE), ("tolerance",), {})
+    assert [f.message for f in schema_module.check_schema(broken)]
+    assert calls == [1]
