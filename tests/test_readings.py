@@ -864,23 +864,9 @@ def specs(tmp_path):
 
 
 def _in_time(seconds: float):
-    import signal
-    from contextlib import contextmanager
+    from tests.test_corpus import time_limit
 
-    @contextmanager
-    def limit():
-        def expired(signum, frame):
-            raise TimeoutError(f"took longer than {seconds} s")
-
-        previous = signal.signal(signal.SIGALRM, expired)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-    return limit()
+    return time_limit(seconds)
 
 
 @pytest.mark.parametrize("command", [("evaluate", "{r}", "-t", "{s}"), ("report", "{r}", "-t", "{s}", "-o", "{o}"),
