@@ -13,11 +13,11 @@ from datetime import date
 
 import numpy as np
 
-from engine.model.periods import KEY_DAY, months_between
+from engine.model.periods import KEY_DAY, Period, months_between
 from engine.model.readings import Reading, ReadingsBatch
 from engine.model.spec import Target
 from engine.verdicts.explain import TargetWords, stale_note, together_note
-from engine.verdicts.rules import Facts, Readings, decide
+from engine.verdicts.rules import Decisions, Facts, Readings, decide
 from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
 # How old the latest reading may be, at the as-of date, before a target is stale.
@@ -29,7 +29,7 @@ STALE_AFTER_DAYS = {"monthly": 49}  # seven weeks
 class Verdict:
     """One reading judged, with its sentence."""
 
-    period: object  # Period
+    period: Period
     date: date
     value: float
     expected: float | None
@@ -45,7 +45,7 @@ class Judged:
     """Every reading of a batch judged, as columns sorted by target (in the order given) then period:
     the rows of the batch, and the decisions of the rules for each."""
 
-    def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions) -> None:  # decisions: rules.Decisions
+    def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions: Decisions) -> None:
         self.facts = facts
         self.batch = batch
         self.rows = rows  # batch rows, in judged order
@@ -236,7 +236,7 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
     period = batch.periods[batch.period[judged.rows[latest]]]
     stale = as_of is not None and is_stale(target.measure.frequency, period.end, as_of)
     # Periods sorted by last day sit together at the end when they share it: 2014/15 and 2015-03.
-    together = []
+    together: list[str] = []
     i = latest - 1
     while i >= start and batch.periods[batch.period[judged.rows[i]]].end == period.end:
         together.insert(0, batch.periods[batch.period[judged.rows[i]]].label)
@@ -251,7 +251,7 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
                         judged, index, start, stop, later, sentence)
 
 
-def judge_one(target: Target, period, value: float) -> Verdict:  # period: Period
+def judge_one(target: Target, period: Period, value: float) -> Verdict:
     """One reading of one target judged: the same rules as every evaluation, for one value."""
     batch = ReadingsBatch.of([Reading(target.id, period, float(value), "", 0)])
     result = evaluate([target], batch, as_of=period.end).results[0]
@@ -260,10 +260,10 @@ def judge_one(target: Target, period, value: float) -> Verdict:  # period: Perio
     return verdict
 
 
-def judge_many(target: Target, readings: Sequence[tuple[object, float]]) -> list[Verdict]:
+def judge_many(target: Target, readings: Sequence[tuple[Period, float]]) -> list[Verdict]:
     """Several (period, value) readings of one target judged, in the order given (one per period)."""
-    batch = ReadingsBatch.of([Reading(target.id, p, float(v), "", i + 1) for i, (p, v) in enumerate(readings)])  # type: ignore[arg-type]
-    latest = max((p.end for p, _ in readings), default=None)  # type: ignore[attr-defined]
+    batch = ReadingsBatch.of([Reading(target.id, p, float(v), "", i + 1) for i, (p, v) in enumerate(readings)])
+    latest = max((p.end for p, _ in readings), default=None)
     result = evaluate([target], batch, as_of=latest).results[0]
     by_line = {r.line: v for r, v in zip(result.readings, result.iter_verdicts())}
     return [by_line[i + 1] for i in range(len(readings))]
