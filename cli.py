@@ -120,15 +120,15 @@ def schema() -> None:
 
 def load_valid_targets(targets_path: Path):  # -> list[Target]
     """Specs for commands that need them valid: any error is reported and ends the command with exit 2."""
-    from engine.checks.checker import check_paths
+    from engine import run
     from engine.reports import text
 
-    result = check_paths([targets_path])
-    if result.errors:
-        sys.stderr.write(text.problems(result.errors, result.files_checked))
+    try:
+        return run.load_targets(targets_path)
+    except run.InvalidSpecs as exc:
+        sys.stderr.write(text.problems(exc.result.errors, exc.result.files_checked))
         sys.stderr.write(f"fix the specs first (`targets validate {visible(str(targets_path))}`)\n")
-        raise typer.Exit(EXIT_USAGE)
-    return result.targets
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command("list")
@@ -255,9 +255,9 @@ def show(
     Exit 0 shown; 2 invalid specs, an unknown id, an unreadable readings file, or rejected rows
     (listed on stderr; unless --allow-rejected).
     """
-    from engine.verdicts.profile import profile_rows
-    from engine.sources.readings import read_readings, units_of
+    from engine import run
     from engine.reports import table
+    from engine.verdicts.profile import profile_rows
 
     target_list = load_valid_targets(targets)
     by_id = {t.id: t for t in target_list}
@@ -270,7 +270,7 @@ def show(
     target = by_id[target_id]
     # Read with every target's unit, so rows for other targets are readings (just not shown here)
     # and only genuinely bad rows are rejected; those are listed, never dropped.
-    batch = read_readings(readings, units_of(target_list)) if readings else None
+    batch = run.read_readings(readings, target_list) if readings else None
     own = batch.readings.get(target_id, []) if batch else []
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:

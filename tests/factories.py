@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.model.periods import parse_period
-from engine.sources.readings import Reading
+from engine.model.readings import Reading
 from engine.model.spec import Target, build_target
 
 

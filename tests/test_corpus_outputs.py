@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,9 +28,8 @@ from engine.verdicts.evaluation import evaluate
 from engine.sources.readings import read_readings, units_of
 from engine.reports import csv_report, github, json_report, markdown, table, text
 from engine.reports import html as html_report
-from engine.model.safetext import csv_cell, markdown_cell, visible
+from engine.model.safetext import markdown_cell, visible
 from engine.verdicts.evaluation import judge_one
-from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from tests.factories import make_target
 

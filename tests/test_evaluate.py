@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cli import app
 from engine.verdicts.evaluation import evaluate, is_stale
 from engine.model.periods import parse_period
-from engine.sources.readings import Reading, ReadingsBatch
+from engine.model.readings import Reading, ReadingsBatch
 from engine.reports import json_report
 from engine.model.spec import build_target
 from tests.factories import make_target, reading

@@ -515,7 +515,7 @@ def test_readings_left_out_by_as_of_are_counted_not_called_used():
 
 def test_priorities_that_slug_alike_get_their_own_anchors():
     from engine.verdicts.evaluation import evaluate
-    from engine.sources.readings import ReadingsBatch
+    from engine.model.readings import ReadingsBatch
 
     specs = [build_target({"id": f"t{i}", "title": "T", "priority": p,
                            "measure": {"description": "d", "unit": "count", "polarity": "lower_is_better"}})

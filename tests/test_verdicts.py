@@ -9,7 +9,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from engine.model.spec import build_target
 from engine.verdicts.evaluation import judge_one

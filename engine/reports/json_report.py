@@ -73,7 +73,7 @@ def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[st
             label = labels[code] = period.label
             ends[code] = period.iso_end
         expected, shortfall, tolerance = expecteds[i], shortfalls[i], tolerances[i]
-        if expected - expected and expected == expected:
+        if expected in _INFINITE:
             _not_finite(expected)  # values are finite when read; shortfall and tolerance follow expected
         file_json = files.get(file_codes[i])
         if file_json is None:
@@ -94,6 +94,9 @@ def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[st
         item = numbers + f'"explanation":{_string(result.latest_sentence)},' + where
     # `latest` after `readings`: the same object, written without judging the reading twice.
     yield '],"latest":' + item + "}"
+
+
+_INFINITE = (float("inf"), float("-inf"))
 
 
 def _not_finite(value: float) -> None:

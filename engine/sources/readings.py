@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import difflib
 import errno
-import gc
 import io
 import itertools
 import json
@@ -20,15 +19,13 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from operator import attrgetter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from engine.sources.specs import UsageError, display_path
 from engine.model.periods import Period, PeriodError, parse_period
-from engine.model.readings import Reading, ReadingsBatch, ReadingsBuilder, Rejected, Superseded, Suppressed
+from engine.model.readings import ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
@@ -147,8 +144,6 @@ def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected
     return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
 
 
-# Period.key is in the periods' own order (by last day, then first day): extracted and compared in C.
-by_period = attrgetter("period.key")
 
 
 def _text(value: Any) -> str:
@@ -670,16 +665,7 @@ def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> Read
     does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
     reader = _Reader(units)
-    names: list[str] = []
-    # The cyclic garbage collector would walk every reading kept so far each time it runs: over a
-    # million rows that is most of the time spent. Readings hold no cycles, so it is paused here.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        _read_files(paths, reader, names)
-    finally:
-        if collecting:
-            gc.enable()
+    _read_files(paths, reader)
     return reader.batch.build()
 
 
@@ -688,7 +674,7 @@ def source_name(path: str | Path) -> str:
     return STDIN_NAME if str(path) == STDIN else display_path(Path(path))
 
 
-def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) -> None:
+def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
     stdin_read = False
     for raw_path in paths:
         name = source_name(raw_path)
@@ -696,12 +682,10 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader, names: list[str]) 
             if stdin_read:
                 raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
             stdin_read = True
-            names.append(name)
             reader.start_file(name)
             _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
             continue
         path = Path(raw_path)
-        names.append(name)
         reader.start_file(name)
         raw = _read_regular(path, name)
         suffix = path.suffix.lower()

@@ -63,13 +63,8 @@ class Judged:
         return self.batch.reading(int(self.rows[i]))
 
     def sentence(self, target: int, i: int) -> str:
-        d = self.decisions
-        batch = self.batch
-        row = int(self.rows[i])
-        return self.words(target).sentence(
-            batch.periods[batch.period[row]], float(batch.value[row]), ALL_STATUSES[d.status[i]],
-            _number(d.expected[i]), _number(d.shortfall[i]), _number(d.tolerance[i]), bool(d.beyond[i]),
-            BREACH_REASONS[d.breach[i]])
+        """The sentence of judged row i."""
+        return self.sentences(target, i, i + 1)[0]
 
     def _columns(self, start: int, stop: int) -> zip:
         """Judged rows start..stop as tuples of plain Python values (columns read once, as lists)."""
@@ -97,14 +92,8 @@ class Judged:
         return out
 
     def verdict(self, target: int, i: int) -> Verdict:
-        d = self.decisions
-        batch = self.batch
-        row = int(self.rows[i])
-        period = batch.periods[batch.period[row]]
-        breach = BREACH_REASONS[d.breach[i]]
-        return Verdict(period, period.end, float(batch.value[row]), _number(d.expected[i]), _number(d.shortfall[i]),
-                       _number(d.tolerance[i]), ALL_STATUSES[d.status[i]], breach is not None, breach,
-                       self.sentence(target, i))
+        """The verdict on judged row i."""
+        return self.verdicts(target, i, i + 1)[0]
 
 
 def _number(value: float) -> float | None:

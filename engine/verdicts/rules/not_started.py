@@ -6,7 +6,6 @@ never a breach of the target date (a limit still applies).
 
 from __future__ import annotations
 
-import numpy as np
 
 from engine.verdicts.rules import Decisions, Facts, Readings
 
