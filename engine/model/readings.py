@@ -140,11 +140,10 @@ class ReadingsBatch:
 
         order = np.argsort(self.target, kind="stable")
         codes = self.target[order]
-        bounds = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.zeros(0, dtype=np.int64)
-        starts = np.concatenate(([0], bounds)) if len(codes) else bounds
-        stops = np.concatenate((bounds, [len(codes)])) if len(codes) else bounds
+        present = np.unique(codes)
+        starts, stops = np.searchsorted(codes, present, "left"), np.searchsorted(codes, present, "right")
         self._order = order
-        self._groups = {self.ids[codes[a]]: (int(a), int(b)) for a, b in zip(starts, stops)}
+        self._groups = {self.ids[code]: (int(a), int(b)) for code, a, b in zip(present, starts, stops)}
 
     @property
     def readings(self) -> ReadingsView:
@@ -278,54 +277,68 @@ class ReadingsBuilder:
         record = np.frombuffer(self.record, dtype=np.int32) if self.record is not None else None
         numerator = np.frombuffer(self.numerator, dtype=np.float64) if self.numerator is not None else None
         denominator = np.frombuffer(self.denominator, dtype=np.float64) if self.denominator is not None else None
-        keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
         superseded: list[Superseded] = []
         notes = self.notes
         if n:
-            row_keys = keys[period]
-            order = np.lexsort((row_keys, target))  # stable: equal (target, period) rows stay in input order
-            same = (target[order][1:] == target[order][:-1]) & (row_keys[order][1:] == row_keys[order][:-1])
+            keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))[period]
+            order = np.lexsort((keys, target))  # stable: equal (target, period) rows stay in input order
+            same = (target[order][1:] == target[order][:-1]) & (keys[order][1:] == keys[order][:-1])
             if same.any():
-                columns = [c.copy() for c in (target, period, value, file, line)]
-                extras = [None if c is None else c.copy() for c in (record, numerator, denominator)]
-                dropped = np.zeros(n, dtype=bool)
-                found: list[tuple[int, int, Superseded]] = []
-                names = list(self.ids)  # by code: ids are numbered in the order first seen
-                notes = dict(notes)
-                for at in np.flatnonzero(same):
-                    old, new = int(order[at]), int(order[at + 1])
-                    found.append((int(file[new]), int(line[new]), Superseded(
-                        self.files[file[old]], int(line[old]), names[target[old]], self.period_list[period[old]].label,
-                        int(line[new]), self.files[file[new]])))
-                # Each group of equal rows: the first row's place, the last row's data.
+                superseded = self._superseded(order, same, target, period, file, line)
+                # Each group of equal rows keeps the first row's place and takes the last row's data.
                 starts = np.flatnonzero(np.concatenate(([True], ~same)))
                 stops = np.concatenate((starts[1:], [n]))
-                for a, b in zip(starts, stops):
-                    if b - a < 2:
-                        continue
-                    first, last = int(order[a]), int(order[b - 1])
-                    for column, source in zip(columns, (target, period, value, file, line)):
-                        column[first] = source[last]
-                    for column, source in zip(extras, (record, numerator, denominator)):
-                        if column is not None and source is not None:
-                            column[first] = source[last]
-                    if last in self.notes or first in notes:
-                        notes.pop(first, None)
-                        if last in self.notes:
-                            notes[first] = self.notes[last]
-                    for at in range(a + 1, b):
-                        dropped[int(order[at])] = True
-                keep = ~dropped
-                target, period, value, file, line = (c[keep] for c in columns)
-                record, numerator, denominator = (None if c is None else c[keep] for c in extras)
-                # Row numbers of notes move down past the dropped rows.
-                new_row = np.cumsum(keep) - 1
-                notes = {int(new_row[row]): text for row, text in notes.items() if keep[row]}
-                found.sort(key=lambda item: item[:2])
-                superseded = [item[2] for item in found]
+                multi = stops - starts > 1
+                first, last = order[starts[multi]], order[stops[multi] - 1]
+                keep = np.ones(n, dtype=bool)
+                keep[order[np.flatnonzero(same) + 1]] = False  # every later row of a group
+                target, period, value, file, line, record, numerator, denominator = (
+                    None if c is None else _moved(c, first, last)[keep]
+                    for c in (target, period, value, file, line, record, numerator, denominator))
+                notes = _moved_notes(self.notes, first.tolist(), last.tolist(), keep)
         return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
                              line, record=record, numerator=numerator, denominator=denominator, notes=notes,
                              suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows)
+
+
+    def _superseded(self, order, same, target, period, file, line) -> list[Superseded]:  # numpy columns
+        """Each earlier row of a group, superseded by the next, listed in the order of the rows that
+        superseded them."""
+        import numpy as np
+
+        names = list(self.ids)  # by code: ids are numbered in the order first seen
+        found = []
+        for at in np.flatnonzero(same):
+            old, new = int(order[at]), int(order[at + 1])
+            found.append((int(file[new]), int(line[new]), Superseded(
+                self.files[file[old]], int(line[old]), names[target[old]], self.period_list[period[old]].label,
+                int(line[new]), self.files[file[new]])))
+        found.sort(key=lambda item: item[:2])
+        return [item[2] for item in found]
+
+
+def _moved(column, first, last):  # numpy arrays
+    """A copy of the column with each group's last value in its first row's place."""
+    column = column.copy()
+    column[first] = column[last]
+    return column
+
+
+def _moved_notes(notes: Mapping[int, tuple[str | None, str | None]], first: list[int], last: list[int],
+                 keep) -> dict[int, tuple[str | None, str | None]]:
+    """The notes after settling: each group's last note in its first row's place, rows renumbered
+    past the dropped ones."""
+    if not notes:
+        return {}
+    import numpy as np
+
+    moved = dict(notes)
+    for a, b in zip(first, last):
+        moved.pop(a, None)
+        if b in notes:
+            moved[a] = notes[b]
+    new_row = np.cumsum(keep) - 1
+    return {int(new_row[row]): text for row, text in moved.items() if keep[row]}
 
 
 def _padded(column: array | None, rows: int, typecode: str) -> array:
