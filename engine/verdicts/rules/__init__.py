@@ -5,13 +5,13 @@ that is its user documentation, and `decide(readings, decisions)`, which fills i
 decisions (status, expected value, shortfall, tolerance, breach) for the readings it covers
 and leaves the rest alone. A rule decides and says nothing: `explain` words its decisions.
 
-The status rules run in the order of `STATUS_RULES`, each on the readings no earlier rule has
+The status rules run in the order `status_rules()` gives, each on the readings no earlier rule has
 decided; then the breach rules run on every reading.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,26 +88,23 @@ class Decisions:
     """What the rules decided for each reading. NaN: no such number for that reading."""
 
     status: np.ndarray  # codes of statuses.ALL_STATUSES; UNDECIDED until a rule decides
-    rule: np.ndarray  # the status rule that decided (its place in STATUS_RULES)
     expected: np.ndarray
     shortfall: np.ndarray
     tolerance: np.ndarray
     beyond: np.ndarray  # the shortfall is beyond the tolerance (the one comparison rule said so)
     breach: np.ndarray  # codes of statuses.BREACH_REASONS: 0 none, 1 limit, 2 missed
-    extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, n: int) -> Decisions:
         nan = np.full(n, np.nan)
-        return cls(np.full(n, UNDECIDED, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8), nan,
-                   nan.copy(), nan.copy(), np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int8))
+        return cls(np.full(n, UNDECIDED, dtype=np.int8), nan, nan.copy(), nan.copy(), np.zeros(n, dtype=bool),
+                   np.zeros(n, dtype=np.int8))
 
     def undecided(self) -> np.ndarray:
         return self.status == UNDECIDED
 
-    def set(self, mask: np.ndarray, status: np.ndarray | str, rule: int) -> None:
+    def set(self, mask: np.ndarray, status: np.ndarray | str) -> None:
         self.status[mask] = CODE[status] if isinstance(status, str) else status  # type: ignore[index]
-        self.rule[mask] = rule
 
 
 def shortfall(value: np.ndarray, reference: np.ndarray, lower_is_better: np.ndarray) -> np.ndarray:
@@ -138,8 +135,8 @@ def breach_rules():
 def decide(facts: Facts, readings: Readings) -> Decisions:
     """Every rule, in order, over every reading."""
     decisions = Decisions.empty(len(readings.value))
-    for i, rule in enumerate(status_rules()):
-        rule.decide(facts, readings, decisions, i)
+    for rule in status_rules():
+        rule.decide(facts, readings, decisions)
     for rule in breach_rules():
         rule.decide(facts, readings, decisions)
     return decisions

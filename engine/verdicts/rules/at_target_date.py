@@ -15,7 +15,7 @@ from engine.verdicts.statuses import CODE
 ID = "at-target-date"
 
 
-def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) -> None:
+def decide(facts: Facts, readings: Readings, decisions: Decisions) -> None:
     t = readings.target
     mask = decisions.undecided() & facts.has_level[t] & (readings.day >= facts.goal_day[t])
     if not mask.any():
@@ -27,4 +27,4 @@ def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) ->
     decisions.expected[mask] = level
     decisions.shortfall[mask] = gap
     decisions.tolerance[mask] = tolerance_at(facts, tm, level)
-    decisions.set(mask, np.where(met, CODE["achieved"], CODE["missed"]).astype(np.int8), rule)
+    decisions.set(mask, np.where(met, CODE["achieved"], CODE["missed"]).astype(np.int8))

@@ -12,7 +12,7 @@ from engine.verdicts.rules import Decisions, Facts, Readings
 ID = "not-started"
 
 
-def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) -> None:
+def decide(facts: Facts, readings: Readings, decisions: Decisions) -> None:
     t = readings.target
     mask = decisions.undecided() & facts.has_baseline[t] & (readings.day < facts.baseline_day[t])
-    decisions.set(mask, "not_started", rule)
+    decisions.set(mask, "not_started")

@@ -17,7 +17,7 @@ from engine.verdicts.statuses import CODE
 ID = "on-path"
 
 
-def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) -> None:
+def decide(facts: Facts, readings: Readings, decisions: Decisions) -> None:
     t = readings.target
     mask = decisions.undecided() & facts.has_path[t]
     if not mask.any():
@@ -32,4 +32,4 @@ def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) ->
     decisions.shortfall[mask] = gap
     decisions.tolerance[mask] = tolerance
     decisions.beyond[mask] = beyond
-    decisions.set(mask, status.astype(np.int8), rule)
+    decisions.set(mask, status.astype(np.int8))

@@ -8,5 +8,5 @@ from engine.verdicts.rules import Decisions, Facts, Readings
 ID = "unassessed"
 
 
-def decide(facts: Facts, readings: Readings, decisions: Decisions, rule: int) -> None:
-    decisions.set(decisions.undecided(), "unassessed", rule)
+def decide(facts: Facts, readings: Readings, decisions: Decisions) -> None:
+    decisions.set(decisions.undecided(), "unassessed")
