@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -93,6 +93,17 @@ def _os_refusal(path: Path, exc: OSError, what: str) -> OutputError:
     return _refuse(path, exc.strerror or str(exc), what, "io")
 
 
+def _new_file(path: Path) -> tuple[int, Path]:
+    """A new file beside path, made by this process alone (O_EXCL, never through a link)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue  # another name, very unlikely to be needed
+
+
 def write_output(path: Path, text: str, inputs: Iterable[Path] = (), what: str = "the output") -> None:
     """Write text (UTF-8) to path atomically, after `check_output`. Raises OutputError."""
     inputs = list(inputs)
@@ -101,9 +112,8 @@ def write_output(path: Path, text: str, inputs: Iterable[Path] = (), what: str =
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate that escaped escaping: refuse rather than write half
         raise _refuse(path, "the text holds characters that cannot be written as UTF-8", what) from None
-    folder = path.parent
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        handle, temporary = _new_file(path)
     except OSError as exc:
         raise _os_refusal(path, exc, what) from None
     try:
@@ -111,15 +121,10 @@ def write_output(path: Path, text: str, inputs: Iterable[Path] = (), what: str =
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        # mkstemp makes the file private (0600); a report is an ordinary file: keep the mode of the
-        # file it replaces, else what the umask gives a new file.
-        try:
-            mode = stat.S_IMODE(os.lstat(path).st_mode)
+        try:  # a report replacing one keeps its mode; a new one has what the umask gives (os.open)
+            os.chmod(temporary, stat.S_IMODE(os.lstat(path).st_mode))
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
+            pass
         check_output(path, inputs, what)  # once more, just before the move: what is there may have changed
         os.replace(temporary, path)
     except BaseException as exc:
