@@ -144,18 +144,20 @@ class _Compiler:
         if not words:
             return
         inner = self.guard("string", only, v, lines, indent)
-        if "minLength" in schema:
-            lines.append(f"{inner}if len({v}) < {self.integer(schema['minLength'])}:")
-            lines.append(f"{inner}    return False")
-        if "maxLength" in schema:
-            lines.append(f"{inner}if len({v}) > {self.integer(schema['maxLength'])}:")
-            lines.append(f"{inner}    return False")
+        self.length(schema, "minLength", "maxLength", v, lines, inner)
         if "pattern" in schema:
             if not isinstance(schema["pattern"], str):
                 raise Unsupported("pattern must be text")
             search = self.constant(self.pattern_search(schema["pattern"]), "P")
             lines.append(f"{inner}if {search}({v}) is None:")
             lines.append(f"{inner}    return False")
+
+    def length(self, schema: dict[str, Any], least: str, most: str, v: str, lines: list[str], inner: str) -> None:
+        """The bounds on len(v) that these two keywords set (minLength/maxLength, minProperties/...)."""
+        for word, failing in ((least, "<"), (most, ">")):
+            if word in schema:
+                lines.append(f"{inner}if len({v}) {failing} {self.integer(schema[word])}:")
+                lines.append(f"{inner}    return False")
 
     def numbers(self, schema: dict[str, Any], v: str, lines: list[str], indent: str, only: str | None) -> None:
         # The comparisons jsonschema makes, so that NaN passes them as it does there.
@@ -194,12 +196,7 @@ class _Compiler:
         for key in required:
             lines.append(f"{inner}if {key!r} not in {v}:")
             lines.append(f"{inner}    return False")
-        if "minProperties" in schema:
-            lines.append(f"{inner}if len({v}) < {self.integer(schema['minProperties'])}:")
-            lines.append(f"{inner}    return False")
-        if "maxProperties" in schema:
-            lines.append(f"{inner}if len({v}) > {self.integer(schema['maxProperties'])}:")
-            lines.append(f"{inner}    return False")
+        self.length(schema, "minProperties", "maxProperties", v, lines, inner)
         for key, subschema in properties.items():
             if subschema is True or subschema == {}:
                 continue
