@@ -568,3 +568,32 @@ def test_explain_targets_leaves_out_the_sentence_of_each_reading_but_nothing_els
         assert [{k: v for k, v in r.items() if k != "explanation"} for r in a["readings"]] == b["readings"]
         assert a["latest"] == b["latest"]  # the latest keeps its sentence
         assert all("explanation" not in r for r in b["readings"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False),
+                          st.floats(min_value=-1e-3, max_value=1e-3), st.just(-0.0)), max_size=50))
+def test_json_numbers_are_written_as_json_dumps_writes_them(values):
+    """The JSON report formats numbers in compiled code: each must be the text json.dumps gives."""
+    import numpy as np
+
+    column = np.array(values + [float("nan")], dtype=np.float64)
+    texts = json_report._number_texts(column).to_list()
+    assert texts == [json.dumps(v) for v in values] + ["null"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["2014/15", "2015/16", "2015-03", "2015-03-31"])),
+                max_size=30))
+def test_a_later_reading_supersedes_an_earlier_one_of_the_same_target_and_period(pairs):
+    """Every row ends in one place: one reading per target and period (the last written), the
+    others superseded; periods are the same when they start and end on the same days."""
+    readings = [Reading(t, parse_period(p), float(i), "r.csv", i + 2) for i, (t, p) in enumerate(pairs)]
+    batch = ReadingsBatch.of(readings)
+    last: dict[tuple[str, object], int] = {}
+    for r in readings:
+        last[(r.target, r.period.key)] = r.line
+    kept = sorted((r.target, r.line) for rs in batch.readings.values() for r in rs)
+    assert kept == sorted((t, line) for (t, _), line in last.items())
+    assert len(batch.superseded) == len(readings) - len(last)
+    assert {s.line for s in batch.superseded} == {r.line for r in readings} - set(last.values())

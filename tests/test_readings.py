@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from engine.sources.specs import UsageError
 from engine.model.periods import parse_period
 from engine.model.problems import LoadError
+from engine.sources import readings as readings_module
 from engine.sources.readings import read_readings
 from engine.model.safetext import has_unsafe
 
@@ -410,14 +411,17 @@ _values = st.one_of(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(_cells, _periods, _values), max_size=25))
-def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, rows):
-    """A file of just target,period,value takes a fast loop; with any other column, every row goes the
-    general way. Both must end every row in the same place."""
+@given(rows=st.lists(st.tuples(_cells, _periods, _values), max_size=25), crlf=st.booleans())
+def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, monkeypatch, rows, crlf):
+    """A plain file (just target,period,value, no quotes) is read as columns; with any other column,
+    every row goes the general way. Both must end every row in the same place."""
+    monkeypatch.setattr(readings_module, "COLUMNAR_BYTES", 0)  # however small the file
     plain, wide = io.StringIO(), io.StringIO()
-    csv.writer(plain).writerows([("target", "period", "value"), *rows])
+    # Without quotes wherever a cell allows it, so the columnar path reads it (else the general one).
+    csv.writer(plain, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n" if crlf else "\n").writerows(
+        [("target", "period", "value"), *rows])
     csv.writer(wide).writerows([("target", "period", "value", "note"), *[(*r, "") for r in rows]])
-    (tmp_path / "plain.csv").write_text(plain.getvalue())
+    (tmp_path / "plain.csv").write_bytes(plain.getvalue().encode())
     (tmp_path / "wide.csv").write_text(wide.getvalue())
     units = {"t": "percent", "u": "count", "g": "GBP"}
     a = read_readings([tmp_path / "plain.csv"], units)
@@ -430,6 +434,29 @@ def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, row
                 [(x.line, x.reason) for x in batch.rejected], batch.rows)
 
     assert where(a) == where(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(numbers=st.lists(st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.from_regex(r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})(?:[eE][+-]?[0-9]{1,3})?", fullmatch=True),
+    st.decimals(allow_nan=False, allow_infinity=False).map(str)), min_size=1, max_size=40))
+def test_the_columnar_path_reads_every_number_as_float_does(numbers):
+    """The columnar path parses numbers in compiled code: each must be exactly the float the
+    grammar gives (float() of the text), and whatever it does not take goes the general way."""
+    body = "\n".join(f"t,2014/15,{n}" for n in numbers)
+    reader = readings_module._Reader({"t": "count"})
+    reader.start_file("r.csv")
+    assert readings_module._read_plain_columns(body, 2, ["target", "period", "value"],
+                                               {"target": 0, "period": 1, "value": 2}, "r.csv", reader)
+    builder = reader.batch
+    read = dict(zip(builder.line, builder.value))
+    rejected = {r.line for r in builder.rejected}
+    for line, text in enumerate(numbers, 2):
+        if line in read:
+            assert read[line] == float(text.replace(",", "")), text
+        else:
+            assert line in rejected, text
 
 
 @pytest.mark.parametrize("text,line,words", [

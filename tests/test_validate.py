@@ -1053,7 +1053,7 @@ def test_validate_loads_no_evaluation_engine_units_registry_or_tables(form):
     code = ("import sys; sys.argv = ['targets', 'validate', 'targets', '--format', %r]\n"
             "import cli\n"
             "try:\n    cli.app()\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('engine.verdicts.evaluation', 'engine.sources.readings', 'numpy', 'pint', 'rich', 'matplotlib')"
+            "heavy = [m for m in ('engine.verdicts.evaluation', 'engine.sources.readings', 'numpy', 'polars', 'pint', 'rich', 'matplotlib')"
             " if m in sys.modules]\n"
             "assert not heavy, heavy\n") % form
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -279,10 +279,13 @@ class ReadingsBuilder:
         denominator = np.frombuffer(self.denominator, dtype=np.float64) if self.denominator is not None else None
         superseded: list[Superseded] = []
         notes = self.notes
+        same = np.zeros(0, dtype=bool)
         if n:
-            keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))[period]
-            order = np.lexsort((keys, target))  # stable: equal (target, period) rows stay in input order
-            same = (target[order][1:] == target[order][:-1]) & (keys[order][1:] == keys[order][:-1])
+            period_keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
+            if _maybe_duplicates(target, period, period_keys, len(self.ids)):
+                keys = period_keys[period]
+                order = np.lexsort((keys, target))  # stable: equal (target, period) rows stay in input order
+                same = (target[order][1:] == target[order][:-1]) & (keys[order][1:] == keys[order][:-1])
             if same.any():
                 superseded = self._superseded(order, same, target, period, file, line)
                 # Each group of equal rows keeps the first row's place and takes the last row's data.
@@ -315,6 +318,21 @@ class ReadingsBuilder:
                 int(line[new]), self.files[file[new]])))
         found.sort(key=lambda item: item[:2])
         return [item[2] for item in found]
+
+
+def _maybe_duplicates(target, period, period_keys, targets: int) -> bool:  # numpy columns
+    """Whether two rows may share a target and period. Most batches have no duplicates; counting
+    each (target, period) pair in a table finds that in one pass, where sorting a million rows to
+    look takes several times as long (benchmarks/bench_peers.py). A table too large to be worth
+    it answers "maybe", and the sort decides."""
+    import numpy as np
+
+    distinct, rank = np.unique(period_keys, return_inverse=True)  # labels of one period share a rank
+    cells = targets * len(distinct)
+    if cells > 8 * len(target) + 1_000_000:
+        return True
+    counts = np.bincount(target.astype(np.int64) * len(distinct) + rank.ravel()[period], minlength=cells)
+    return bool(counts.max() > 1)
 
 
 def _moved(column, first, last):  # numpy arrays

@@ -14,6 +14,8 @@ from engine.reports.base import Reporter
 from engine.verdicts.statuses import ALL_STATUSES
 
 if TYPE_CHECKING:  # only named in annotations: `validate --format json` must not load the evaluation engine
+    import numpy as np
+
     from engine.verdicts.evaluation import Evaluation, TargetResult
     from engine.model.readings import ReadingsBatch
 
@@ -26,10 +28,15 @@ def problems(items: Sequence[Problem], files_checked: int) -> str:
     return json.dumps({"files_checked": files_checked, "problems": [p.as_dict() for p in items]}, indent=2) + "\n"
 
 
-def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[str]:
-    """One target's object in pieces, its readings judged as they are written (none kept)."""
+# Readings formatted together: the report is written a chunk of targets at a time, so memory stays
+# that of one chunk's text (some 15 MB), not the whole report's.
+_CHUNK = 16_384
+
+
+def _target_heads(result: TargetResult) -> str:
+    """A target's own fields, up to where its readings start."""
     t = result.target
-    head = _dumps({
+    return _dumps({
         "id": t.id,
         "title": t.title,
         "unit": t.measure.unit,
@@ -41,67 +48,99 @@ def _target_json(result: TargetResult, explain: str = "readings") -> Iterator[st
         "stale": result.stale,
         "explanation": result.explanation,
         "after_as_of": result.after_as_of,
-    })
-    if not result.count:
-        yield head[:-1] + ',"latest":null,"readings":[]}'
+    })[:-1]
+
+
+class _Tables:
+    """The JSON text of every period label, period end, file and status, made once per report."""
+
+    def __init__(self, batch: ReadingsBatch):
+        import polars as pl
+
+        self.labels = pl.Series([_string(p.label) for p in batch.periods], dtype=pl.String)
+        self.dates = pl.Series([f'"{p.iso_end}"' for p in batch.periods], dtype=pl.String)
+        self.files = pl.Series([_string(f) for f in batch.files], dtype=pl.String)
+        self.statuses = pl.Series([f'"{s}"' for s in ALL_STATUSES], dtype=pl.String)
+        self.breach = pl.Series(["false", "true"], dtype=pl.String)
+
+
+def _number_texts(column: np.ndarray):  # -> polars Series of str
+    """Each float as json.dumps writes it (Python's repr), NaN as null; formatted in compiled code.
+
+    polars writes the shortest digits that read back as the same float, as repr does, but spells
+    out small numbers (0.00001 for 1e-05): those few are written by repr itself, so the text is
+    the same byte for byte (a property test holds this)."""
+    import numpy as np
+    import polars as pl
+
+    if np.isinf(column).any():
+        _not_finite(float(column[np.isinf(column)][0]))  # values are finite when read; so are paths
+    texts = pl.Series(column, nan_to_null=True).cast(pl.String).fill_null("null")
+    size = np.abs(column)
+    odd = np.flatnonzero(((size < 1e-4) & (size > 0)) | (size >= 1e16))
+    if len(odd):
+        texts = texts.scatter(odd, [float.__repr__(float(x)) for x in column[odd]])
+    return texts
+
+
+def _joined(pieces: Sequence[Any]):  # str literals and polars Series of one length -> a Series
+    """The pieces written one after another, row by row (in compiled code)."""
+    import polars as pl
+
+    columns = {f"c{i}": piece for i, piece in enumerate(pieces) if not isinstance(piece, str)}
+    parts = [pl.lit(piece) if isinstance(piece, str) else pl.col(f"c{i}") for i, piece in enumerate(pieces)]
+    return pl.DataFrame(columns).select(pl.concat_str(parts)).to_series()
+
+
+def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> Iterator[str]:
+    """The targets of one chunk, each object whole. Their readings are formatted as columns."""
+    import numpy as np
+    import polars as pl
+
+    judged = next((r.judged for r in chunk if r.count), None)
+    if judged is None:
+        for result in chunk:
+            yield _target_heads(result) + ',"latest":null,"readings":[]}'
         return
-    yield head[:-1] + ',"readings":['
-    judged, index = result.judged, result.index
     batch, d = judged.batch, judged.decisions
-    rows = judged.rows[result.start:result.stop]
-    # Columns to Python values a target at a time (tolist is C): the loop below formats only.
-    periods = batch.period[rows].tolist()
-    values = batch.value[rows].tolist()
-    lines = batch.line[rows].tolist()
-    file_codes = batch.file[rows].tolist()
-    part = slice(result.start, result.stop)
-    expecteds, shortfalls, tolerances = d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist()
-    statuses, breaches = d.status[part].tolist(), d.breach[part].tolist()
-    # --explain targets: a sentence for each target's latest reading only (most of the report's size
-    # and time is a sentence for every reading).
-    every = explain == "readings"
-    sentences = judged.sentences(index, result.start, result.stop) if every else None
-    labels, ends = {}, {}
-    number = float.__repr__  # exactly what json.dumps writes for a float
-    files: dict[int, str] = {}
-    item = separator = ""
-    for i in range(result.stop - result.start):
-        code = periods[i]
-        label = labels.get(code)
-        if label is None:
-            period = batch.periods[code]
-            label = labels[code] = period.label
-            ends[code] = period.iso_end
-        expected, shortfall, tolerance = expecteds[i], shortfalls[i], tolerances[i]
-        if expected in _INFINITE:
-            _not_finite(expected)  # values are finite when read; shortfall and tolerance follow expected
-        file_json = files.get(file_codes[i])
-        if file_json is None:
-            file_json = files[file_codes[i]] = _string(batch.files[file_codes[i]])
-        # Written by hand rather than through json.dumps (a million small objects), field by field
-        # by name. Period labels, dates and statuses are ASCII without quotes or backslashes; the
-        # explanation and file are escaped by json's own function. NaN in a column: null.
-        numbers = (f'{{"period":"{label}","date":"{ends[code]}","value":{number(values[i])},'
-                   f'"expected":{"null" if expected != expected else number(expected)},'
-                   f'"shortfall":{"null" if shortfall != shortfall else number(shortfall)},'
-                   f'"tolerance":{"null" if tolerance != tolerance else number(tolerance)},'
-                   f'"status":"{ALL_STATUSES[statuses[i]]}","breach":{"true" if breaches[i] else "false"},')
-        where = f'"file":{file_json},"line":{lines[i]}}}'
-        item = numbers + (f'"explanation":{_string(sentences[i])},' if sentences is not None else "") + where
-        yield separator + item
-        separator = ","
-    if not every:  # the latest reading's own sentence, in `latest` only
-        item = numbers + f'"explanation":{_string(result.latest_sentence)},' + where
-    # `latest` after `readings`: the same object, written without judging the reading twice.
-    yield '],"latest":' + item + "}"
-
-
-_INFINITE = (float("inf"), float("-inf"))
-
-
-def _not_finite(value: float) -> None:
-    # json.dumps(allow_nan=False) refused these too; the spec rules keep every path finite.
-    raise ValueError(f"an expected value of {value} cannot be written as JSON")
+    at = np.concatenate([np.arange(r.start, r.stop) for r in chunk])  # judged rows of the chunk
+    rows = judged.rows[at]
+    periods = batch.period[rows]
+    # Field by field by name, in the contract's order; text columns are JSON already (escaped once
+    # in the tables), numbers as json.dumps writes them.
+    head = _joined([
+        '{"period":', tables.labels.gather(periods),
+        ',"date":', tables.dates.gather(periods),
+        ',"value":', _number_texts(batch.value[rows]),
+        ',"expected":', _number_texts(d.expected[at]),
+        ',"shortfall":', _number_texts(d.shortfall[at]),
+        ',"tolerance":', _number_texts(d.tolerance[at]),
+        ',"status":', tables.statuses.gather(d.status[at]),
+        ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)),
+        ",",
+    ])
+    tail = _joined(['"file":', tables.files.gather(batch.file[rows]), ',"line":', pl.Series(batch.line[rows]).cast(pl.String), "}"])
+    if every:  # a sentence for every reading
+        sentences: list[str] = []
+        for r in chunk:
+            if r.count:
+                sentences.extend(map(_string, judged.sentences(r.index, r.start, r.stop)))
+        items = _joined([head, '"explanation":', pl.Series(sentences, dtype=pl.String), ",", tail]).to_list()
+    else:  # --explain targets: a sentence for each target's latest reading only
+        items = _joined([head, tail]).to_list()
+        lasts = np.maximum(np.cumsum([r.count for r in chunk]) - 1, 0)  # each target's last row (empty ones unused)
+        last_heads, last_tails = head.gather(lasts).to_list(), tail.gather(lasts).to_list()
+    offset = 0
+    for i, result in enumerate(chunk):
+        if not result.count:
+            yield _target_heads(result) + ',"latest":null,"readings":[]}'
+            continue
+        mine = items[offset:offset + result.count]
+        offset += result.count
+        latest = mine[-1] if every else (last_heads[i] + '"explanation":' + _string(result.latest_sentence) + ","
+                                         + last_tails[i])
+        # `latest` after `readings`: the same object, written without judging the reading twice.
+        yield _target_heads(result) + ',"readings":[' + ",".join(mine) + '],"latest":' + latest + "}"
 
 
 def _others(batch: ReadingsBatch) -> dict[str, Any]:
@@ -120,13 +159,21 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
 
 
 def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, explain: str = "readings") -> None:
-    """Stream the report: memory stays that of one target's readings, not of the whole report."""
+    """Stream the report a chunk of targets at a time: memory stays that of one chunk's text."""
     as_of = evaluation.as_of.isoformat() if evaluation.as_of else None
     out.write('{"as_of":' + _dumps(as_of) + ',"targets":[')
-    for i, result in enumerate(evaluation.results):
-        if i:
-            out.write(",")
-        out.write("".join(_target_json(result, explain)))
+    results, every = evaluation.results, explain == "readings"
+    tables = _Tables(evaluation.batch) if any(r.count for r in results) else None
+    separator, start = "", 0
+    while start < len(results):
+        stop, size = start + 1, results[start].count
+        while stop < len(results) and size + results[stop].count <= _CHUNK:
+            size += results[stop].count
+            stop += 1
+        for text in _chunk_json(results[start:stop], tables, every):  # type: ignore[arg-type]
+            out.write(separator + text)
+            separator = ","
+        start = stop
     out.write("]," + _dumps(_others(batch))[1:] + "\n")
 
 
