@@ -584,16 +584,20 @@ def _key_text():
 
 
 @st.composite
-def _flow_text(draw) -> str:
+def _flow_text(draw, nested: int = 0) -> str:
+    # Now and then a flow collection inside another (milestones: [{period: 2014/15, value: 40}]).
+    item = st.one_of(_scalar_text(flow=True), _scalar_text(flow=True), _flow_text(nested + 1)) if nested < 2 else \
+        _scalar_text(flow=True)
     if draw(st.booleans()):
-        pairs = draw(st.lists(st.tuples(_key_text(), _scalar_text(flow=True)), max_size=3))
+        pairs = draw(st.lists(st.tuples(_key_text(), item), max_size=3))
         inner = draw(st.sampled_from([", ", ",", " , "])).join(f"{k}: {v}" for k, v in pairs)
         opening, closing = "{", "}"
     else:
-        inner = draw(st.sampled_from([", ", ","])).join(draw(st.lists(_scalar_text(flow=True), max_size=3)))
+        inner = draw(st.sampled_from([", ", ","])).join(draw(st.lists(item, max_size=3)))
         opening, closing = "[", "]"
     pad = draw(st.sampled_from(["", " "]))
-    return opening + pad + inner + pad + closing + draw(st.sampled_from(["", "", "", " # c", "#c", " x", ",", " "]))
+    after = ["", "", "", " # c", "#c", " x", ",", " "] if not nested else ["", "", "", " ", "x", " #c"]
+    return opening + pad + inner + pad + closing + draw(st.sampled_from(after))
 
 
 @st.composite

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
@@ -140,7 +140,14 @@ def parse_period(value: object) -> Period:
     text = " ".join(str(value).split())
     if not text:
         raise PeriodError(f"the period is empty: {HELP}")
+    return _parse_text(text)
 
+
+# Memoised: a pure function of the text whose answer is a frozen Period. The checks and the spec
+# model read each spec's few labels several times each, and 10,000 specs share a handful of labels
+# (parsing was a fifth of loading them, benchmarks/bench_specs.py). Errors are not kept.
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Period:
     if m := _FY_QUARTER.fullmatch(text):
         return financial_quarter(_fy_start(m[1], m[2], text), int(m[3]))
     if m := _FY.fullmatch(text):

@@ -190,7 +190,7 @@ def _value(lines: list[str], rest: str, i: int, indent: int, depth: int, in_mapp
     if first == "{" or first == "[":
         if depth + 1 >= MAX_DEPTH:
             raise _NOT_PLAIN
-        value, end = _flow(rest)
+        value, end = _flow(rest, 0, depth)
         _comment_only(rest, end)
         return value, i
     if first == '"' or first == "'":
@@ -267,12 +267,13 @@ def _quoted(text: str, at: int) -> tuple[str, int]:
         return text[at + 1:end].replace("''", "'"), end + 1
 
 
-def _flow(text: str) -> tuple[Any, int]:
-    """A flow mapping or sequence of scalars on one line: its data and where it ends."""
-    is_mapping = text[0] == "{"
+def _flow(text: str, start: int = 0, depth: int = 0) -> tuple[Any, int]:
+    """A flow mapping or sequence on one line, starting at `start`, of scalars and of flow mappings
+    and sequences (`milestones: [{period: 2014/15, value: 40}]`): its data and where it ends."""
+    is_mapping = text[start] == "{"
     close = "}" if is_mapping else "]"
     result: Any = {} if is_mapping else []
-    at = 1
+    at = start + 1
     n = len(text)
     while at < n and text[at] == " ":
         at += 1
@@ -292,6 +293,10 @@ def _flow(text: str) -> tuple[Any, int]:
         first = text[at]
         if first == '"' or first == "'":
             value, at = _quoted(text, at)
+        elif first == "{" or first == "[":
+            if depth + 2 >= MAX_DEPTH:
+                raise _NOT_PLAIN
+            value, at = _flow(text, at, depth + 1)
         else:
             found = _FLOW_PLAIN.match(text, at)
             plain = found.group().rstrip(" ")
