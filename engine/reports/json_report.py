@@ -83,13 +83,34 @@ def _number_texts(column: np.ndarray):  # -> polars Series of str
     return texts
 
 
-def _joined(pieces: Sequence[Any]):  # str literals and polars Series of one length -> a Series
-    """The pieces written one after another, row by row (in compiled code)."""
-    import polars as pl
+class _Pieces:
+    """Text pieces of every reading of a chunk, in order: literals, and columns (polars Series of
+    JSON text). `texts` writes them one after another, row by row, in compiled code."""
 
-    columns = {f"c{i}": piece for i, piece in enumerate(pieces) if not isinstance(piece, str)}
-    parts = [pl.lit(piece) if isinstance(piece, str) else pl.col(f"c{i}") for i, piece in enumerate(pieces)]
-    return pl.DataFrame(columns).select(pl.concat_str(parts)).to_series()
+    def __init__(self) -> None:
+        self.columns: dict[str, Any] = {}
+        self.order: list[str | tuple[str]] = []  # a literal, or (column name,)
+
+    def add(self, *pieces: Any) -> None:
+        for piece in pieces:
+            if isinstance(piece, str):
+                self.order.append(piece)
+            else:
+                name = f"c{len(self.columns)}"
+                self.columns[name] = piece
+                self.order.append((name,))
+
+    def texts(self, parts: Sequence[Sequence[str | tuple[str]]], rows: Any = None) -> list[list[str]]:
+        """For each list of parts, the text of every row (or of these rows only)."""
+        import polars as pl
+
+        frame = pl.DataFrame(self.columns)
+        if rows is not None:
+            frame = frame[rows]
+        exprs = [pl.concat_str([pl.lit(p) if isinstance(p, str) else pl.col(p[0]) for p in part]).alias(f"t{i}")
+                 for i, part in enumerate(parts)]
+        out = frame.select(exprs)
+        return [out.to_series(i).to_list() for i in range(len(parts))]
 
 
 def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> Iterator[str]:
@@ -108,28 +129,32 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     periods = batch.period[rows]
     # Field by field by name, in the contract's order; text columns are JSON already (escaped once
     # in the tables), numbers as json.dumps writes them.
-    head = _joined([
-        '{"period":', tables.labels.gather(periods),
-        ',"date":', tables.dates.gather(periods),
-        ',"value":', _number_texts(batch.value[rows]),
-        ',"expected":', _number_texts(d.expected[at]),
-        ',"shortfall":', _number_texts(d.shortfall[at]),
-        ',"tolerance":', _number_texts(d.tolerance[at]),
-        ',"status":', tables.statuses.gather(d.status[at]),
-        ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)),
-        ",",
-    ])
-    tail = _joined(['"file":', tables.files.gather(batch.file[rows]), ',"line":', pl.Series(batch.line[rows]).cast(pl.String), "}"])
+    fields = _Pieces()
+    fields.add('{"period":', tables.labels.gather(periods),
+               ',"date":', tables.dates.gather(periods),
+               ',"value":', _number_texts(batch.value[rows]),
+               ',"expected":', _number_texts(d.expected[at]),
+               ',"shortfall":', _number_texts(d.shortfall[at]),
+               ',"tolerance":', _number_texts(d.tolerance[at]),
+               ',"status":', tables.statuses.gather(d.status[at]),
+               ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)),
+               ",")
+    head = list(fields.order)
+    fields.order = []
+    fields.add('"file":', tables.files.gather(batch.file[rows]), ',"line":', pl.Series(batch.line[rows]).cast(pl.String),
+               "}")
+    tail = list(fields.order)
     if every:  # a sentence for every reading
         sentences: list[str] = []
         for r in chunk:
             if r.count:
                 sentences.extend(map(_string, judged.sentences(r.index, r.start, r.stop)))
-        items = _joined([head, '"explanation":', pl.Series(sentences, dtype=pl.String), ",", tail]).to_list()
+        fields.add(pl.Series(sentences, dtype=pl.String))
+        (items,) = fields.texts([head + ['"explanation":', fields.order[-1], ","] + tail])
     else:  # --explain targets: a sentence for each target's latest reading only
-        items = _joined([head, tail]).to_list()
+        (items,) = fields.texts([head + tail])
         lasts = np.maximum(np.cumsum([r.count for r in chunk]) - 1, 0)  # each target's last row (empty ones unused)
-        last_heads, last_tails = head.gather(lasts).to_list(), tail.gather(lasts).to_list()
+        last_heads, last_tails = fields.texts([head, tail], lasts)
     offset = 0
     for i, result in enumerate(chunk):
         if not result.count:
