@@ -186,3 +186,11 @@ def test_many_targets_at_once_give_what_each_gives_alone(targets, polarity, rand
     for t, s in enumerate(targets):
         assert trends.one(t) == recent_trend(*s, lower_is_better=polarity[t])
         assert LABELS[trends.label[t]] == trends.one(t).label
+
+
+def test_any_order_key_sorts_the_same():
+    # Period.key is an int in the trillions; a float key takes the two-sort way.
+    keys = [np.arange(5), np.arange(5) * 4_000_000 + 3_000_000_000_000, np.arange(5) * 0.5]
+    results = [recent_trends(np.zeros(5, dtype=int), k[::-1], np.zeros(5), VALUES[::-1], LOWER[::-1], UPPER[::-1],
+                             z=Z[95.0], lower_is_better=[False]).one(0) for k in keys]
+    assert results[0] == results[1] == results[2] == recent_trend(VALUES, LOWER, UPPER, lower_is_better=False)

@@ -138,10 +138,12 @@ def poisson_exact(count, confidence=95.0) -> tuple[np.ndarray, np.ndarray]:
     known = ~np.isnan(o) & (o >= 0)
     if not known.any():
         return lower, upper
-    pairs = np.stack([o[known], level[known]], axis=1)
-    distinct, where = np.unique(pairs, axis=0, return_inverse=True)
+    # Distinct (count, level) pairs through 1-d keys: np.unique over rows is several times slower.
+    count_values, count_code = np.unique(o[known], return_inverse=True)
+    level_values, level_code = np.unique(level[known], return_inverse=True)
+    pair, where = np.unique(count_code.reshape(-1) * len(level_values) + level_code.reshape(-1), return_inverse=True)
     where = where.reshape(-1)
-    counts, levels = distinct[:, 0], distinct[:, 1]
+    counts, levels = count_values[pair // len(level_values)], level_values[pair % len(level_values)]
     if np.any((levels <= 0) | (levels >= 100)):
         raise ValueError("a confidence level is a percentage above 0 and below 100")
     tail = (1 - levels / 100) / 2
