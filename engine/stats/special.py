@@ -145,7 +145,8 @@ def gamma_p_inverse(a, p) -> np.ndarray:
         lo = np.where(short, hi, lo)
         hi = np.where(short, hi * 2, hi)
     # Start from Wilson and Hilferty's cube (close for a >= 1), or P ~ x^a / Gamma(a + 1) below.
-    z = np.array([normal_quantile(float(v)) for v in p])
+    levels, where = np.unique(p, return_inverse=True)  # the quantile once per distinct p
+    z = np.array([normal_quantile(float(v)) for v in levels])[where.reshape(-1)]
     cube = a * (1 - 1 / (9 * a) + z / (3 * np.sqrt(a))) ** 3
     small = np.exp((np.log(p) + _lgamma(a + 1)) / a)
     x = np.where((a >= 1) & (cube > 0), cube, small)
