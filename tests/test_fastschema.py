@@ -30,7 +30,8 @@ BASE = {
     "action": "Work with the board", "lead": "YOS", "partners": ["YOS Management Board", "Police"],
     "source": "Strategy 2014-17", "notes": "As worded.",
     "measure": {"description": "Young offenders who re-offend", "unit": "percent", "polarity": "lower_is_better",
-                "frequency": "annual"},
+                "frequency": "annual", "statistic": "proportion"},
+    "significance": {"confidence": 95},
     "baseline": {"period": "2013/14", "value": 48.3},
     "target": {"period": "2016/17", "value": 35, "strict": False},
     "trajectory": "linear",
@@ -42,7 +43,8 @@ BASE = {
 # Every path in BASE, and a few more the schema knows of, where a change can be made.
 FIELDS = [(), ("id",), ("title",), ("status",), ("priority",), ("action",), ("lead",), ("partners",), ("partners", 0),
           ("source",), ("notes",), ("measure",), ("measure", "description"), ("measure", "unit"),
-          ("measure", "polarity"), ("measure", "frequency"), ("baseline",), ("baseline", "period"),
+          ("measure", "polarity"), ("measure", "frequency"), ("measure", "statistic"),
+          ("significance",), ("significance", "confidence"), ("baseline",), ("baseline", "period"),
           ("baseline", "value"), ("target",), ("target", "period"), ("target", "value"), ("target", "change"),
           ("target", "relative_change"), ("target", "annual_rate"), ("target", "maintain"), ("target", "strict"),
           ("trajectory",), ("milestones",), ("milestones", 0), ("milestones", 1, "period"), ("milestones", 1, "value"),
@@ -52,7 +54,8 @@ FIELDS = [(), ("id",), ("title",), ("status",), ("priority",), ("action",), ("le
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-10, 10), st.integers(-(10**20), 10**20),
-    st.sampled_from([2015, 2015.0, 2015.5, -1, -1.0, -1.5, 0, 0.0, -0.0, 1e308, -1e-300]),
+    st.sampled_from([2015, 2015.0, 2015.5, -1, -1.0, -1.5, 0, 0.0, -0.0, 1e308, -1e-300, 95, 95.0, 99.8, 99.80000000000001,
+                     "95", "rate", "proportion", "other"]),
     st.floats(), st.sampled_from([math.nan, math.inf, -math.inf]),
     st.sampled_from(["", "x", "active", "draft", "retired", "Active", "linear", "compound", "step", "annual",
                      "quarterly", "monthly", "yearly", "percent", "count/year", "per_100k", "GBP/day", "percent\n",
@@ -65,7 +68,8 @@ VALUES = st.recursive(
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
         st.dictionaries(st.sampled_from(["period", "value", "change", "absolute", "relative", "date", "reason",
-                                         "approved_by", "description", "unit", "polarity", "x"]), inner, max_size=4),
+                                         "approved_by", "description", "unit", "polarity", "confidence", "statistic", "x"]),
+                        inner, max_size=4),
     ),
     max_leaves=6,
 )
@@ -152,6 +156,12 @@ def test_compiled_and_jsonschema_agree_on_the_corpus_and_the_shipped_specs():
     ((("measure", "unit"), "percent\n"), False),
     ((("tolerance",), {}), False),
     ((("status",), "Active"), False),
+    ((("significance", "confidence"), 95.0), True),  # numbers of the same value are equal
+    ((("significance", "confidence"), 99.8), True),
+    ((("significance", "confidence"), "95"), False),
+    ((("significance", "confidence"), True), False),
+    ((("significance", "confidence"), 90), False),
+    ((("measure", "statistic"), "ratio"), False),
 ])
 def test_compiled_semantics_follow_jsonschema(change, valid):
     data = _apply(copy.deepcopy(BASE), *change)
@@ -161,7 +171,7 @@ def test_compiled_semantics_follow_jsonschema(change, valid):
 
 @pytest.mark.parametrize("extra", [
     {"patternProperties": {"^x": {}}}, {"format": "date"}, {"allOf": [{}]}, {"if": {}}, {"multipleOf": 2},
-    {"properties": {"id": {"$ref": "https://elsewhere/schema.json"}}}, {"enum": [1, 2]},
+    {"properties": {"id": {"$ref": "https://elsewhere/schema.json"}}}, {"enum": [[1], 2]},
 ])
 def test_a_schema_with_a_keyword_it_does_not_know_is_not_compiled(extra):
     changed = copy.deepcopy(SCHEMA)

@@ -1100,3 +1100,44 @@ def test_validate_of_the_shipped_specs_imports_neither_pyyaml_nor_jsonschema_nor
             "assert not heavy, heavy\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- statistic-unit: a statistic its unit can carry (issue 11) --------------------------------------------
+
+STATISTIC_CASES = [
+    # (case, how to change the good spec (percent), the rule's message fragments, severity) or None if valid
+    ("a proportion in percent", ("  unit: percent", "  unit: percent\n  statistic: proportion"), None),
+    ("with significance", ("  unit: percent", "  unit: percent\n  statistic: proportion", "significance: {confidence: 99.8}"),
+     None),
+    ("a rate in percent", ("  unit: percent", "  unit: percent\n  statistic: rate"),
+     ("error", ["a rate is measured in `per_100k` or `per_10k` or `per_1000`, not `percent`"])),
+    ("a count in percent", ("  unit: percent", "  unit: percent\n  statistic: count"),
+     ("error", ["a count is measured in `count`"])),
+    ("significance alone", ("  unit: percent", "  unit: percent", "significance: {confidence: 95}"),
+     ("warning", ["only readings that give their own interval"])),
+]
+
+
+@pytest.mark.parametrize("case, change, expected", STATISTIC_CASES, ids=[c[0] for c in STATISTIC_CASES])
+def test_a_statistic_fits_its_unit(tmp_path, case, change, expected):
+    text = edit(good(), *change[:2]) + "".join(line + "\n" for line in change[2:])
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "text")
+    if expected is None:
+        assert result.exit_code == 0, result.output
+        assert "statistic-unit" not in result.output
+        return
+    severity, fragments = expected
+    problems = [p for p in text_problems(result.output) if p["rule"] == "statistic-unit"]
+    assert len(problems) == 1, result.output
+    assert problems[0]["severity"] == severity
+    assert result.exit_code == (1 if severity == "error" else 0), result.output
+    for fragment in fragments:
+        assert fragment in problems[0]["message"], problems[0]["message"]
+
+
+def test_a_confidence_level_other_than_95_or_99_8_is_refused(tmp_path):
+    text = edit(good(), "  unit: percent", "  unit: percent\n  statistic: proportion") + "significance: {confidence: 90}\n"
+    result = invoke("validate", write(tmp_path, f"{STEM}.yaml", text), "--format", "text")
+    assert result.exit_code == 1
+    assert "significance" in result.output and "95" in result.output

@@ -130,11 +130,16 @@ class _Compiler:
             raise Unsupported("enum must be a non-empty list")
         strings = [x for x in values if isinstance(x, str)]
         singletons = [x for x in values if x is None or isinstance(x, bool)]
-        if len(strings) + len(singletons) != len(values):
+        # Numbers equal numbers of the same value (95 is 95.0), never true or false.
+        numbers = [x for x in values if isinstance(x, (int, float)) and not isinstance(x, bool) and x == x]
+        if len(strings) + len(singletons) + len(numbers) != len(values):
             raise Unsupported(f"enum or const of {values!r}")
         tests = []
         if strings:
             tests.append(f"(isinstance({v}, str) and {v} in {self.constant(frozenset(strings))})")
+        if numbers:
+            tests.append(f"(isinstance({v}, (int, float)) and not isinstance({v}, bool) "
+                         f"and {v} in {self.constant(frozenset(numbers))})")
         tests += [f"{v} is {x!r}" for x in dict.fromkeys(singletons)]
         lines.append(f"{indent}if not ({' or '.join(tests)}):")
         lines.append(f"{indent}    return False")

@@ -10,6 +10,7 @@ from engine.model.periods import Period, months_between, parse_period
 
 Polarity = Literal["lower_is_better", "higher_is_better"]
 TrajectoryKind = Literal["linear", "compound", "step"]
+Statistic = Literal["proportion", "rate", "count", "other"]
 TargetForm = Literal["value", "change", "relative_change", "annual_rate", "maintain"]
 TARGET_FORMS: tuple[TargetForm, ...] = ("value", "change", "relative_change", "annual_rate", "maintain")
 
@@ -30,6 +31,7 @@ class Measure:
     unit: str
     polarity: Polarity
     frequency: str | None = None
+    statistic: Statistic = "other"  # what a reading is, for its confidence interval
 
     @property
     def lower_is_better(self) -> bool:
@@ -76,6 +78,7 @@ class Target:
     milestones: tuple[Point, ...] = ()
     limit: float | None = None
     tolerance: Tolerance = field(default_factory=Tolerance)
+    significance: float | None = None  # the confidence level (95, 99.8) readings are judged at; None: by value alone
     revisions: tuple[Revision, ...] = ()
     priority: str | None = None
     action: str | None = None
@@ -132,6 +135,7 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         unit=measure_raw["unit"],
         polarity=measure_raw["polarity"],
         frequency=measure_raw.get("frequency"),
+        statistic=measure_raw.get("statistic", "other"),
     )
     baseline = _point(data["baseline"]) if "baseline" in data else None
     goal = None
@@ -160,6 +164,7 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         milestones=tuple(_point(m) for m in data.get("milestones", [])),
         limit=float(data["limit"]) if "limit" in data else None,
         tolerance=Tolerance(float(tolerance_raw.get("absolute", 0)), float(tolerance_raw.get("relative", 0))),
+        significance=float(data["significance"]["confidence"]) if "significance" in data else None,
         revisions=tuple(
             Revision(parse_period(r["date"]), r["change"], r["reason"], r["approved_by"])
             for r in data.get("revisions", [])

@@ -35,9 +35,11 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    from engine.checks.rules import compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax, target_form, window
+    from engine.checks.rules import (compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax,
+                                     statistic_unit, target_form, window)
 
     return tuple(
         Rule(module.NAME, module.check, getattr(module, "NEEDS_SCHEMA_VALID", True))
-        for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, limit_side, draft)
+        for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, limit_side,
+                       statistic_unit, draft)
     )
