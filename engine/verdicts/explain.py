@@ -52,10 +52,7 @@ class TargetWords:
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None) -> str:
         """One reading's verdict in words."""
-        decimals = self.decimals
-        # A reading written more finely than the spec is shown as written (459.95, not 460.0).
-        if round(value, decimals) != value:
-            decimals = shown_decimals(value, decimals)
+        decimals = self.reading_decimals(value, status, shortfall)
         x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
         if status == "not_started":
             why = (f"{x} {period.when} is before the baseline period "
@@ -78,15 +75,24 @@ class TargetWords:
                    f"{value * 100:g} (or give the unit `proportion`)")
         return why
 
+    def reading_decimals(self, value: float, status: Status, shortfall: float | None) -> int:
+        """The decimals a reading is shown with in its sentence, and so wherever it is shown beside
+        the sentence (a chart's label, a table's cell), so that the same reading reads the same."""
+        decimals = self.decimals
+        # A reading written more finely than the spec is shown as written (459.95, not 460.0).
+        if round(value, decimals) != value:
+            decimals = shown_decimals(value, decimals)
+        if (status in ("on_track", "at_risk", "off_track") and shortfall and decimals < 3
+                and round(abs(shortfall), decimals) == 0):
+            # The gap would not show (12 against 12 expected, yet off track, when the path is at
+            # 11.997): show the reading, the path and the gap finely enough to see it.
+            decimals = _decimals_to_show(abs(shortfall), decimals)
+        return decimals
+
     # --- the three kinds of judgement -------------------------------------------------
 
     def _on_path(self, period: Period, value: float, x: str, decimals: int, status: Status, expected: float,
                  shortfall: float, tolerance: float, beyond: bool) -> str:
-        if shortfall and decimals < 3 and round(abs(shortfall), decimals) == 0:
-            # The gap would not show (12 against 12 expected, yet off track, when the path is at
-            # 11.997): show the reading, the path and the gap finely enough to see it.
-            decimals = _decimals_to_show(abs(shortfall), decimals)
-            x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
         return (f"{x} {period.when} against {self._prefix}{fixed(expected, decimals)}{self._suffix} expected "
                 f"on the {self._path_words}: {self._gap(shortfall, tolerance, beyond, decimals)}, so {STATUS_WORDS[status]}")
 
