@@ -27,7 +27,7 @@ from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
 from engine.sources.readings import read_readings, units_of
 from engine.reports import html as html_report
-from engine.reports.chart import RAG, RAG_COLOURS, chart_series, draw_svg, period_ticks
+from engine.reports.chart import RAG, RAG_COLOURS, chart_figure, chart_series, draw_svg
 from engine.model.spec import build_target
 from tests.factories import make_target, reading
 from engine.verdicts.statuses import STATUS_WORDS
@@ -135,16 +135,6 @@ def test_no_chart_without_readings_or_a_trajectory():
     assert chart_series(path_only) is not None  # the trajectory alone is worth seeing
 
 
-def test_period_ticks_name_the_periods_and_skip_crowded_ones():
-    target = make_target()
-    series = chart_series(result_for(target, ("2014/15", 45.1), ("2015/16", 40)))
-    assert [label for _, label in period_ticks(series)] == ["2013/14", "2014/15", "2015/16", "2016/17"]
-    crowded = chart_series(result_for(target, ("2014/15", 45.1), ("2015-04", 44)))  # a month after 2014/15
-    assert "2015-04" not in [label for _, label in period_ticks(crowded)]
-    monthly = chart_series(result_for(target, *[(f"2015-{m:02d}", 40) for m in range(1, 13)]))
-    assert period_ticks(monthly) == []  # too many to label: calendar dates instead
-
-
 def test_the_summary_gives_every_plotted_number_in_words():
     target = make_target()
     series = chart_series(result_for(target, ("2014/15", 45.1), ("2015/16", 39.8)))
@@ -191,9 +181,13 @@ def test_every_kind_of_target_draws_with_a_legend_entry_per_status(target, value
     svg = draw_svg(chart_series(result), chart_id="c")
     for status in {v.status for v in result.verdicts}:
         assert f"reading: {STATUS_WORDS[status]}" in svg
-    value_labels = re.findall(r'<text style="font-weight: 700[^>]*>([^<]*)</text>', svg)
-    shorts = [r.short for r in chart_series(result).readings]
-    assert value_labels == (shorts if len(shorts) <= 12 else [])  # beyond a dozen they would overlap
+    series = chart_series(result)
+    labelled = [label.get_text() for label in chart_figure(series).value_labels]
+    assert labelled[0] == series.readings[-1].short  # the latest reading always has its value
+    assert set(labelled) <= {r.short for r in series.readings}
+    assert len(labelled) == 1 or len(series.readings) <= 12  # beyond a dozen, the latest alone
+    for text in labelled:
+        assert f">{text}</text>" in svg
 
 
 def test_text_with_a_dollar_is_not_mathtext():

@@ -2,26 +2,28 @@
 
 Two halves: `chart_series` is pure data preparation (what is plotted, in the target's unit);
 `draw_svg` draws it with matplotlib as an SVG fragment ready to inline in a page. matplotlib
-is imported inside `draw_svg` only, so nothing else in the CLI pays for it.
+is imported inside the drawing functions only, so nothing else in the CLI pays for it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from engine.verdicts.evaluation import TargetResult
 from engine.verdicts.paths import Trajectory, trajectory_for
-from engine.model.periods import add_months, month_end_of
+from engine.model.periods import Period, add_months, month_end_of
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.verdicts.explain import display_decimals, shown_decimals
+from engine.verdicts.explain import display_decimals
 from engine.verdicts.statuses import RAG, STATUS_WORDS, Status
-from engine.model.units import is_percent, unit_symbol
-from engine.verdicts.wording import describe_goal, with_unit
+from engine.model.units import is_percent
+from engine.verdicts.wording import describe_goal, on_axis, with_unit
 
 # Solid colours that read on white and on paper; shapes differ too (RAG_MARKERS), so a chart
 # still reads in greyscale or for someone who cannot tell red from green.
@@ -31,7 +33,8 @@ RAG_MARKERS: dict[str, str] = {"green": "o", "amber": "^", "red": "s", "grey": "
 PATH_COLOUR = "#1f3a5f"
 BAND_COLOUR = "#f3c766"
 LIMIT_COLOUR = "#a1140b"
-# More readings than this and the value labels would overlap: the data table still has them all.
+# More readings than this and only the latest is labelled (the others would crowd it): the data
+# table under the chart has them all.
 MAX_LABELLED_READINGS = 12
 
 
@@ -52,6 +55,7 @@ class PlottedReading:
     breach: bool
     note: str | None
     source: str | None
+    joined: bool  # the line comes to it from the reading before: no period is missing between them
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,6 @@ def month_ends(start: date, end: date) -> list[date]:
     return dates
 
 
-def short_value(value: float, unit: str, decimals: int | None) -> str:
-    """A value without the words of its unit (the axis has them), keeping `%` and `£`."""
-    prefix, suffix = unit_symbol(unit)
-    shown = with_unit(value, "dimensionless", decimals=decimals)
-    return f"{prefix}{shown}{'%' if suffix.startswith('%') else ''}"
-
-
 def unit_label(target: Target) -> str:
     base, _, per = target.measure.unit.partition("/")
     words = {"percent": "percent", "per_100k": "per 100,000", "per_10k": "per 10,000", "per_1000": "per 1,000",
@@ -143,21 +140,23 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
         return None
     unit = target.measure.unit
     decimals = display_decimals(target)
+    # The sentences' own wording decides how finely a reading is shown, so that a chart's label,
+    # the table under it and the sentence above it give the same digits.
+    words = result.judged.words(result.index)
 
-    def shown(value: float, exact: bool = False) -> str:
-        return with_unit(value, unit, decimals=None if exact else shown_decimals(value, decimals))
-
-    def short(value: float, exact: bool = False) -> str:
-        return short_value(value, unit, None if exact else shown_decimals(value, decimals))
-
-    readings = tuple(
-        PlottedReading(
-            period=v.period.label, date=v.date, value=v.value, shown=shown(v.value), short=short(v.value),
-            expected=v.expected, expected_shown="" if v.expected is None else with_unit(v.expected, unit, decimals=decimals),
+    plotted: list[PlottedReading] = []
+    before: Period | None = None
+    for v, r in zip(result.verdicts, result.readings, strict=True):
+        places = words.reading_decimals(v.value, v.status, v.shortfall)
+        plotted.append(PlottedReading(
+            period=v.period.label, date=v.date, value=v.value, shown=with_unit(v.value, unit, decimals=places),
+            short=on_axis(v.value, unit, decimals=places),
+            expected=v.expected, expected_shown="" if v.expected is None else with_unit(v.expected, unit, decimals=places),
             status=v.status, breach=v.breach, note=r.note, source=r.source,
-        )
-        for v, r in zip(result.verdicts, result.readings, strict=True)
-    )
+            joined=before is not None and follows_on(before, v.period, target.measure.frequency),
+        ))
+        before = v.period
+    readings = tuple(plotted)
     last_reading = max((r.date for r in readings), default=None)
 
     path: tuple[tuple[date, float], ...] = ()
@@ -174,13 +173,13 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
         kinds = ["baseline"] + ["milestone"] * (len(trajectory.points) - 2) + ["target"]
         # The target level as written, or rounded as the spec writes numbers when it is computed (79.594% -> 79.6%).
         marks = [PathMark(kind, p.period.label, p.date, p.value,
-                          short(p.value if kind != "target" else round(p.value, decimals), exact=True))
+                          on_axis(p.value if kind != "target" else round(p.value, decimals), unit))
                  for kind, p in zip(kinds, trajectory.points, strict=True)]
     elif target.baseline is not None:
         # Direction-only: readings are compared with the baseline; within tolerance of it is no change.
         b = target.baseline
         baseline_level = b.value
-        marks = [PathMark("baseline", b.period.label, b.date, b.value, short(b.value, exact=True))]
+        marks = [PathMark("baseline", b.period.label, b.date, b.value, on_axis(b.value, unit))]
         tolerance = target.tolerance.at(b.value)
         end = max(last_reading or b.date, b.date)
         if tolerance > 0:
@@ -193,10 +192,30 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
         path_kind=trajectory.kind if trajectory is not None else None,
         path=path, held=held, band=band, band_label=band_label, baseline_level=baseline_level,
         marks=tuple(marks), readings=readings,
-        limit=target.limit, limit_shown=None if target.limit is None else shown(target.limit, exact=True),
+        limit=target.limit, limit_shown=None if target.limit is None else with_unit(target.limit, unit),
         target_date=target_date, target_period=goal.period.label if goal is not None else None,
         summary=_summary(target, trajectory, readings),
     )
+
+
+# A measure's period in months: readings of single days (a count on a date) follow on when they
+# are at most one and a half of these apart.
+FREQUENCY_MONTHS = {"annual": 12, "quarterly": 3, "monthly": 1}
+AVERAGE_MONTH_DAYS = 365.2425 / 12
+
+
+def follows_on(before: Period, after: Period, frequency: str | None) -> bool:
+    """Whether the line joins two readings in date order: no period is missing between them.
+
+    A period follows on when it starts by the day after the one before ends (2014/15 Q4, then
+    2015/16 Q1; or a year, then a quarter inside it). Single days (snapshots) follow on within one
+    and a half of the measure's periods; without a frequency nothing tells a gap, so they are joined."""
+    if after.start <= before.end + timedelta(days=1):
+        return True
+    if before.kind == "day" and after.kind == "day":
+        months = FREQUENCY_MONTHS.get(frequency or "")
+        return months is None or (after.end - before.end).days <= 1.5 * months * AVERAGE_MONTH_DAYS
+    return False
 
 
 def _summary(target: Target, trajectory: Trajectory | None, readings: Sequence[PlottedReading]) -> str:
@@ -229,9 +248,140 @@ def _summary(target: Target, trajectory: Trajectory | None, readings: Sequence[P
     return " ".join(parts)
 
 
+# --- which periods the x axis names (pure) -----------------------------------------------------
+
+# Ticks in the order they are kept when there is no room for all: the target period first, then
+# the latest reading, the baseline, the milestones, then the other readings.
+TARGET_TICK, LATEST_TICK, BASELINE_TICK, MILESTONE_TICK, READING_TICK = range(5)
+# Steps between labelled readings, in months: each period, or every 2nd month, quarter, half year,
+# year, 2 years ... so that the labels keep a rhythm a reader can count on.
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120, 240, 600, 1200)
+
+
+@dataclass(frozen=True)
+class PeriodTick:
+    date: date
+    label: str
+    rank: int  # TARGET_TICK .. READING_TICK: the lower, the sooner it is kept
+
+
+def tick_candidates(series: ChartSeries) -> list[PeriodTick]:
+    """Every period end the chart could name on its x axis, one per date, with how much it matters:
+    the periods themselves (2014/15, 2015/16 Q3), not calendar years a financial year straddles."""
+    ticks: dict[date, PeriodTick] = {}
+
+    def offer(on: date, label: str, rank: int) -> None:
+        if on not in ticks or rank < ticks[on].rank:
+            ticks[on] = PeriodTick(on, label, rank)
+
+    if series.target_date is not None and series.target_period is not None:
+        offer(series.target_date, series.target_period, TARGET_TICK)
+    for mark in series.marks:
+        offer(mark.date, mark.period, {"baseline": BASELINE_TICK, "milestone": MILESTONE_TICK}.get(mark.kind, TARGET_TICK))
+    for reading in series.readings:
+        offer(reading.date, reading.period, READING_TICK)
+    if series.readings:
+        latest = max(series.readings, key=lambda r: r.date)
+        if ticks[latest.date].rank > LATEST_TICK:
+            offer(latest.date, ticks[latest.date].label, LATEST_TICK)
+    return sorted(ticks.values(), key=lambda t: t.date)
+
+
+def _month(on: date) -> int:
+    return on.year * 12 + on.month - 1
+
+
+def choose_ticks(candidates: Sequence[PeriodTick], room: Callable[[PeriodTick], float]) -> list[PeriodTick]:
+    """The ticks to label, no two labels overlapping: room(tick) is the width its label needs on the
+    axis, in days (the text and a gap after it). The ticks that matter most are kept first; the
+    other readings are labelled at the shortest steady step that fits (every period, every 2nd,
+    every year ...), counted back from the latest reading."""
+
+    def clash(a: PeriodTick, b: PeriodTick) -> bool:
+        return abs((a.date - b.date).days) < (room(a) + room(b)) / 2
+
+    ordered = sorted(candidates, key=lambda t: t.date)
+    if not ordered:
+        return []
+    anchor = _month(min(ordered, key=lambda t: (t.rank != LATEST_TICK, -t.date.toordinal())).date)
+    others = [t for t in ordered if t.rank == READING_TICK]
+    regular: list[PeriodTick] = []
+    if not any(clash(a, b) for a, b in zip(others, others[1:])):
+        regular = others  # room for every one
+    else:
+        for step in TICK_STEPS:
+            regular = [t for t in others if (anchor - _month(t.date)) % step == 0]
+            if not any(clash(a, b) for a, b in zip(regular, regular[1:])):
+                break
+        else:
+            regular = []
+    kept: list[PeriodTick] = []
+    for tick in sorted((t for t in ordered if t.rank != READING_TICK), key=lambda t: (t.rank, t.date)) + regular[::-1]:
+        if not any(clash(tick, other) for other in kept):
+            kept.append(tick)
+    return sorted(kept, key=lambda t: t.date)
+
+
 # --- drawing (imperative: matplotlib) -----------------------------------------------------------
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+FIGURE_SIZE = (8.0, 3.6)  # inches: the chart fills the page's width, so its text reads at about body size
+MIN_PLOT_HEIGHT = 2.1  # inches: a legend that needs more rows makes the figure taller, not the plot flatter
+DPI = 72  # one pixel a point, as the SVG is written: the layout is measured as it will be drawn
+TICK_GAP = 9  # points between two tick labels
+LABEL_PAD = 1.5  # points around a value label, kept clear of other labels and markers
+LEGEND_FONT = 8.5
+
+# Where a label may go beside its point, in points from it: close by, then further off.
+_BESIDE = {
+    "above right": (6, 5, "left", "bottom"), "below right": (6, -5, "left", "top"),
+    "above left": (-6, 5, "right", "bottom"), "below left": (-6, -5, "right", "top"),
+    "above": (0, 8, "center", "bottom"), "below": (0, -8, "center", "top"),
+    "right": (8, 0, "left", "center"), "left": (-8, 0, "right", "center"),
+    "high right": (6, 16, "left", "bottom"), "low right": (6, -16, "left", "top"),
+    "high left": (-6, 16, "right", "bottom"), "low left": (-6, -16, "right", "top"),
+    "high": (0, 18, "center", "bottom"), "low": (0, -18, "center", "top"),
+}
+_FURTHER = ("high right", "low right", "high left", "low left", "high", "low")
+_MARK_SPOTS = ("above right", "below right", "above left", "below left", "above", "below", "right", "left") + _FURTHER
+_TARGET_SPOTS = ("below left", "above left", "below right", "above right", "below", "above", "left", "right") + _FURTHER
+_READING_SPOTS = ("above right", "below right", "above left", "below left", "right", "left", "above", "below") + _FURTHER
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    """A chart drawn and laid out, with the parts its layout rules are about (matplotlib objects)."""
+
+    figure: Any
+    axes: Any
+    legend: Any | None
+    readings_line: Any | None  # the thin line through the readings, broken where a period is missing
+    mark_labels: tuple[Any, ...]  # baseline, milestones, target: always labelled
+    value_labels: tuple[Any, ...]  # readings' values: those that fit, the latest first
+
+
+@contextmanager
+def _style(series: ChartSeries) -> Iterator[None]:
+    import matplotlib
+
+    settings = {
+        "svg.fonttype": "none",  # text stays text: smaller, selectable, read by screen readers
+        "svg.hashsalt": series.target_id,  # deterministic ids, different for each chart
+        "text.parse_math": False,  # a `$` in a label is a pound or dollar, never mathtext
+        "font.family": "sans-serif",  # DejaVu Sans, which matplotlib measures with, then wider-or-alike fonts
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(settings):
+        yield
+
+
+def chart_figure(series: ChartSeries) -> DrawnChart:
+    """The chart drawn and laid out (for tests and for draw_svg)."""
+    with _style(series):
+        return _draw(series)
 
 
 def draw_svg(series: ChartSeries, *, chart_id: str) -> str:
@@ -239,32 +389,39 @@ def draw_svg(series: ChartSeries, *, chart_id: str) -> str:
     ids prefixed with chart_id (unique in the page), a <title> and <desc>, and width following its box."""
     import io
 
-    import matplotlib
-    from matplotlib.figure import Figure  # a bare Figure: no pyplot, no global figure manager
-
-    settings = {
-        "svg.fonttype": "none",  # text stays text: smaller, selectable, read by screen readers
-        "svg.hashsalt": series.target_id,  # deterministic ids, different for each chart
-        "text.parse_math": False,  # a `$` in a label is a pound or dollar, never mathtext
-        "font.family": "sans-serif",
-        "font.size": 10,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-    with matplotlib.rc_context(settings):
-        figure = Figure(figsize=(8, 3.6), layout="constrained")
-        _draw(figure, series)
+    with _style(series):
+        drawn = _draw(series)
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        drawn.figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return _inline(buffer.getvalue(), series, chart_id)
 
 
-def _draw(figure, series: ChartSeries) -> None:  # figure: matplotlib.figure.Figure
-    import matplotlib.dates as mdates
-    from matplotlib.lines import Line2D
+def _draw(series: ChartSeries) -> DrawnChart:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure  # a bare Figure: no pyplot, no global figure manager
     from matplotlib.ticker import FuncFormatter
 
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI, layout="constrained")
+    renderer = FigureCanvasAgg(figure).get_renderer()  # measures text as it will be laid out
     axes = figure.add_subplot()
+    handles, readings_line = _plot(axes, series)
+    _frame(axes, series)
+    percent = is_percent(series.unit)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}{'%' if percent else ''}"))
+    axes.set_ylabel(series.unit_label, fontsize=9)
+    axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+    axes.set_axisbelow(True)
+    legend = _legend(figure, handles, renderer)
+    _lay_out(figure, axes, series, renderer)
+    mark_labels, value_labels = _label_points(axes, series)
+    figure.set_layout_engine("none")  # laid out: the labels were placed in these pixels, keep them
+    return DrawnChart(figure, axes, legend, readings_line, mark_labels, value_labels)
+
+
+def _plot(axes, series: ChartSeries) -> tuple[list, Any]:
+    """Everything but the labels; returns the legend's handles and the line through the readings."""
+    from matplotlib.lines import Line2D
+
     handles: list = []
     if series.band:
         dates, low, high = zip(*series.band)
@@ -288,11 +445,8 @@ def _draw(figure, series: ChartSeries) -> None:  # figure: matplotlib.figure.Fig
         handles.append(line)
     for mark in series.marks:
         marker = {"baseline": "o", "milestone": "D", "target": "*"}[mark.kind]
-        axes.plot([mark.date], [mark.value], marker=marker, markersize=11 if mark.kind == "target" else 7,
+        axes.plot([mark.date], [mark.value], marker=marker, markersize=_mark_size(mark),
                   markerfacecolor="white", markeredgecolor=PATH_COLOUR, markeredgewidth=1.5, linestyle="none", zorder=4)
-        below = mark.kind == "target"
-        axes.annotate(f"{mark.kind} {mark.short}", (mark.date, mark.value), textcoords="offset points",
-                      xytext=(-4, -15) if below else (6, 7), ha="right" if below else "left", fontsize=8, color=PATH_COLOUR)
     if any(m.kind == "milestone" for m in series.marks):
         handles.append(Line2D([], [], marker="D", markerfacecolor="white", markeredgecolor=PATH_COLOUR,
                               linestyle="none", label="milestone"))
@@ -306,62 +460,181 @@ def _draw(figure, series: ChartSeries) -> None:  # figure: matplotlib.figure.Fig
     for reading in series.readings:
         rag = RAG[reading.status]
         seen.setdefault(reading.status, None)
-        axes.plot([reading.date], [reading.value], marker=RAG_MARKERS[rag], markersize=9,
+        axes.plot([reading.date], [reading.value], marker=RAG_MARKERS[rag], markersize=READING_MARKER_SIZE,
                   markerfacecolor=RAG_COLOURS[rag], markeredgecolor="white" if not reading.breach else "black",
                   markeredgewidth=1.2, linestyle="none", zorder=5)
-    if len(series.readings) <= MAX_LABELLED_READINGS:
-        for reading in series.readings:
-            axes.annotate(reading.short, (reading.date, reading.value), textcoords="offset points", xytext=(7, 4),
-                          fontsize=8.5, fontweight="bold", color="#222222", zorder=6)
+    readings_line = None
     if len(series.readings) > 1:
-        dates = [r.date for r in series.readings]
-        axes.plot(dates, [r.value for r in series.readings], color="#999999", linewidth=0.8, zorder=3)
+        # A missing period is a gap in the line (NaN breaks it), not a line drawn across it.
+        on: list[date] = []
+        at: list[float] = []
+        for reading in series.readings:
+            if on and not reading.joined:
+                on.append(reading.date)
+                at.append(float("nan"))
+            on.append(reading.date)
+            at.append(reading.value)
+        (readings_line,) = axes.plot(on, at, color="#999999", linewidth=0.8, zorder=3)
     for status in seen:
         rag = RAG[status]
         handles.append(Line2D([], [], marker=RAG_MARKERS[rag], markersize=8, markerfacecolor=RAG_COLOURS[rag],
                               markeredgecolor="white", linestyle="none", label=f"reading: {STATUS_WORDS[status]}"))
-
-    _frame(axes, series)
-    ticks = period_ticks(series)
-    if ticks:  # the periods themselves (2014/15), not calendar years a financial year straddles
-        axes.set_xticks([d for d, _ in ticks], [label for _, label in ticks])
-    else:
-        axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator(), show_offset=False))
-    percent = is_percent(series.unit)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}{'%' if percent else ''}"))
-    axes.set_ylabel(series.unit_label, fontsize=9)
-    axes.grid(axis="y", color="#e3e3e3", linewidth=0.8)
-    axes.set_axisbelow(True)
-    if handles:
-        figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), frameon=False, fontsize=8.5)
+    return handles, readings_line
 
 
-MAX_PERIOD_TICKS = 10
+READING_MARKER_SIZE = 9
 
 
-def period_ticks(series: ChartSeries) -> list[tuple[date, str]]:
-    """x-axis ticks at the period ends plotted (baseline, milestones, readings, target), labelled with
-    the periods; ticks too close to the one before are left out. Empty when there are too many
-    periods to label (monthly readings): the axis then shows calendar dates."""
-    labels: dict[date, str] = {}
-    for mark in series.marks:
-        labels.setdefault(mark.date, mark.period)
-    for reading in series.readings:
-        labels.setdefault(reading.date, reading.period)
-    if series.target_date is not None and series.target_period is not None:
-        labels.setdefault(series.target_date, series.target_period)
-    if len(labels) > MAX_PERIOD_TICKS:
-        return []
-    dates = sorted(labels)
-    span = (dates[-1] - dates[0]).days or 1
-    kept: list[tuple[date, str]] = []
-    for on in dates:
-        # Room for half of each label: about 1.1% of the axis width per character at this figure size.
-        if kept and (on - kept[-1][0]).days < span * 0.011 * (len(kept[-1][1]) + len(labels[on])) / 2:
+def _mark_size(mark: PathMark) -> float:
+    return 11 if mark.kind == "target" else 7
+
+
+def _legend(figure, handles: list, renderer):
+    """The legend below the plot, in as many columns as fit the figure's width: never cut off."""
+    if not handles:
+        return None
+    room = figure.bbox.width - 2 * LEGEND_FONT  # a margin for fonts a little wider than the one measured
+    for columns in range(min(len(handles), 4), 0, -1):
+        legend = figure.legend(handles=handles, loc="outside lower center", ncol=columns, frameon=False,
+                               fontsize=LEGEND_FONT)
+        if legend.get_window_extent(renderer).width <= room or columns == 1:
+            return legend
+        legend.remove()
+    raise AssertionError("unreachable: one column always returns")
+
+
+def _lay_out(figure, axes, series: ChartSeries, renderer) -> None:
+    """Lay the figure out with x ticks at the periods plotted: as many as fit without their labels
+    overlapping or running past the plot's ends (into the y axis's labels), each label measured in
+    the font it is drawn in. A legend of many rows makes the figure taller, not the plot flatter."""
+    from matplotlib.font_manager import FontProperties
+
+    candidates = tick_candidates(series)
+    # Every period plotted has a small tick, so a reader can count the periods between two labels.
+    axes.set_xticks([t.date for t in candidates], minor=True)
+    font = FontProperties(size=axes.xaxis.get_major_ticks()[0].label1.get_fontsize())
+    width = {t: renderer.get_text_width_height_descent(t.label, font, ismath=False)[0] for t in candidates}
+    gap = TICK_GAP * DPI / 72
+
+    def choose(plot_width: float) -> list[PeriodTick]:
+        low, high = axes.get_xlim()
+        days_per_pixel = (high - low) / plot_width
+        return choose_ticks(candidates, lambda t: (width[t] + gap) * days_per_pixel)
+
+    chosen = choose(figure.bbox.width * 0.85)  # a first guess at the plot's width; the layout tells
+    axes.set_xticks([t.date for t in chosen], [t.label for t in chosen])
+    lay_out = figure.get_layout_engine().execute  # the layout alone, without drawing everything
+    for _ in range(6):
+        lay_out(figure)
+        short = MIN_PLOT_HEIGHT * DPI - axes.bbox.height
+        if short > 0.5:
+            figure.set_figheight(figure.get_figheight() + short / DPI)
             continue
-        kept.append((on, labels[on]))
-    return kept
+        again = choose(axes.bbox.width)
+        if again != chosen:
+            chosen = again
+            axes.set_xticks([t.date for t in chosen], [t.label for t in chosen])
+            continue
+        boxes = [label.get_window_extent() for label in axes.get_xticklabels()]
+        before = axes.bbox.x0 - min(b.x0 for b in boxes)
+        after = max(b.x1 for b in boxes) - axes.bbox.x1
+        if before <= 0 and after <= 0:
+            return
+        # A label at either end runs past the plot: widen the axis by that much (and a gap).
+        low, high = axes.get_xlim()
+        days_per_pixel = (high - low) / axes.bbox.width
+        axes.set_xlim(low - (before + gap) * days_per_pixel if before > 0 else low,
+                      high + (after + gap) * days_per_pixel if after > 0 else high)
+    lay_out(figure)
+
+
+def _label_points(axes, series: ChartSeries) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Once the layout is final, the labels in its pixels: the latest reading's value, the baseline,
+    milestone and target, then the other readings' values (the latest first), each beside its point
+    where it overlaps no other label and no marker and stays inside the plot. A reading's value with
+    no such place is left out (the table under the chart has every one)."""
+    from matplotlib.transforms import Bbox
+
+    plot = axes.bbox
+    to_pixels = axes.transData.transform
+
+    def marker_box(on: date, value: float, size: float) -> Any:
+        x, y = to_pixels((_date_number(on), value))
+        half = size * DPI / 72 / 2 + LABEL_PAD
+        return Bbox.from_extents(x - half, y - half, x + half, y + half)
+
+    markers = ([marker_box(m.date, m.value, _mark_size(m)) for m in series.marks]
+               + [marker_box(r.date, r.value, READING_MARKER_SIZE) for r in series.readings])
+    taken: list[Any] = []
+
+    def place(text: str, on: date, value: float, spots: Sequence[str], style: dict, must: bool) -> Any | None:
+        label = axes.annotate(text, (on, value), xytext=_BESIDE[spots[0]][:2], textcoords="offset points",
+                              annotation_clip=False,
+                              bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                    "alpha": 0.8}, **style)
+        label.set_in_layout(False)  # placed inside the plot, after the layout
+        best: tuple[float, str] | None = None
+        for spot in spots:
+            box = _try(label, spot)
+            if not _inside(box, plot):
+                continue
+            # Covering another label is far worse than covering a marker (its colour still shows).
+            overlap = 100 * sum(_overlap(box, other) for other in taken) + sum(_overlap(box, m) for m in markers)
+            if overlap == 0:
+                taken.append(box)
+                return label
+            if best is None or overlap < best[0]:
+                best = (overlap, spot)
+        if not must:
+            label.remove()
+            return None
+        # The path's own points are always named: where they cannot be clear, as clear as can be.
+        taken.append(_try(label, best[1] if best is not None else spots[0]))
+        return label
+
+    value_style = {"fontsize": 8.5, "fontweight": "bold", "color": "#222222", "zorder": 7}
+    latest_first = sorted(series.readings, key=lambda r: r.date, reverse=True)
+    value_labels = []
+    if latest_first:  # the latest value first, the one the status is about: it always has its label
+        latest = latest_first[0]
+        value_labels.append(place(latest.short, latest.date, latest.value, _READING_SPOTS, value_style, must=True))
+    mark_labels = []
+    for mark in sorted(series.marks, key=lambda m: m.kind != "target"):
+        spots = _TARGET_SPOTS if mark.kind == "target" else _MARK_SPOTS
+        mark_labels.append(place(f"{mark.kind} {mark.short}", mark.date, mark.value, spots,
+                                 {"fontsize": 8, "color": PATH_COLOUR, "zorder": 6}, must=True))
+    if len(latest_first) <= MAX_LABELLED_READINGS:  # a dense series: the latest alone, the others would crowd it
+        for reading in latest_first[1:]:
+            label = place(reading.short, reading.date, reading.value, _READING_SPOTS, value_style, must=False)
+            if label is not None:
+                value_labels.append(label)
+    return tuple(mark_labels), tuple(value_labels)
+
+
+def _date_number(on: date) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(on))
+
+
+def _try(label, spot: str) -> Any:
+    """Move label to spot beside its point; its box there, padded, in pixels."""
+    dx, dy, ha, va = _BESIDE[spot]
+    label.xyann = (dx, dy)
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    return label.get_window_extent().padded(LABEL_PAD * DPI / 72)
+
+
+def _inside(box, outer) -> bool:
+    return box.x0 >= outer.x0 and box.x1 <= outer.x1 and box.y0 >= outer.y0 and box.y1 <= outer.y1
+
+
+def _overlap(a, b) -> float:
+    """The area two boxes share (0 when they only touch or are apart)."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width * height if width > 0 and height > 0 else 0.0
 
 
 def _frame(axes, series: ChartSeries) -> None:

@@ -54,3 +54,11 @@ def describe_goal(target: Target) -> str:
     if goal.form == "annual_rate":
         return f"{level} ({number(goal.amount * 100)}% a year)"  # type: ignore[operator]
     return level
+
+
+def on_axis(value: float, unit: str, *, decimals: int | None = None) -> str:
+    """A value as a chart labels it, where the axis names the unit: `45.1%`, `£1,250`, `812.0` (not
+    `812.0 per 100,000`); the same digits as `with_unit` gives."""
+    prefix, suffix = unit_symbol(unit)
+    shown = fixed(value, decimals) if decimals is not None else number(value)
+    return f"{prefix}{shown}{'%' if suffix.startswith('%') else ''}"
