@@ -215,6 +215,46 @@ def test_mark_labels_on_the_milestones_do_not_overlap_each_other():
     assert len(chart.value_labels) == len(values)  # room for every value here: none left out
 
 
+@st.composite
+def any_series(draw):
+    """A target and readings of any common shape: years, quarters or months, some missing."""
+    kind = draw(st.sampled_from(["year", "quarter", "month"]))
+    make = {"year": lambda i: financial_year(2005 + i), "quarter": lambda i: financial_quarter(2005 + i // 4, i % 4 + 1),
+            "month": lambda i: month(2005 + i // 12, i % 12 + 1)}[kind]
+    count = draw(st.integers(3, {"year": 20, "quarter": 40, "month": 60}[kind]))
+    labels = [make(i).label for i in range(count)]
+    lower = draw(st.booleans())
+    start, end = (48.3, 35.0) if lower else (35.0, 48.3)
+    middle = draw(st.lists(st.sampled_from(range(1, count - 1)), unique=True, max_size=3)) if count > 3 else []
+    milestones = [{"period": labels[i], "value": round(start + (end - start) * i / (count - 1), 1)} for i in sorted(middle)]
+    target = make_target("any", polarity="lower_is_better" if lower else "higher_is_better",
+                         baseline=(labels[0], start), goal=(labels[-1], end), milestones=milestones or None,
+                         tolerance=draw(st.sampled_from([None, {"absolute": 1.0}])), limit=draw(st.sampled_from([None, 55])))
+    kept = draw(st.lists(st.booleans(), min_size=count - 1, max_size=count - 1))
+    noise = draw(st.lists(st.floats(-3, 3), min_size=count - 1, max_size=count - 1))
+    values = [(labels[i], round(start + (end - start) * i / (count - 1) + noise[i - 1], draw(st.sampled_from([0, 1, 2]))))
+              for i in range(1, count) if kept[i - 1]]
+    return target, values
+
+
+@settings(max_examples=15, deadline=None)
+@given(shape=any_series())
+def test_any_series_is_laid_out_with_no_overlap_and_nothing_cut_off(shape):
+    target, values = shape
+    series = chart_series(result_for(target, *values))
+    chart = chart_figure(series)
+    chart.figure.draw_without_rendering()
+    ticks = sorted((t.get_window_extent() for t in chart.axes.get_xticklabels() if t.get_text()), key=lambda b: b.x0)
+    assert all(b.x0 - a.x1 >= 4 for a, b in zip(ticks, ticks[1:]))
+    assert all(chart.axes.bbox.x0 - 0.5 <= b.x0 and b.x1 <= chart.axes.bbox.x1 + 0.5 for b in ticks)
+    assert inside(chart.legend.get_window_extent(), chart.figure.bbox)
+    values_boxes = [label.get_window_extent() for label in chart.value_labels]
+    others = [label.get_window_extent() for label in chart.mark_labels] + marker_boxes(series, chart)
+    for i, box in enumerate(values_boxes):
+        assert inside(box, chart.axes.bbox)
+        assert not any(overlap(box, other) for other in others + values_boxes[:i])
+
+
 # --- gaps -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["quarterly", "monthly", "fifteen years"])
