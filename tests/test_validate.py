@@ -240,6 +240,10 @@ BAD = [
     ("tag", lambda t: edit(t, "value: 35}", "value: !!float 35}"), "tag", "!!float", None, ["tags"]),
     ("second document", lambda t: t + "---\nid: other\n", "multiple-documents", "---", None, ["one document"]),
     ("yaml syntax", lambda t: edit(t, "  unit: percent", "   unit: percent"), "yaml-syntax", ":", "   unit:", ["YAML syntax", "indentation"]),
+    ("relative tolerance in percent", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: {relative: 5}"),
+     "relative-tolerance", "5}", "tolerance", ["a fraction of the expected value (0.05 for 5%)", "write `relative: 0.05`"]),
+    ("relative tolerance of 100%", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: {absolute: 1, relative: 1}"),
+     "relative-tolerance", "1}", "tolerance", ["1 would let a reading 100% worse", "write `relative: 0.01`"]),
 ]
 
 
@@ -689,12 +693,108 @@ def test_a_limit_lies_on_the_worse_side_of_the_target(tmp_path, case, change, fr
         assert result.exit_code == 0, result.output
         return
     assert result.exit_code == 1, result.output
-    [problem] = text_problems(result.output)
+    [problem] = [p for p in text_problems(result.output) if p["severity"] == "error"]  # (target-side may warn too)
     assert problem["rule"] == "limit-side"
     assert (int(problem["line"]), int(problem["col"])) == where(text, extra.split(":")[1].split()[0], "limit:")
     assert "a reading worse than the limit is a breach" in problem["message"]
     for fragment in fragments:
         assert fragment in problem["message"], problem["message"]
+
+
+# --- target-side, percent-fraction: warnings a first-time user needed (issue 14) -----------------------
+
+def _warnings(result) -> list[dict[str, str]]:
+    return [p for p in text_problems(result.output) if p["severity"] == "warning"]
+
+
+SIDE_CASES = [
+    # (case, replacements in the good spec (lower is better, 48.3 -> 35), the warning's fragments or None)
+    ("lower is better, target above the baseline", [("value: 35}", "value: 50}")],
+     ["lower is better, and the target (50) is higher than the baseline (48.3): it is met by getting worse",
+      "set `measure.polarity: higher_is_better`", "otherwise give a target lower than 48.3"]),
+    ("higher is better, target below the baseline", [("polarity: lower_is_better", "polarity: higher_is_better")],
+     ["higher is better, and the target (35) is lower than the baseline (48.3)", "`measure.polarity: lower_is_better`"]),
+    ("a change the wrong way", [("value: 35}", "change: 5}")], ["the target (53.3, from `change: 5`)"]),
+    ("a relative change the wrong way", [("value: 35}", "relative_change: 0.1}")], ["from `relative_change: 0.1`"]),
+    ("an annual rate the wrong way", [("value: 35}", "annual_rate: 0.02}")], ["from `annual_rate: 0.02`"]),
+    ("on the better side", [], None),
+    ("equal to the baseline", [("value: 35}", "value: 48.3}")], None),
+    ("maintain", [("value: 35}", "maintain: true}")], None),
+    ("direction-only", [("value: 35}", "}")], None),
+    ("higher is better, target above", [("polarity: lower_is_better", "polarity: higher_is_better"),
+                                        ("value: 35}", "value: 60}")], None),
+]
+
+
+@pytest.mark.parametrize("case, changes, fragments", SIDE_CASES, ids=[c[0] for c in SIDE_CASES])
+def test_a_target_met_by_getting_worse_is_a_warning(tmp_path, case, changes, fragments):
+    text = good()
+    for old, new in changes:
+        text = edit(text, old, new)
+    path = write(tmp_path, f"{STEM}.yaml", text)
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 0, result.output  # a warning: the spec is still valid
+    warnings = [p for p in _warnings(result) if p["rule"] == "target-side"]
+    if fragments is None:
+        assert warnings == [], result.output
+        return
+    [warning] = warnings
+    form = next(f for f in ("value", "change", "relative_change", "annual_rate") if f"{f}:" in text.split("target:")[1])
+    assert (int(warning["line"]), int(warning["col"])) == where(text, text.split(f"{form}: ")[-1].split("}")[0], "target:")
+    for fragment in fragments:
+        assert fragment in warning["message"], warning["message"]
+    assert invoke("validate", path, "--strict").exit_code == 1
+
+
+FRACTION = (edit(edit(edit(good(), "value: 48.3}", "value: 0.441}"), "value: 35}", "value: 0.5}"),
+                 "polarity: lower_is_better", "polarity: higher_is_better")
+            + "milestones:\n  - {period: 2014/15, value: 0.46}\nlimit: 0.4\n")
+
+
+def test_percent_figures_written_as_fractions_are_warned_at_each_line(tmp_path):
+    path = write(tmp_path, f"{STEM}.yaml", FRACTION)
+    result = invoke("validate", path, "--format", "text")
+    assert result.exit_code == 0, result.output
+    warnings = [p for p in _warnings(result) if p["rule"] == "percent-fraction"]
+    expected = [("0.441", "baseline:", "0.441% looks like a fraction: if it means 44.1%, write 44.1"),
+                ("0.5", "target:", "0.5% looks like a fraction: if it means 50%, write 50"),
+                ("0.46", "2014/15", "0.46% looks like a fraction: if it means 46%, write 46"),
+                ("0.4", "limit:", "0.4% looks like a fraction: if it means 40%, write 40")]
+    assert len(warnings) == len(expected), result.output
+    for warning, (needle, within, message) in zip(sorted(warnings, key=lambda w: int(w["line"])), expected):
+        assert (int(warning["line"]), int(warning["col"])) == where(FRACTION, needle, within)
+        assert warning["message"].startswith(message), warning["message"]
+
+
+@pytest.mark.parametrize("change", [
+    ("value: 0.5}", "value: 50}"),  # a figure above 1: whole percentages
+    ("unit: percent", "unit: dimensionless"),  # not a percentage
+    ("limit: 0.4", "limit: -0.1"),  # a negative figure is no share of anything
+])
+def test_percent_fraction_is_quiet_where_the_figures_are_not_fractions(tmp_path, change):
+    path = write(tmp_path, f"{STEM}.yaml", edit(FRACTION, *change))
+    assert [p for p in _warnings(invoke("validate", path)) if p["rule"] == "percent-fraction"] == []
+
+
+def test_the_spec_and_the_readings_share_one_fraction_heuristic_and_its_words():
+    # One test and one wording (engine.model.units) for a reading's note and a spec's warning.
+    from engine.checks.rules import percent_fraction
+    from engine.model import units
+    from engine.verdicts import explain
+
+    assert percent_fraction.looks_like_fraction is units.looks_like_fraction is explain.looks_like_fraction
+    assert percent_fraction.fraction_note is units.fraction_note is explain.fraction_note
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0, 1, exclude_min=True, exclude_max=True))
+def test_a_fraction_note_names_the_percentage_it_would_be(value):
+    from engine.model.units import fraction_note, looks_like_fraction
+
+    assert looks_like_fraction(value)
+    note = fraction_note(value)
+    meant = float(note.rsplit("write ", 1)[1])
+    assert math.isclose(meant, value * 100, rel_tol=1e-5)
 
 
 # --- patterns follow ECMA-262, as JSON Schema says (issue 9, finding 10) ---------------------------------

@@ -151,6 +151,19 @@ def is_percent(unit: str) -> bool:
     return base_unit(unit) == "percent"
 
 
+# A percentage written as a fraction (a spreadsheet's 44.1% exported or typed as 0.441): the
+# figure is between 0 and 1. Where that is suspicious is for the caller to say (a reading under 1%
+# against a spec of whole percentages; a spec whose every figure is at most 1).
+def looks_like_fraction(value: float) -> bool:
+    """A percent figure that could be a fraction of one (0.441 for 44.1%)."""
+    return 0 < value < 1
+
+
+def fraction_note(value: float) -> str:
+    """What to say of a percent figure that looks like a fraction, and the fix."""
+    return f"{value:g}% looks like a fraction: if it means {value * 100:g}%, write {value * 100:g}"
+
+
 def difference_word(unit: str) -> str:
     """How a difference is named: percent differences are percentage points."""
     return "points" if is_percent(unit) else ""

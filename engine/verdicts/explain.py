@@ -11,7 +11,7 @@ from datetime import date
 
 from engine.model.periods import Period
 from engine.model.spec import Target
-from engine.model.units import base_unit, difference_word, is_percent, unit_symbol
+from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
 from engine.verdicts.statuses import STATUS_WORDS, BreachReason, Status
 from engine.verdicts.wording import fixed, with_unit
@@ -70,9 +70,8 @@ class TargetWords:
             why = f"{why}; worse than the limit of {self._limit_exact}, a breach"
         elif breach == "missed":
             why = why + " (a breach)"
-        if self._fraction_hint and 0 < value < 1:
-            why = (f"{why}. Note: {value:g}% looks like a fraction: if it means {value * 100:g}%, write "
-                   f"{value * 100:g} (or give the unit `proportion`)")
+        if self._fraction_hint and looks_like_fraction(value):
+            why = f"{why}. Note: {fraction_note(value)} (or give the unit `proportion`)"
         return why
 
     def reading_decimals(self, value: float, status: Status, shortfall: float | None) -> int:

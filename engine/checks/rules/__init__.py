@@ -35,11 +35,45 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    from engine.checks.rules import (compound, draft, finite_numbers, id_matches_file, limit_side, period_syntax,
-                                     statistic_unit, target_form, window)
+    from engine.checks.rules import (compound, draft, finite_numbers, id_matches_file, limit_side, percent_fraction,
+                                     period_syntax, relative_tolerance, statistic_unit, target_form, target_side,
+                                     window)
 
     return tuple(
         Rule(module.NAME, module.check, getattr(module, "NEEDS_SCHEMA_VALID", True))
         for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, limit_side,
-                       statistic_unit, draft)
+                       target_side, relative_tolerance, percent_fraction, statistic_unit, draft)
     )
+
+
+# --- helpers the rules share (not rules themselves) ----------------------------------------------
+
+def shown_number(value: float) -> str:
+    """A spec's figure in a message: 80 not 80.0; a level worked out from the baseline
+    (36.224999999999994) to ten digits."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.10g}"
+
+
+def target_level(data: dict[str, Any]) -> float | None:
+    """The level the target's form gives (counted from the baseline where it is relative), or None:
+    no target level, or one that cannot be worked out (another rule reports why)."""
+    from engine.model.periods import PeriodError, parse_period
+    from engine.model.spec import Point, resolve_target_value, target_form
+
+    block = data.get("target")
+    if block is None:
+        return None
+    form = target_form(block)
+    if form is None:
+        return None
+    if form == "value":
+        return float(block["value"])
+    if "baseline" not in data:
+        return None  # target-form reports a relative form without a baseline
+    try:
+        baseline = Point(parse_period(data["baseline"]["period"]), float(data["baseline"]["value"]))
+        period = parse_period(block["period"])
+        amount = None if form == "maintain" else float(block[form])
+        return resolve_target_value(form, amount, baseline, period)
+    except (PeriodError, OverflowError):
+        return None  # period-syntax or compound-positive reports it

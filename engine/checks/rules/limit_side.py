@@ -22,37 +22,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from engine.model.periods import PeriodError, parse_period
 from engine.model.safetext import visible
-from engine.model.spec import Point, resolve_target_value, target_form
-from engine.checks.rules import Finding
+from engine.checks.rules import Finding, shown_number, target_level
 
 NAME = "limit-side"
-
-
-def _number(value: float) -> str:
-    # 80 not 80.0; a level worked out from the baseline (36.224999999999994) to ten digits.
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else f"{value:.10g}"
-
-
-def _target_level(data: dict[str, Any]) -> float | None:
-    block = data.get("target")
-    if block is None:
-        return None
-    form = target_form(block)
-    if form is None:
-        return None
-    if form == "value":
-        return float(block["value"])
-    if "baseline" not in data:
-        return None  # target-form reports a relative form without a baseline
-    try:
-        baseline = Point(parse_period(data["baseline"]["period"]), float(data["baseline"]["value"]))
-        period = parse_period(block["period"])
-        amount = None if form == "maintain" else float(block[form])
-        return resolve_target_value(form, amount, baseline, period)
-    except (PeriodError, OverflowError):
-        return None  # period-syntax or compound-positive reports it
 
 
 def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
@@ -60,7 +33,7 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
         return
     limit = float(data["limit"])
     lower = data["measure"]["polarity"] == "lower_is_better"
-    level = _target_level(data)
+    level = target_level(data)
     # The levels a reading must be able to meet without being a breach, as (name, value).
     levels: list[tuple[str, float]] = []
     if level is not None:
@@ -77,11 +50,11 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
     side, more = ("above", "higher") if lower else ("below", "lower")
     # The level the limit is judged by first (the target, else the baseline), and the milestones it beats.
     named = levels[:1] + [entry for entry in beaten if entry != levels[0]][:3]
-    required = " and ".join(f"{name} ({_number(value)})" for name, value in named)
+    required = " and ".join(f"{name} ({shown_number(value)})" for name, value in named)
     first_name, first_value = beaten[0]
     yield Finding(
         ("limit",),
         f"{'lower' if lower else 'higher'} is better, so the limit must be at or {side} {required}: a reading "
-        f"worse than the limit is a breach, and with a limit of {_number(limit)} a reading at {first_name} "
-        f"({_number(first_value)}) would be one; set the limit to {_number(bound)} or {more}, or remove it",
+        f"worse than the limit is a breach, and with a limit of {shown_number(limit)} a reading at {first_name} "
+        f"({shown_number(first_value)}) would be one; set the limit to {shown_number(bound)} or {more}, or remove it",
     )
