@@ -239,7 +239,51 @@ BAD = [
     ("alias", lambda t: edit(t, "value: 35}", "value: *v}"), "alias", "*v", None, ["aliases"]),
     ("tag", lambda t: edit(t, "value: 35}", "value: !!float 35}"), "tag", "!!float", None, ["tags"]),
     ("second document", lambda t: t + "---\nid: other\n", "multiple-documents", "---", None, ["one document"]),
-    ("yaml syntax", lambda t: edit(t, "  unit: percent", "   unit: percent"), "yaml-syntax", ":", "   unit:", ["YAML syntax", "indentation"]),
+    # Issue 14: YAML indentation in plain words, at the line that is wrong.
+    ("key indented one space too far", lambda t: edit(t, "  unit: percent", "   unit: percent"), "yaml-syntax", "unit",
+     "   unit:", ["YAML indentation: `unit:` on line 11 is indented further than `description:` on line 10 (column 3)",
+                  "already has a value on its line", "line `unit:` up with `description:` (column 3)"]),
+    ("key indented one space too little", lambda t: edit(t, "  unit: percent", " unit: percent"), "yaml-syntax", "unit",
+     " unit:", ["`unit:` on line 11 starts at column 2, which lines up with nothing above it",
+                "line it up with `description:` on line 10 (column 3)", "with `measure:` on line 9 (column 1)"]),
+    ("last key indented one space too little", lambda t: edit(t, "  frequency: annual", " frequency: annual"),
+     "yaml-syntax", "frequency", None, ["`frequency:` on line 13 starts at column 2", "`polarity:` on line 12 (column 3)"]),
+    ("keys under a key with a value", lambda t: edit(t, "baseline: {period: 2013/14, value: 48.3}",
+                                                    "baseline: 48.3\n  period: 2013/14"), "yaml-syntax", "period", None,
+     ["`period:` on line 15 is indented further than `baseline:` on line 14 (column 1)",
+      "take `48.3` off the `baseline:` line"]),
+    ("first line indented", lambda t: edit(t, "id: ", "  id: "), "yaml-syntax", "id:", None,
+     ["`id:` on line 2 is indented by 2 spaces", "remove the spaces before `id:`"]),
+    ("colon in a value", lambda t: edit(t, "title: Youth re-offending rate", "title: Youth: re-offending rate"),
+     "yaml-syntax", "Youth:", None, ["the value of `title` holds `: `", "`title: 'Youth: re-offending rate'`"]),
+    ("quote never closed", lambda t: edit(t, "title: Youth re-offending rate", "title: 'Youth re-offending rate"),
+     "yaml-syntax", "'Youth", None, ["the quote (') opened here is never closed"]),
+    ("list item key misaligned", lambda t: t + "milestones:\n  - period: 2014/15\n   value: 44\n", "yaml-syntax",
+     "value: 44", None, ["`value:` on line 20 starts at column 4", "line it up with `period:` on line 19 (column 5)"]),
+    # Issue 14: the messages name the fix.
+    ("tolerance as a bare number", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: 1"), "schema", "1",
+     "tolerance:", ["`tolerance` must be a mapping with `absolute` (in the measure's unit) or `relative`",
+                    "write `tolerance: {absolute: 1}`"]),
+    ("baseline as a bare number", lambda t: edit(t, "baseline: {period: 2013/14, value: 48.3}", "baseline: 48.3"),
+     "schema", "48.3", None, ["`baseline` must be a mapping of keys (such as `period:` and `value:`)",
+                              "write `baseline: {period: ..., value: 48.3}`"]),
+    ("thousands separator in a flow mapping", lambda t: edit(t, "value: 35}", "value: 8,450}"), "schema", "8,450", None,
+     ["`target.value: 8,450`: the comma splits the number", "`value: 8` and a key `450`", "`value: 8450`"]),
+    ("two thousands separators in a flow mapping", lambda t: edit(t, "value: 35}", "value: 1,234,567}"), "schema",
+     "1,234,567", None, ["keys `234` and `567`", "`value: 1234567`"]),
+    ("decimal comma in a flow mapping", lambda t: edit(t, "value: 35}", "value: 8,45}"), "schema", "8,45", None,
+     ["a key `45`", "(a decimal point is `.`), such as `value: 8.45`"]),
+    ("thousands separator in a block mapping", lambda t: edit(t, "target: {period: 2016/17, value: 35}",
+                                                              "target:\n  period: 2016/17\n  value: 8,450"),
+     "schema", "8,450", None, ["`target.value` must be a number, not `8,450`", "without the commas, `8450`"]),
+    ("maintain: yes", lambda t: edit(t, "value: 35}", "maintain: yes}"), "schema", "yes", None,
+     ["`target.maintain` can only be true", "`yes` is text", "write `maintain: true`"]),
+    ("strict: no", lambda t: edit(t, "value: 35}", "value: 35, strict: no}"), "schema", "no}", None,
+     ["`target.strict` must be true or false", "write `strict: false`"]),
+    ("bad id with a valid file name", lambda t: edit(t, f"id: {STEM}", "id: Youth-Crime"), "schema", "Youth-Crime", None,
+     ["try `youth-crime` and rename the file to youth-crime.yaml, or `youth-reoffending` as the file is named"]),
+    ("accented id", lambda t: edit(t, f"id: {STEM}", "id: Réoffending Ünder 18s"), "schema", "Réoffending", None,
+     ["try `reoffending-under-18s`"]),
     ("relative tolerance in percent", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: {relative: 5}"),
      "relative-tolerance", "5}", "tolerance", ["a fraction of the expected value (0.05 for 5%)", "write `relative: 0.05`"]),
     ("relative tolerance of 100%", lambda t: edit(t, "tolerance: {absolute: 1.0}", "tolerance: {absolute: 1, relative: 1}"),
@@ -795,6 +839,46 @@ def test_a_fraction_note_names_the_percentage_it_would_be(value):
     note = fraction_note(value)
     meant = float(note.rsplit("write ", 1)[1])
     assert math.isclose(meant, value * 100, rel_tol=1e-5)
+
+
+# --- ids: every fix offered is itself a valid id (issue 14) --------------------------------------------------
+
+def test_a_file_name_that_cannot_be_an_id_is_not_offered_as_one(tmp_path):
+    path = write(tmp_path, "Upper Case.yaml", good("upper-case"))
+    [problem] = text_problems(invoke("validate", path).output)
+    assert problem["rule"] == "id-matches-file"
+    assert problem["message"] == ("the id `upper-case` differs from the file name `Upper Case`: rename the file to "
+                                  "upper-case.yaml (`Upper Case` cannot be an id: ids are lower-case letters, digits "
+                                  "and hyphens)")
+
+
+@pytest.mark.parametrize("name, written, fix", [
+    ("Wrong-Name.yaml", "Wrong-Name", "try `wrong-name`, and rename the file to wrong-name.yaml to match"),
+    ("wrong-name.yaml", "Wrong-Name", "try `wrong-name`"),
+    ("Upper Case.yaml", "Upper Case", "try `upper-case`, and rename the file to upper-case.yaml to match"),
+    ("other.yaml", "Wrong Name", "try `wrong-name` and rename the file to wrong-name.yaml, or `other` as the file is named"),
+    ("other.yaml", "£££", "try `other`, as the file is named"),
+])
+def test_a_bad_id_gets_a_valid_id_and_a_matching_file_name(tmp_path, name, written, fix):
+    path = write(tmp_path, name, edit(good(), f"id: {STEM}", f"id: {written}"))
+    problems = text_problems(invoke("validate", path).output)
+    assert [p["rule"] for p in problems] == ["schema"], problems
+    assert problems[0]["message"].endswith(f"not `{written}`: {fix}"), problems[0]["message"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=120) | st.sampled_from(["İstanbul", "ﬁsh", "Ｆｕｌｌ", "١٢٣", "ß", "a" * 79 + "-bc", "x" * 200]))
+def test_a_suggested_id_is_always_a_valid_id(text):
+    from jsonschema import Draft202012Validator
+
+    from engine.checks.schema import is_valid_id, schema, suggest_id
+
+    suggestion = suggest_id(text)
+    if suggestion is None:
+        assert not any(c.isascii() and c.isalnum() for c in text.lower())
+        return
+    assert is_valid_id(suggestion)
+    assert Draft202012Validator(schema()["properties"]["id"]).is_valid(suggestion)
 
 
 # --- patterns follow ECMA-262, as JSON Schema says (issue 9, finding 10) ---------------------------------

@@ -264,8 +264,58 @@ def test_lone_surrogate_in_text_refused():
 
 def test_syntax_error_reports_where():
     error = refused(b"a: 1\n  b: 2\n", "yaml-syntax")
-    assert error.problem.line == 2
-    assert error.problem.message.startswith("YAML syntax:")
+    assert (error.problem.line, error.problem.column) == (2, 3)
+    assert error.problem.message.startswith("YAML indentation: `b:` on line 2 is indented further than `a:`")
+    error = refused(b"a: [1, 2\nb: 2\n", "yaml-syntax")
+    assert error.problem.line == 1 and error.problem.message.startswith("YAML syntax:")
+    error = refused(b"a: 1\nb: @x\n", "yaml-syntax")  # not one it knows: libyaml's words
+    assert error.problem.line == 2 and "(check indentation, colons and quotes)" in error.problem.message
+
+
+# Issue 14: indentation errors in plain words, at the line that is wrong (engine/sources/yamlwords.py).
+INDENTATION = [
+    # (case, text, line, column, fragments)
+    ("key one space too far", "id: x\nmeasure:\n  description: d\n  unit: percent\n   polarity: lower\n", 5, 4,
+     ["`polarity:` on line 5 is indented further than `unit:` on line 4 (column 3)", "line `polarity:` up with `unit:` (column 3)"]),
+    ("key one space too little", "id: x\nmeasure:\n  description: d\n unit: percent\n  polarity: lower\n", 4, 2,
+     ["`unit:` on line 4 starts at column 2, which lines up with nothing above it",
+      "line it up with `description:` on line 3 (column 3), or, if it does not belong with it, with `measure:` on line 2 (column 1)"]),
+    ("first key too deep", "id: x\nmeasure:\n    description: d\n  unit: percent\n", 4, 3,
+     ["`unit:` on line 4 starts at column 3", "`description:` on line 3 (column 5)"]),
+    ("top-level key indented", "id: x\n title: t\n", 2, 2,
+     ["`title:` on line 2 is indented further than `id:` on line 1 (column 1)"]),
+    ("keys under a value", "id: x\nbaseline: 1\n  period: 2013\n", 3, 3,
+     ["`period:` on line 3", "take `1` off the `baseline:` line"]),
+    ("list item key too little", "id: x\nmilestones:\n  - period: 1\n   value: 2\n", 4, 4,
+     ["line it up with `period:` on line 3 (column 5)"]),
+    ("list item key too far", "id: x\nmilestones:\n  - period: 1\n     value: 2\n", 4, 6,
+     ["`value:` on line 4 is indented further than `period:` on line 3 (column 5)"]),
+    ("list dash too far", "id: x\nm:\n  - {a: 1}\n   - {a: 2}\n", 4, 4,
+     ["the `-` on line 4 starts at column 4, further in than the `-` on line 3 (column 3), which takes nothing more below it"]),
+    ("list dash too little", "id: x\nm:\n  - {a: 1}\n - {a: 2}\n", 4, 2,
+     ["the `-` on line 4 starts at column 2", "line it up with the `-` on line 3 (column 3)"]),
+    ("second item key under its dash", "id: x\nm:\n  - a: 1\n    b: 2\n  - a: 3\n   b: 4\n", 6, 4,
+     ["`b:` on line 6 starts at column 4", "`a:` on line 5 (column 5)"]),
+    ("first line indented", "  id: x\ntitle: y\n", 1, 3, ["`id:` on line 1 is indented by 2 spaces", "remove the spaces"]),
+    ("after a block scalar", "id: x\nnotes: |\n    text\n    more\n  title: y\n", None, None, []),
+    ("colon in a value", "id: x\ntitle: a: b\n", 2, 8, ["the value of `title` holds `: `", "`title: 'a: b'`"]),
+    ("quote left open", "id: x\ntitle: 'abc\nmeasure: m\n", 2, 8, ["the quote (') opened here is never closed"]),
+    ("flow mapping left open", "id: x\nbaseline: {period: 1, value: 2\ntarget: 3\n", 2, 11,
+     ["the `{` opened here is not closed with `}`"]),
+    ("with CRLF line ends", "id: x\r\nmeasure:\r\n  description: d\r\n unit: percent\r\n", 4, 2, ["`unit:` on line 4"]),
+]
+
+
+@pytest.mark.parametrize("case, text, line, column, fragments", INDENTATION, ids=[c[0] for c in INDENTATION])
+def test_indentation_errors_are_said_in_plain_words_at_the_wrong_line(case, text, line, column, fragments):
+    error = refused(text, "yaml-syntax").problem
+    if line is None:  # whatever it says, it says it without a traceback and inside the file
+        assert 1 <= (error.line or 1) <= text.count("\n") + 1
+        return
+    assert (error.line, error.column) == (line, column), error
+    for fragment in fragments:
+        assert fragment in error.message, error.message
+    _reads_alike(text)  # the same problem, read with marks or without
 
 
 # --- YAML 1.1 traps --------------------------------------------------------------------------------------
@@ -699,6 +749,13 @@ def test_a_duplicate_key_read_without_marks_still_names_the_first_line():
     "id: x\npartners:\n- a\n- b\nlead: c\n",  # a list as indented as its key
     "id: x\nm:\n  - p: 1\n    v: 2\n  - {p: 3, v: 4}\n",
     "id: 'it''s'\ntitle: \"say \\\"hi\\\"\"\n",
+    # Issue 14: errors said in plain words, the same whichever reader met them first.
+    "id: x\nmeasure:\n  description: d\n  unit: percent\n   polarity: lower\n",
+    "id: x\nmeasure:\n  description: d\n unit: percent\n",
+    "id: x\nbaseline: 1\n  period: 2013\n",
+    "  id: x\ntitle: y\n",
+    "id: x\ntitle: a: b\n",
+    "id: x\nbaseline: {period: 1, value: 8,450}\n",
 ])
 def test_the_fast_paths_read_the_near_misses_as_the_strict_reader_does(text):
     _reads_alike(text)

@@ -38,7 +38,7 @@ def _problem(doc: Document, rule: str, finding: Finding) -> Problem:
 def check_document(doc: Document, stem: str) -> list[Problem]:
     """All problems of one loaded spec (a mapping)."""
     data = doc.data
-    schema_findings = list(check_schema(data))
+    schema_findings = list(check_schema(data, stem))
     problems = [_problem(doc, "schema", f) for f in schema_findings]
     schema_valid = not problems
     faulted = {f.path for f in schema_findings}

@@ -132,30 +132,38 @@ def _fast_valid():
     return compile_schema(schema(), lambda pattern: _compiled(pattern).search)
 
 
-def check_schema(data: Any) -> Iterator[Finding]:
-    """Schema errors translated for policy staff: what is wrong, where, and how to fix it."""
+def check_schema(data: Any, stem: str = "") -> Iterator[Finding]:
+    """Schema errors translated for policy staff: what is wrong, where, and how to fix it.
+
+    stem: the spec's file name without its ending (an id must equal it), for the fix of a bad id.
+    """
     fast = _fast_valid()
     if fast is not None and fast(data):
         return
     seen: set[tuple[Path, str]] = set()
     errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     for error in errors:
-        for finding in _translate(error):
+        for finding in _translate(error, stem):
             signature = (finding.path, finding.message)
             if signature not in seen:
                 seen.add(signature)
                 yield finding
 
 
-def _translate(error: Any) -> Iterator[Finding]:
+def _translate(error: Any, stem: str = "") -> Iterator[Finding]:
     path: Path = tuple(error.absolute_path)
     kind = error.validator
     instance = error.instance
     name = field_name(path)
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
+        split = _split_numbers(instance, allowed, path)
         for key in instance:
             if key in allowed:
+                continue
+            if key in split:  # the rest of a number a comma cut off: said once, at the number
+                if split[key] is not None:
+                    yield split[key]
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else f"allowed keys are {', '.join(allowed)}"
@@ -167,12 +175,15 @@ def _translate(error: Any) -> Iterator[Finding]:
     elif kind == "type":
         expected = error.validator_value
         expected_list = expected if isinstance(expected, list) else [expected]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected_list)
+        words = " or ".join(_mapping_words(error.schema) if t == "object" else _TYPE_WORDS.get(t, t)
+                            for t in expected_list)
         hint = ""
         if "number" in expected_list and isinstance(instance, str):
             hint = _number_hint(instance)
         if "boolean" in expected_list and isinstance(instance, str):
-            hint = ": write true or false"
+            hint = _boolean_hint(instance, path)
+        if expected_list == ["object"]:
+            hint = _mapping_hint(instance, path, error.schema)
         if expected_list == ["string", "integer"]:
             words = "a period such as 2014/15"
         yield Finding(path, f"`{name}` must be {words}, not {_shown(instance)}{hint}")
@@ -193,14 +204,15 @@ def _translate(error: Any) -> Iterator[Finding]:
     elif kind == "pattern" and path and path[-1] == "unit":
         yield Finding(path, unknown_unit_message(str(instance)))
     elif kind == "pattern" and path == ("id",):
-        suggestion = "-".join("".join(c if c.isalnum() else " " for c in str(instance).lower()).split())
         yield Finding(path, f"`id` must be lower-case letters, digits and hyphens, not {_shown(instance)}"
-                            + (f": try `{suggestion}`" if suggestion else ""))
+                            + _id_fix(suggest_id(str(instance)), stem))
     elif kind in ("minimum", "exclusiveMinimum"):
         relation = "at least" if kind == "minimum" else "more than"
         yield Finding(path, f"`{name}` must be {relation} {error.validator_value}, not {_shown(instance)}")
     elif kind == "const":
-        yield Finding(path, f"`{name}` can only be {_shown(error.validator_value)}: to leave it out, delete the line")
+        said = _boolean_hint(instance, path) if isinstance(error.validator_value, bool) else ""
+        yield Finding(path, f"`{name}` can only be {_shown(error.validator_value)}"
+                            + (said or ": to leave it out, delete the line"))
     elif kind == "minLength":
         yield Finding(path, f"`{name}` must not be empty")
     elif kind == "maxLength":
@@ -209,6 +221,126 @@ def _translate(error: Any) -> Iterator[Finding]:
         yield Finding(path, f"`{name}` is empty: give `absolute` (in the measure's unit) or `relative` (a fraction), or delete it")
     else:
         yield Finding(path, f"`{name}`: {error.message}")
+
+
+# --- the fixes, for what people write --------------------------------------------------------------
+
+# What some write for true and false; YAML 1.2 (and so a spec) reads them as text.
+_YES = {"yes", "y", "on"}
+_NO = {"no", "n", "off"}
+
+
+def _boolean_hint(instance: Any, path: Path) -> str:
+    """`strict: yes`, `maintain: yes`: say that it is text, and what to write."""
+    word = instance.strip().lower() if isinstance(instance, str) else None
+    meant = "true" if word in _YES else "false" if word in _NO else None
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    if meant is None:
+        return ": write true or false" if isinstance(instance, str) else ""
+    written = f"`{key}: {meant}`" if key else f"`{meant}`"
+    return f": {_shown(instance)} is text in a spec (only true and false are true and false): write {written}"
+
+
+# The keys named when a mapping is expected, and what they take, where the schema's names need it.
+_KEY_WORDS = {"absolute": "`absolute` (in the measure's unit)",
+              "relative": "`relative` (a fraction of the expected value, 0.05 for 5%)"}
+
+
+def _mapping_words(schema: dict[str, Any]) -> str:
+    """'a mapping of keys (such as `period:` and `value:`)', naming the keys of the mapping expected."""
+    keys = list(schema.get("required", []))
+    keys += [k for k in schema.get("properties", {}) if k not in keys][: max(0, 2 - len(keys))]
+    if not keys:
+        return _TYPE_WORDS["object"]
+    if all(k in _KEY_WORDS for k in keys):
+        return "a mapping with " + " or ".join(_KEY_WORDS[k] for k in keys) + (" or both" if len(keys) == 2 else "")
+    named = [f"`{k}:`" for k in keys]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"a mapping of keys (such as {listed})"
+
+
+def _mapping_hint(instance: Any, path: Path, schema: dict[str, Any]) -> str:
+    """How to write a lone number (`tolerance: 1`, `baseline: 48.3`) or nothing as the mapping expected."""
+    key = path[-1] if path else None
+    lead = f"{key}: " if isinstance(key, str) else "- "
+    properties = schema.get("properties", {})
+    if instance is None:
+        return f": write its keys on the lines below `{key}:`, indented, or on its line as {{...}}" if isinstance(key, str) else ""
+    if isinstance(instance, bool) or not isinstance(instance, (int, float)):
+        return ""
+    if "absolute" in properties:
+        return f": write `{lead}{{absolute: {instance}}}`"
+    if "value" in properties and "period" in properties:
+        return f": write `{lead}{{period: ..., value: {instance}}}` with the period it is for"
+    return ""
+
+
+_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_GROUP = re.compile(r"[0-9]+(?:\.[0-9]*)?")
+
+
+def _split_numbers(instance: dict[str, Any], allowed: list[str], path: Path) -> dict[str, Finding | None]:
+    """Numbers that a comma split inside {...}: `{period: 2013/14, value: 8,450}` reads as `value: 8`
+    and a key `450` with nothing after it. Each such key -> the Finding for its number (at the
+    first key after the number; None at the others)."""
+    split: dict[str, Finding | None] = {}
+    items = list(instance.items())
+    at = 0
+    while at < len(items):
+        key, value = items[at]
+        at += 1
+        if key not in allowed or isinstance(value, bool) or not isinstance(value, int):
+            continue
+        parts = []
+        while at < len(items) and items[at][1] is None and _GROUP.fullmatch(str(items[at][0])) and items[at][0] not in allowed:
+            parts.append(str(items[at][0]))
+            at += 1
+        if not parts:
+            continue
+        written = ",".join([str(value), *parts])
+        cut = " and ".join(f"`{p}`" for p in parts)
+        if _THOUSANDS.fullmatch(written):
+            fix = f"write it without commas: `{key}: {written.replace(',', '')}`"
+        else:
+            fix = f"write it with no comma (a decimal point is `.`), such as `{key}: {value}.{parts[0]}`"
+        where = f"`{field_name(path + (key,))}: {written}`"
+        split[parts[0]] = Finding(path + (key,), f"{where}: the comma splits the number (inside {{...}} a comma "
+                                                f"separates entries, so this reads as `{key}: {value}` and "
+                                                f"{'a key' if len(parts) == 1 else 'keys'} {cut}): {fix}")
+        for part in parts[1:]:
+            split[part] = None
+    return split
+
+
+def suggest_id(text: str) -> str | None:
+    """A valid id made from text (an id written otherwise, a file name): lower-case letters and digits,
+    the words joined by hyphens, accents dropped, at most the schema's length. None if nothing is left."""
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    suggestion = "-".join(re.findall("[a-z0-9]+", folded))
+    most = schema()["properties"]["id"]["maxLength"]
+    if len(suggestion) > most:
+        suggestion = suggestion[:most + 1].rsplit("-", 1)[0] if "-" in suggestion[:most + 1] else suggestion[:most]
+    return suggestion or None
+
+
+def is_valid_id(text: str) -> bool:
+    """Whether the schema takes this text as an id."""
+    rule = schema()["properties"]["id"]
+    return len(text) <= rule["maxLength"] and _compiled(rule["pattern"]).search(text) is not None
+
+
+def _id_fix(suggestion: str | None, stem: str) -> str:
+    """The fix of a bad id: a valid one, and the file named to match (a target's id is its file name)."""
+    fits_file = bool(stem) and is_valid_id(stem)
+    if suggestion is None:
+        return f": try `{stem}`, as the file is named" if fits_file else ""
+    if not stem or stem == suggestion:
+        return f": try `{suggestion}`"
+    if fits_file:
+        return f": try `{suggestion}` and rename the file to {suggestion}.yaml, or `{stem}` as the file is named"
+    return f": try `{suggestion}`, and rename the file to {suggestion}.yaml to match"
 
 
 _NOT_FINITE_WORDS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -224,6 +356,8 @@ def _number_hint(text: str) -> str:
         return ": it is in quotes, which makes it text; remove the quotes"
     if number is not None or text.strip().lower() in _NOT_FINITE_WORDS:
         return ": NaN and infinity are not values a target can have; write the actual value"
+    if _THOUSANDS.fullmatch(text.strip()):
+        return f": write it without the commas, `{text.strip().replace(',', '')}`"
     return ": write digits only, without %, commas or units (the unit is set in `measure.unit`)"
 
 

@@ -279,6 +279,14 @@ def load_yaml(raw: bytes | str, file: str, *, max_bytes: int = MAX_BYTES, marks:
         if "'\\t'" in problem or (mark is not None and text[mark.index:mark.index + 1] == "\t"):
             raise _error(file, line, column, "yaml-syntax",
                          "YAML syntax: a tab character here; YAML indents with spaces only: replace it with spaces") from None
+        if line is not None and column is not None:
+            from engine.sources.yamlwords import plain_words
+
+            context = exc.context_mark
+            said = plain_words(text, problem, exc.context, line, column,
+                               context.line + 1 if context else None, context.column + 1 if context else None)
+            if said is not None:
+                raise _error(file, *said[:2], "yaml-syntax", said[2]) from None
         raise _error(file, line, column, "yaml-syntax", f"YAML syntax: {problem} (check indentation, colons and quotes)") from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", None)
