@@ -165,6 +165,40 @@ def test_the_new_entry_must_be_new_entries_at_the_base_are_kept():
     assert one_change(diff(base, first)).revision == 1 and not diff(base, first).failed
 
 
+def test_revisions_are_matched_by_content_so_a_new_entry_at_the_top_edits_nothing():
+    base = SPEC + REVISION
+    moved = edit(base, "value: 40}", "value: 38}")
+    first = edit(moved, "revisions:\n", "revisions:\n" + SECOND_REVISION)
+    target = one_change(diff(base, first))
+    listed = [(c.field, c.kind) for c in target.changes]
+    assert listed == [("milestones[2].value", "changed"), ("revisions[1]", "added")]
+    assert target.changes[1].line == line_of(first, "date: 2016-01-15")
+    # An entry edited is listed field by field, at its own place, however the list was reordered.
+    edited = edit(first, "reason: National definition of the cohort changed", "reason: A new definition")
+    target = one_change(diff(base, edited))
+    listed = [(c.field, c.kind, c.severity) for c in target.changes if c.field.startswith("revisions")]
+    assert listed == [("revisions[1]", "added", "error"), ("revisions[2].reason", "changed", "error")]  # the record rewritten
+    # An entry deleted is named by its place at the base, at the line of the list.
+    deleted = edit(moved, REVISION, "revisions:\n" + SECOND_REVISION)
+    changes = {c.field: c for c in one_change(diff(base + SECOND_REVISION, deleted)).changes}
+    assert changes["revisions[1]"].kind == "removed" and changes["revisions[1]"].line == line_of(deleted, "revisions:")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([{"a": 1}, {"a": 2}, {"b": 1}, {"a": 1, "b": 2}]), max_size=4),
+       st.lists(st.sampled_from([{"a": 1}, {"a": 2}, {"b": 1}, {"a": 1, "b": 2}]), max_size=4), st.randoms())
+def test_revisions_in_another_order_are_no_change(old, added, random):
+    new = list(old)
+    random.shuffle(new)
+    assert list(raw_changes({"revisions": old}, {"revisions": new})) == []
+    # Entries added anywhere are additions, at their places, and nothing else.
+    for entry in added:
+        new.insert(random.randint(0, len(new)), entry)
+    changes = list(raw_changes({"revisions": old}, {"revisions": new}))
+    assert all(old_value is ABSENT for _, old_value, _ in changes)
+    assert sorted((new[path[1]] == value) for path, _, value in changes) == [True] * len(added)
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ([], [{"a": 1}], 1),
     ([{"a": 1}], [{"a": 1}], None),
@@ -579,8 +613,13 @@ def test_retire_remove_and_add_back_is_caught_at_the_adding(repo, monkeypatch):
     YOUTH.write_text(moved)
     result = run("HEAD")
     assert result.exit_code == 1
-    last = git(repo, "log", "-1", "--format=%h").strip()
-    assert f"youth-reoffending: added, but a target with this id was here before (last in commit {last})" in result.output
+    # The commit named is the last that had the file (the retiring one), not the one that removed it,
+    # with the `git show` that shows it there.
+    last = git(repo, "log", "-1", "--format=%h", "HEAD~1").strip()
+    shown_there = f"{last}:{YOUTH.as_posix()}"
+    assert (f"youth-reoffending: added, but a target with this id was here before (last in commit {last}: "
+            f"`git show {shown_there}`)") in result.output
+    assert "status: retired" in git(repo, "show", shown_there)
     YOUTH.write_text(moved + REVISION)  # back with its record
     assert run("HEAD").exit_code == 0
     fresh = Path("targets/youth-crime/youth-reoffending-2017.yaml")
@@ -589,13 +628,36 @@ def test_retire_remove_and_add_back_is_caught_at_the_adding(repo, monkeypatch):
     assert run("HEAD").exit_code == 0  # a new id is a new target
 
 
+def test_an_old_id_names_the_commit_that_last_had_it_however_it_went(repo, monkeypatch):
+    """Removed in a commit that changed other files too, or moved to another folder first: the commit
+    named still has the file, where the message says."""
+    monkeypatch.chdir(repo)
+    original = YOUTH.read_text()
+    YOUTH.write_text(edit(original, "status: active", "status: retired"))
+    git(repo, "commit", "-qam", "retire")
+    moved = Path("targets/retired/youth-reoffending.yaml")
+    moved.parent.mkdir()
+    git(repo, "mv", str(YOUTH), str(moved))
+    git(repo, "commit", "-qm", "move")
+    kept = git(repo, "log", "-1", "--format=%h").strip()
+    git(repo, "rm", "-q", str(moved))
+    Path("targets/README.md").write_text("retired targets are removed\n")
+    git(repo, "add", "targets/README.md")
+    git(repo, "commit", "-qm", "remove and note")
+    YOUTH.write_text(original)
+    result = run("HEAD")
+    assert result.exit_code == 1
+    assert f"(last in commit {kept}: `git show {kept}:{moved.as_posix()}`)" in result.output
+    assert "id: youth-reoffending" in git(repo, "show", f"{kept}:{moved.as_posix()}")
+
+
 def test_a_bare_old_id_is_an_error_in_every_format():
-    result = compare([], [version(SPEC)], base="HEAD", used_before={"youth-reoffending": "abc1234"})
+    result = compare([], [version(SPEC)], base="HEAD", used_before={"youth-reoffending": "abc1234:targets/youth-reoffending.yaml"})
     assert result.failed and result.errors == 1
     assert "::error file=targets/youth-reoffending.yaml,line=1,title=targets diff%3A reused-id::" in diff_formats.github(result)
     assert "[reused-id]" in diff_formats.text(result)
     assert "old id brought back" in diff_formats.markdown(result)
-    assert not compare([], [version(SPEC + REVISION)], base="HEAD", used_before={"youth-reoffending": "abc1234"}).failed
+    assert not compare([], [version(SPEC + REVISION)], base="HEAD", used_before={"youth-reoffending": "abc1234:targets/youth-reoffending.yaml"}).failed
     assert not compare([], [version(SPEC)], base="HEAD").failed
 
 

@@ -162,6 +162,14 @@ def test_compiled_and_jsonschema_agree_on_the_corpus_and_the_shipped_specs():
     ((("significance", "confidence"), True), False),
     ((("significance", "confidence"), 90), False),
     ((("measure", "statistic"), "ratio"), False),
+    # Issue 14: what a first-time user wrote; the messages come from jsonschema's errors either way.
+    ((("tolerance",), 1), False),
+    ((("tolerance", "relative"), 5), True),  # a rule's to refuse, not the schema's
+    ((("target", "450"), None), False),  # `value: 8,450` inside {...}
+    ((("target", "maintain"), "yes"), False),
+    ((("target", "strict"), "no"), False),
+    ((("id",), "Wrong-Name"), False),
+    ((("baseline",), 44.1), False),
 ])
 def test_compiled_semantics_follow_jsonschema(change, valid):
     data = _apply(copy.deepcopy(BASE), *change)

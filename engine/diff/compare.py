@@ -231,8 +231,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Lists whose entries are matched by content, not position: the `revisions` record is a set of
+# entries in any order, so a new entry written at the top is an addition, not an edit of every
+# entry below it. (Milestones are matched by position: a milestone's place is its meaning.)
+BY_CONTENT: frozenset[FieldPath] = frozenset({("revisions",)})
+
+
 def raw_changes(old: Any, new: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any, Any]]:
-    """Every leaf that differs, as (path, old, new); mappings key by key, lists position by position.
+    """Every leaf that differs, as (path, old, new); mappings key by key, lists position by position
+    (those in BY_CONTENT by content).
 
     Keys come in the working tree's order, then those only at the base. A whole mapping or list
     that appears or disappears is one change.
@@ -241,10 +248,53 @@ def raw_changes(old: Any, new: Any, path: FieldPath = ()) -> Iterator[tuple[Fiel
         for key in list(new) + [k for k in old if k not in new]:
             yield from raw_changes(old.get(key, ABSENT), new.get(key, ABSENT), path + (key,))
     elif isinstance(old, list) and isinstance(new, list):
+        if path in BY_CONTENT:
+            yield from _entries_by_content(old, new, path)
+            return
         for i in range(max(len(old), len(new))):
             yield from raw_changes(old[i] if i < len(old) else ABSENT, new[i] if i < len(new) else ABSENT, path + (i,))
     elif not _same(old, new):
         yield path, old, new
+
+
+def _entries_by_content(old: list[Any], new: list[Any], path: FieldPath) -> Iterator[tuple[FieldPath, Any, Any]]:
+    """The changes between two lists whose entries are matched by content: an entry kept (anywhere)
+    is no change; an entry left over at the base is paired with the one left in the working tree
+    that shares most fields with it (an edited entry, compared field by field); the rest are added
+    (named by their place in the working tree) or removed (by their place at the base)."""
+    taken: set[int] = set()
+    left_old: list[int] = []
+    for i, entry in enumerate(old):
+        match = next((j for j in range(len(new)) if j not in taken and _same(new[j], entry)), None)
+        if match is None:
+            left_old.append(i)
+        else:
+            taken.add(match)
+    removed: list[int] = []
+    edited: dict[int, int] = {}  # working-tree place -> base place
+    for i in left_old:
+        shared = [(_fields_shared(old[i], new[j]), -j) for j in range(len(new)) if j not in taken]
+        best, place = max(shared, default=(0, 0))
+        if best == 0:
+            removed.append(i)
+            continue
+        taken.add(-place)
+        edited[-place] = i
+    # In the working tree's order, then what was removed.
+    for j in range(len(new)):
+        if j in edited:
+            yield from raw_changes(old[edited[j]], new[j], path + (j,))
+        elif j not in taken:
+            yield path + (j,), ABSENT, new[j]
+    for i in removed:
+        yield path + (i,), old[i], ABSENT
+
+
+def _fields_shared(a: Any, b: Any) -> int:
+    """How many fields two entries have in common (the same key, the same value); 0 unless both are mappings."""
+    if not (isinstance(a, Mapping) and isinstance(b, Mapping)):
+        return 0
+    return sum(1 for key in a if key in b and _same(a[key], b[key]))
 
 
 # --- goalposts in the model ----------------------------------------------------------------------
@@ -347,7 +397,9 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
                   guarded: bool, revision: int | None, rewritten: bool, base: str) -> FieldChange:
     kind: ChangeKind = "added" if old_value is ABSENT else "removed" if new_value is ABSENT else "changed"
     name = field_name(path)
-    mark = new.where(path)
+    # A list entry removed is named by its place at the base: its line is the list's, not that of
+    # whatever entry holds its place now.
+    mark = new.where(path[:-1] if kind == "removed" and path and isinstance(path[-1], int) else path)
     line, column = (mark.line, mark.column) if mark else (None, None)
     what = f"{new.id}: {name}"
     if kind == "added":
@@ -439,7 +491,8 @@ def _added(new: SpecVersion, used_in: str | None) -> TargetDiff:
         # Retire, remove, add back with new goalposts: three quiet changes, unless an old id
         # brought back must carry its record.
         return TargetDiff(new.id, "added", None, new.file, None, new.status, True, None, "error",
-                          f"{new.id}: added, but a target with this id was here before (last in commit {used_in}): "
+                          f"{new.id}: added, but a target with this id was here before (last in commit "
+                          f"{used_in.partition(':')[0]}: `git show {used_in}`): "
                           f"bringing it back needs its `revisions` record, with a new entry saying why it returns "
                           "and what changed; or give the new target a new id", (), line)
     return TargetDiff(new.id, "added", None, new.file, None, new.status, False, None, "notice",
@@ -463,7 +516,7 @@ def compare(old: Sequence[SpecVersion], new: Sequence[SpecVersion], *, base: str
 
     `problems` are those met reading the base specs; they are carried into the result.
     `used_before` maps ids that are new since the base but were used earlier in its history to
-    the commit where they last were (the shell asks git).
+    where they last were, as `git show` takes it (`abc1234:targets/x.yaml`; the shell asks git).
     """
     old_by_id, old_problems = _by_id(old, f"at {base}")
     new_by_id, new_problems = _by_id(new, "in the working tree")

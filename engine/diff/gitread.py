@@ -113,21 +113,45 @@ def resolve_commit(location: SpecsLocation, ref: str) -> str:
 
 
 def ids_used_before(location: SpecsLocation, commit: str, ids: Sequence[str]) -> dict[str, str]:
-    """Of these ids (new since the base), those that a spec in the base's history had: id -> the
-    short hash of the last commit that added or removed its `id:` line. One `git log` per id, so
-    only ids not at the base are asked about (usually a handful)."""
+    """Of these ids (new since the base), those that a spec in the base's history had: id -> where
+    to see it, as `git show` takes it (`abc1234:targets/x/youth-reoffending.yaml`): the last commit
+    that had the file. Only ids not at the base are asked about (usually a handful)."""
     used: dict[str, str] = {}
     for target_id in ids:
         pattern = f"^id:[[:space:]]*[\"']*{_bre(target_id)}[\"']*[[:space:]]*$"
         try:
-            out = _git(["log", "-1", "--format=%h", f"-G{pattern}", commit, "--", location.inside.as_posix()],
+            # The last commit that added or removed the id's line ...
+            out = _git(["log", "-1", "--format=%H %P", f"-G{pattern}", commit, "--", location.inside.as_posix()],
                        location.root, target_id)
+            hashes = out.decode("ascii", "replace").split()
+            if not hashes:
+                continue
+            # ... has the file, or removed it: then its parent is the last that had it.
+            for candidate in hashes[:2]:
+                found = _file_with_id(location, candidate, pattern)
+                if found is not None:
+                    used[target_id] = f"{_short(location, candidate)}:{found}"
+                    break
         except _Refused:
             continue  # a history git cannot search (a shallow clone): nothing known, nothing claimed
-        found = out.decode("ascii", "replace").strip()
-        if found:
-            used[target_id] = found
     return used
+
+
+def _file_with_id(location: SpecsLocation, commit: str, pattern: str) -> str | None:
+    """The path (from the top) of a spec at the commit with this id line, or None."""
+    try:
+        out = _git(["grep", "-l", "-e", pattern, commit, "--", location.inside.as_posix()], location.root, commit)
+    except _Refused:
+        return None  # git grep exits 1 when nothing matches
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        path = line.split(":", 1)[1] if line.startswith(commit + ":") else None
+        if path and _is_spec(PurePosixPath(path), location):
+            return path
+    return None
+
+
+def _short(location: SpecsLocation, commit: str) -> str:
+    return _git(["rev-parse", "--short", commit], location.root, commit).decode("ascii").strip()
 
 
 def _bre(text: str) -> str:
