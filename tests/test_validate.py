@@ -958,6 +958,67 @@ def test_list_shows_the_targets(tmp_path):
         assert shown in result.output
 
 
+def _first_column(output: str) -> list[str]:
+    """The text of the table's first column, line by line (rows between the box's bars)."""
+    return [line.split("│")[1].strip() for line in output.splitlines() if line.startswith("│")]
+
+
+def test_list_at_80_columns_wraps_titles_by_words_and_keeps_the_id_column_narrow():
+    # Issue 14: at 80 columns the id column took half the width and titles broke mid-word.
+    from engine.run import load_targets
+
+    targets = load_targets(SHIPPED)
+    result = invoke("list", "--targets", SHIPPED, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert max(map(len, lines)) <= 80
+    header = next(line for line in lines if line.startswith("┃"))
+    assert header.index("┃", 1) <= 80 // 5 + 3  # the id column: a fifth of the width
+    words = {word for line in lines for word in line.replace("│", " ").split()}
+    for target in targets:
+        assert set(target.title.split()) <= words, target.title  # every word of every title whole
+    # Ids broken only after a hyphen: read down the column, each id is there, in order.
+    column = "".join(_first_column(result.output))
+    at = 0
+    for target in targets:
+        at = column.index(target.id, at) + len(target.id)
+    assert "priority and lead left out to fit 80 columns" in result.output
+
+
+def test_list_on_a_wide_terminal_shows_every_column_with_ids_whole():
+    from engine.run import load_targets
+
+    result = invoke("list", "--targets", SHIPPED, env={"COLUMNS": "200"})
+    header = next(line for line in result.output.splitlines() if line.startswith("┃"))
+    assert [c.strip() for c in header.strip("┃").split("┃")] == ["id", "title", "priority", "lead", "baseline",
+                                                                 "target", "status"]
+    column = _first_column(result.output)
+    assert all(target.id in column for target in load_targets(SHIPPED))  # each on one line
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("asb-incidents-community-priorities", 16, ["asb-incidents-", "community-", "priorities"]),
+    ("all-crime-rate", 16, ["all-crime-rate"]),
+    ("a-verylongwordthatdoesnotfit-b", 10, ["a-", "verylongwordthatdoesnotfit-", "b"]),
+    ("x", 3, ["x"]),
+])
+def test_ids_are_broken_only_after_hyphens(text, width, lines):
+    from engine.reports.table import break_after_hyphens
+
+    assert break_after_hyphens(text, width) == lines
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[a-z0-9][a-z0-9-]{0,79}", fullmatch=True), st.integers(1, 40))
+def test_breaking_an_id_loses_nothing_and_keeps_to_the_width_where_it_can(text, width):
+    from engine.reports.table import break_after_hyphens
+
+    lines = break_after_hyphens(text, width)
+    assert "".join(lines) == text
+    assert all(line.endswith("-") for line in lines[:-1])
+    assert all(len(line) <= width or "-" not in line[:-1] for line in lines)
+
+
 def test_list_refuses_invalid_specs(tmp_path):
     text = edit(good(), "tolerance:", "tolerence:")
     path = write(tmp_path, f"{STEM}.yaml", text)

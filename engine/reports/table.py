@@ -36,7 +36,32 @@ def _text(text: str, style: str = ""):  # -> rich.text.Text
     return Text(visible(text), style=style)
 
 
-def print_target_list(targets: Sequence[Target]) -> None:
+def print_target_list(targets: Sequence[Target], out: TextIO | None = None) -> None:
+    """The targets as a table, as wide as the terminal allows without breaking a word.
+
+    Where the full table (id, title, priority, lead, baseline, target, status) fits without breaking
+    words, ids are whole on one line. On a narrower terminal (80 columns) priority and lead are left
+    out (the caption says so), the id column is kept narrow by breaking ids after a hyphen (never
+    inside a word), and the title, wrapped by words, takes the room, with the baseline and target
+    on a line below it.
+    """
+    from rich.measure import Measurement
+
+    console = _console(out)
+    full = _full_list(targets)
+    # Measured without the terminal's limit (which a measurement is clipped to): the least width
+    # at which no word is broken.
+    if Measurement.get(console, console.options.update_width(1_000_000), full).minimum <= console.width:
+        console.print(full)
+    else:
+        console.print(_narrow_list(targets, console.width))
+
+
+def _baseline_and_target(t: Target) -> tuple[str, str]:
+    return (describe_point(t.baseline, t.measure.unit) if t.baseline else "-", describe_goal(t))
+
+
+def _full_list(targets: Sequence[Target]):  # -> rich.table.Table
     from rich.table import Table
 
     table = Table(title=_text(f"{len(targets)} targets"))
@@ -45,10 +70,50 @@ def print_target_list(targets: Sequence[Target]) -> None:
     for column in ("title", "priority", "lead", "baseline", "target", "status"):
         table.add_column(column, overflow="fold")
     for t in targets:
-        table.add_row(*map(_text, (t.id, t.title, t.priority or "", t.lead or "",
-                                   describe_point(t.baseline, t.measure.unit) if t.baseline else "-",
-                                   describe_goal(t), t.status)))
-    _console().print(table)
+        table.add_row(*map(_text, (t.id, t.title, t.priority or "", t.lead or "", *_baseline_and_target(t), t.status)))
+    return table
+
+
+# The narrow list's id column: a fifth of the terminal, at least 12 and at most 24 characters.
+_ID_SHARE, _ID_LEAST, _ID_MOST = 5, 12, 24
+
+
+def _narrow_list(targets: Sequence[Target], width: int):  # -> rich.table.Table
+    from rich.table import Table
+    from rich.text import Text
+
+    id_width = min(max((len(t.id) for t in targets), default=2), max(_ID_LEAST, min(_ID_MOST, width // _ID_SHARE)))
+    table = Table(title=_text(f"{len(targets)} targets"),
+                  caption=_text(f"priority and lead left out to fit {width} columns: widen the terminal to see them"))
+    table.add_column("id", width=id_width, overflow="fold")
+    table.add_column("title (baseline -> target)", ratio=1)
+    table.add_column("status", no_wrap=True)
+    for t in targets:
+        baseline, target = _baseline_and_target(t)
+        title = _text(t.title)
+        title.append("\n")
+        title.append(_text(f"{baseline} -> {target}" if t.baseline else target, "dim"))
+        # Each piece made safe on its own: the line breaks between them are ours, not the user's.
+        name = Text("\n").join(_text(piece) for piece in break_after_hyphens(t.id, id_width))
+        table.add_row(name, title, _text(t.status))
+    return table
+
+
+def break_after_hyphens(text: str, width: int) -> list[str]:
+    """Text as lines of at most `width` characters, broken only after a hyphen (an id's words kept
+    whole; a word longer than the width is left for the terminal to fold)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.replace("-", "-\n").split("\n"):
+        if line and len(line) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line += word
+    lines.append(line)
+    return lines
+
+
 
 
 def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO | None = None) -> None:
