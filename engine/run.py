@@ -47,9 +47,9 @@ def load_targets(path: str | Path) -> list[Target]:
 def read_readings(paths: Iterable[str | Path], targets: Sequence[Target]) -> ReadingsBatch:
     """The readings files, in order (a later row wins over an earlier one for the same target and
     period), read with each target's unit. A path of `-` is standard input (CSV)."""
-    from engine.sources.readings import read_readings as read, units_of
+    from engine.sources.readings import options_of, read_readings as read, units_of
 
-    return read(paths, units_of(targets))
+    return read(paths, units_of(targets), options_of(targets))
 
 
 def evaluate(targets: Sequence[Target], batch: ReadingsBatch, as_of: date | None = None):  # -> Evaluation

@@ -200,6 +200,7 @@ class ReadingsBuilder:
         self.suppressed: list[Suppressed] = []
         self.rejected: list[Rejected] = []
         self.rows = 0
+        self.out_of_order = False  # some rows were added after later rows of their file: build() sorts by file and line
 
     def file_code(self, name: str) -> int:
         self.files.append(name)
@@ -277,8 +278,17 @@ class ReadingsBuilder:
         record = np.frombuffer(self.record, dtype=np.int32) if self.record is not None else None
         numerator = np.frombuffer(self.numerator, dtype=np.float64) if self.numerator is not None else None
         denominator = np.frombuffer(self.denominator, dtype=np.float64) if self.denominator is not None else None
-        superseded: list[Superseded] = []
         notes = self.notes
+        if self.out_of_order and n:
+            # Rows a reader added late (settled at the end of their file) go back to their place.
+            place = np.lexsort((line, file))
+            target, period, value, file, line, record, numerator, denominator = (
+                None if c is None else c[place] for c in (target, period, value, file, line, record, numerator, denominator))
+            if notes:
+                new_row = np.empty(n, dtype=np.int64)
+                new_row[place] = np.arange(n)
+                notes = {int(new_row[row]): text for row, text in notes.items()}
+        superseded: list[Superseded] = []
         same = np.zeros(0, dtype=bool)
         if n:
             period_keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
@@ -298,7 +308,7 @@ class ReadingsBuilder:
                 target, period, value, file, line, record, numerator, denominator = (
                     None if c is None else _moved(c, first, last)[keep]
                     for c in (target, period, value, file, line, record, numerator, denominator))
-                notes = _moved_notes(self.notes, first.tolist(), last.tolist(), keep)
+                notes = _moved_notes(notes, first.tolist(), last.tolist(), keep)
         return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
                              line, record=record, numerator=numerator, denominator=denominator, notes=notes,
                              suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows)

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from engine.sources.specs import UsageError, display_path
-from engine.model.periods import Period, PeriodError, parse_period
+from dataclasses import dataclass, field
+
+from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
 from engine.model.readings import ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
@@ -63,30 +65,61 @@ class _RowError(Exception):
     """A row that cannot be a reading; the message is the reason."""
 
 
+class _AmbiguousRow(_RowError):
+    """A period label such as `2010-11` (November 2010, or financial year 2010/11?): the row waits
+    for the end of its file, where the target's other labels decide."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the reader needs of the targets beyond their units."""
+
+    # Targets whose `frequency` is monthly: `2010-11` is November 2010 for them.
+    monthly: frozenset[str] = field(default_factory=frozenset)
+
+
+def options_of(targets: Iterable[Any]) -> ReadOptions:
+    return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"))
+
+
 class _Reader:
     """Turns records into readings for one batch; per-target and per-period work is done once."""
 
-    def __init__(self, units: Mapping[str, str]):
+    def __init__(self, units: Mapping[str, str], options: ReadOptions | None = None):
         self.units = units
+        self.options = options or ReadOptions()
         self.batch = ReadingsBuilder()  # counts rows and keeps the rejected and suppressed ones too
-        # Each distinct period label parsed once.
+        # Each distinct period label parsed once (and once more as a month, for monthly targets).
         self.periods: dict[str, Period] = {}
+        self.month_periods: dict[str, Period] = {}
         self.unknown: dict[str, str] = {}  # unknown target id -> the reason given for its rows
         self.file = -1  # the code of the file being read
+        # Where the current file's rows start in the builder, and its rows waiting on an ambiguous label.
+        self.file_start = (0, 0, 0)  # readings, suppressed, rejected
+        self.pending: list[tuple[Mapping[str, Any], str, int, int | None]] = []
 
     def start_file(self, name: str) -> None:
+        self.finish_file()
         self.file = self.batch.file_code(name)
+        self.file_start = (len(self.batch.value), len(self.batch.suppressed), len(self.batch.rejected))
 
-    def period(self, text: str) -> Period:
-        known = self.periods.get(text)
+    def period(self, text: str, months: bool = False) -> Period:
+        cache = self.month_periods if months else self.periods
+        known = cache.get(text)
         if known is None:
-            known = self.periods[text] = _period_or_reject(text)
+            known = cache[text] = _period_or_reject(text, months)
         return known
 
     def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
         """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
+        self.batch.rows += 1
+        self._add(record, file, line, number)
+
+    def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None,
+             months: bool | None = None) -> None:
+        """months: None to decide by the target's frequency, defer an ambiguous label to the end of
+        the file; True or False as decided there."""
         batch = self.batch
-        batch.rows += 1
         try:
             target = _text(record.get("target"))
             if not target:
@@ -97,13 +130,14 @@ class _Reader:
             period_text = _text(record.get("period"))
             if not period_text:
                 raise _RowError("the period cell is empty: give a period such as 2014/15")
+            as_months = target in self.options.monthly if months is None else months
             raw_value = record.get("value")
             value_text = _text(raw_value)
             if value_text.lower() in SUPPRESSION_SYMBOLS:
-                self.period(period_text)
+                self.period(period_text, as_months)
                 batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
                 return
-            period = self.period(period_text)
+            period = self.period(period_text, as_months)
             value = _number(raw_value, unit, "value")
             unit_text = _text(record.get("unit"))
             if unit_text:
@@ -121,12 +155,48 @@ class _Reader:
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
+        except _AmbiguousRow as exc:
+            if months is None:  # settled at the end of the file, by the target's other labels
+                self.pending.append((record, file, line, number))
+                return
+            batch.rejected.append(_rejected(file, line, str(exc) + _AMBIGUOUS_HINT, number))
+            return
         except _RowError as exc:
             batch.rejected.append(_rejected(file, line, str(exc), number))
             return
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
                        record=number)
+
+    def finish_file(self) -> None:
+        """Settle the rows of the file just read whose period label is ambiguous (`2010-11`): months
+        where every other label the file gives their target is a month, else rejected as before.
+        They are put back in their place by line (rows that share a target and period are settled
+        by file and line, so a later row still wins)."""
+        if not self.pending:
+            return
+        batch = self.batch
+        start, suppressed_start, rejected_start = self.file_start
+        kinds: dict[str, set[str]] = {}
+        ids = list(batch.ids)  # by code: ids are numbered in the order first seen
+        for code, period in set(zip(batch.target[start:], batch.period[start:])):
+            kinds.setdefault(ids[code], set()).add(batch.period_list[period].kind)
+        for s in batch.suppressed[suppressed_start:]:
+            kind = self._kind_of(s.period)
+            if kind is not None:
+                kinds.setdefault(s.target, set()).add(kind)
+        pending, self.pending = self.pending, []
+        batch.out_of_order = True
+        for record, file, line, number in pending:
+            self._add(record, file, line, number, months=kinds.get(_text(record.get("target"))) == {"month"})
+        batch.suppressed[suppressed_start:] = sorted(batch.suppressed[suppressed_start:], key=lambda s: s.line)
+        batch.rejected[rejected_start:] = sorted(batch.rejected[rejected_start:], key=lambda r: (r.line, r.record or 0))
+
+    def _kind_of(self, label: str) -> str | None:
+        try:
+            return self.period(label).kind
+        except _RowError:
+            return None
 
     def _unknown_target(self, target: str) -> str:
         # Once per distinct id: a file of readings for targets not given (a subfolder of specs) can
@@ -170,11 +240,17 @@ def _unit_base(text: str) -> str | None:
         return None  # an unknown unit is reported by the conversion
 
 
-def _period_or_reject(text: str) -> Period:
+def _period_or_reject(text: str, months: bool = False) -> Period:
     try:
-        return parse_period(text)
+        return parse_period(text, months=months)
+    except AmbiguousPeriod as exc:
+        raise _AmbiguousRow(visible(str(exc))) from None
     except PeriodError as exc:
         raise _RowError(visible(str(exc))) from None  # the message quotes the cell
+
+
+_AMBIGUOUS_HINT = (" (it is read as a month when the target's `frequency` is monthly, or when the file's other "
+                   "periods for the target are all months)")
 
 
 def _number(raw: Any, unit: str, column: str) -> float:
@@ -636,7 +712,7 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
     # Keep what has been added, to take it back if the file turns out not to be plain.
     mark = (builder.rows, len(builder.rejected), len(builder.suppressed), len(builder.value))
     line, counted = 1, 0
-    codes, period_codes = builder.ids, builder.periods
+    codes, period_codes, plain_labels = builder.ids, builder.periods, reader.periods
     at = _JSON_SPACE.match(text, at + 1).end()
     number = 0
     try:
@@ -657,7 +733,9 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
             if type(record) is dict and len(record) == 3:
                 target_id, period_label, value = record.get("target"), record.get("period"), record.get("value")
                 target = codes.get(target_id) if type(target_id) is str else None
-                period = period_codes.get(period_label) if type(period_label) is str else None
+                # A label known to read without help (not `2010-11`, read as a month for some targets only).
+                period = (period_codes.get(period_label) if type(period_label) is str and period_label in plain_labels
+                          else None)
                 if (target is not None and period is not None and type(value) in (int, float)
                         and -LARGEST <= value <= LARGEST):
                     builder.rows += 1
@@ -711,15 +789,18 @@ def _structured_record(record: Any, file: str, line: int, number: int, reader: _
     reader.add(normalised, file, line, number)
 
 
-def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
+def read_readings(paths: Iterable[str | Path], units: Mapping[str, str],
+                  options: ReadOptions | None = None) -> ReadingsBatch:
     """Read readings files in order (later rows win over earlier ones for the same target and period).
 
-    units maps each known target id to its unit. A path of `-` is standard input, read as CSV.
+    units maps each known target id to its unit; options says what else the reader needs of the
+    targets (options_of(targets)). A path of `-` is standard input, read as CSV.
     Raises LoadError for a file that cannot be read as readings at all, UsageError for a path that
     does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
-    reader = _Reader(units)
+    reader = _Reader(units, options)
     _read_files(paths, reader)
+    reader.finish_file()
     return reader.batch.build()
 
 
