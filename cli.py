@@ -197,7 +197,14 @@ def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBat
     from engine import run
 
     batch = run.read_readings(paths, target_list)
+    _warn(batch)
     return batch, run.evaluate(target_list, batch, as_of)
+
+
+def _warn(batch) -> None:  # batch: ReadingsBatch
+    """Warnings about whole readings files (one read as Windows-1252), on stderr whatever the format."""
+    for problem in batch.warnings:
+        sys.stderr.write(problem.as_text() + "\n")
 
 
 @app.command()
@@ -277,6 +284,8 @@ def show(
     # Read with every target's unit, so rows for other targets are readings (just not shown here)
     # and only genuinely bad rows are rejected; those are listed, never dropped.
     batch = run.read_readings(readings, target_list) if readings else None
+    if batch is not None:
+        _warn(batch)
     own = batch.readings.get(target_id, []) if batch else []
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:

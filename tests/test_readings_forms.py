@@ -123,3 +123,78 @@ def test_every_row_is_accounted_when_ambiguous_labels_wait(tmp_path_factory, row
         got = {r.line for r in batch.rejected if rows[r.line - 2][0] == target}
         expected = set() if ambiguous_read else {i + 2 for i, (t, p, _) in enumerate(rows) if t == target and p in ("2010-11", "2011-12")}
         assert got == expected
+
+
+# --- Windows-1252 CSV ---------------------------------------------------------------------------
+
+def test_a_windows_1252_file_is_read_with_a_warning_naming_the_file_and_byte(tmp_path):
+    raw = "target,period,value,note\nasb-incidents,2013/14,12880,\u00a3 cost \u2013 high\n".encode("cp1252")
+    batch = read(tmp_path, raw)
+    (r,) = batch.readings["asb-incidents"]
+    assert (r.value, r.note) == (12880.0, "\u00a3 cost \u2013 high")  # the pound sign and the dash as written
+    (warning,) = batch.warnings
+    assert (warning.file, warning.line, warning.column, warning.severity) == ((tmp_path / "r.csv").as_posix(), 2, 29, "warning")
+    assert "0xa3" in warning.message and "Windows-1252" in warning.message and "CSV UTF-8" in warning.message
+
+
+def test_a_utf_8_file_gets_no_warning(tmp_path):
+    assert read(tmp_path, "target,period,value,note\nasb-incidents,2013/14,12880,\u00a3\n").warnings == []
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"target,period,value\nasb-incidents,2013/14,\x81\n", "byte 0x81 is not UTF-8"),  # undefined in Windows-1252
+    (b"target,period,value\nasb-incidents,2013/14,\xa3\x01\x02\n", "byte 0xa3 is not UTF-8"),  # control bytes: binary
+    (b"target,period,value\n\x00\xa3", "binary data"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "zip archive"),  # a workbook renamed .csv
+])
+def test_binary_files_are_still_refused(tmp_path, raw, words):
+    from engine.model.problems import LoadError
+
+    with pytest.raises(LoadError, match=words):
+        read(tmp_path, raw)
+
+
+def test_standard_input_in_windows_1252_is_read_with_a_warning(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    class Stdin:
+        buffer = io.BytesIO("target,period,value,note\nasb-incidents,2013/14,5,caf\u00e9\n".encode("cp1252"))
+        closed = False
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    batch = read_readings(["-"], UNITS)
+    assert batch.readings["asb-incidents"][0].note == "caf\u00e9"
+    assert [w.file for w in batch.warnings] == ["<stdin>"]
+
+
+# --- a number split by an unquoted thousands comma ---------------------------------------------------
+
+def test_an_unquoted_thousands_comma_beside_a_note_is_rejected_never_read_as_the_first_part(tmp_path):
+    raw = ("target,period,value,note\n"
+           "asb-incidents,2013/14,7,790\n"          # 7 and a note of 790? or 7,790? rejected
+           "asb-incidents,2014/15,7,790,a note\n"   # a cell too many: rejected, saying why
+           'asb-incidents,2015/16,"7,790",quoted\n'
+           "asb-incidents,2016/17,12,a note\n")
+    batch = read(tmp_path, raw)
+    assert labels(batch, "asb-incidents") == [("2015/16", 7790.0, 4), ("2016/17", 12.0, 5)]
+    first, second = batch.rejected
+    assert first.line == 2 and "`7` is followed by `790` in the note column" in first.reason
+    assert 'quote it ("7,790")' in first.reason and "drop the comma (7790)" in first.reason
+    assert second.line == 3 and second.reason.startswith("the row has 5 cells but the header has 4: the value `7`")
+
+
+def test_a_three_digit_number_in_a_numeric_column_is_not_taken_for_a_split_number(tmp_path):
+    batch = read(tmp_path, "target,period,value,numerator,denominator\nyouth-reoffending,2014/15,45,450,1000\n")
+    assert not batch.rejected
+    (r,) = batch.readings["youth-reoffending"]
+    assert (r.value, r.numerator, r.denominator) == (45.0, 450.0, 1000.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from(["note", "source", "comment"]))
+def test_a_short_value_and_three_digits_beside_it_never_read_as_the_short_value(tmp_path_factory, head, tail, column):
+    tmp_path = tmp_path_factory.mktemp("r")
+    batch = read(tmp_path, f"target,period,value,{column}\nasb-incidents,2014/15,{head},{tail:03d}\n")
+    assert batch.count() == 0 and len(batch.rejected) == 1
+    assert f"{head},{tail:03d}" in batch.rejected[0].reason

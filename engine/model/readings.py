@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.model.periods import Period
+from engine.model.problems import Problem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,7 +74,7 @@ class ReadingsBatch:
                  file: np.ndarray | None = None, line: np.ndarray | None = None, *, record: np.ndarray | None = None, numerator: np.ndarray | None = None,
                  denominator: np.ndarray | None = None, notes: Mapping[int, tuple[str | None, str | None]] | None = None,
                  suppressed: Sequence[Suppressed] = (), superseded: Sequence[Superseded] = (),
-                 rejected: Sequence[Rejected] = (), rows: int = 0):
+                 rejected: Sequence[Rejected] = (), rows: int = 0, warnings: Sequence[Problem] = ()):
         self.ids = tuple(ids)  # target codes index these
         self.periods = tuple(periods)  # period codes index these (one per distinct label as written)
         self.files = tuple(files)  # file codes index these, in the order the files were given
@@ -91,6 +92,7 @@ class ReadingsBatch:
         self.superseded = list(superseded)
         self.rejected = list(rejected)
         self.rows = rows  # data rows read, as a person counts them
+        self.warnings = list(warnings)  # about whole files (one read as Windows-1252), never about a row
         self._groups: dict[str, tuple[int, int]] | None = None
         self._order: np.ndarray | None = None
 
@@ -200,6 +202,7 @@ class ReadingsBuilder:
         self.suppressed: list[Suppressed] = []
         self.rejected: list[Rejected] = []
         self.rows = 0
+        self.warnings: list[Problem] = []
         self.out_of_order = False  # some rows were added after later rows of their file: build() sorts by file and line
 
     def file_code(self, name: str) -> int:
@@ -311,7 +314,8 @@ class ReadingsBuilder:
                 notes = _moved_notes(notes, first.tolist(), last.tolist(), keep)
         return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
                              line, record=record, numerator=numerator, denominator=denominator, notes=notes,
-                             suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows)
+                             suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows,
+                             warnings=self.warnings)
 
 
     def _superseded(self, order, same, target, period, file, line) -> list[Superseded]:  # numpy columns

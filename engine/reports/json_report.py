@@ -180,6 +180,7 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
             for s in batch.superseded
         ],
         "rejected": [{"file": r.file, "line": r.line, "record": r.record, "reason": r.reason} for r in batch.rejected],
+        "warnings": [p.as_dict() for p in batch.warnings],
     }
 
 

@@ -32,7 +32,7 @@ from engine.model.readings import ReadingsBatch, ReadingsBuilder, Rejected, Supp
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
-from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, refuse_stray_characters
+from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, position, refuse_stray_characters
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
 REQUIRED = ("target", "period", "value")
@@ -355,6 +355,47 @@ class _TextLines:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
+# Control characters that text files hold (TAB, LF, FF, CR, and the DOS end-of-file mark SUB);
+# any other C0 control in a file that is not UTF-8 says it is not text at all.
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+
+
+def _decode_csv(raw: bytes, file: str, reader: _Reader) -> str:
+    """A CSV file's text: UTF-8 (BOM allowed), or else Windows-1252 (what Excel's "CSV (Comma
+    delimited)" writes) with a warning naming the file and the first byte that is not UTF-8.
+    A file that is neither, or holds binary data, is refused."""
+    try:
+        return decode(raw, file, what="readings file")
+    except LoadError as exc:
+        if "is not UTF-8" not in exc.problem.message:
+            if raw.startswith(b"PK\x03\x04"):  # a zip: most likely a workbook renamed .csv
+                raise _file_error(file, "this is not a CSV file but a zip archive (a workbook saved or renamed "
+                                        "with a .csv ending?): give a workbook its own ending (.xlsx, .ods)", 1) from None
+            raise
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise exc from None  # a byte Windows-1252 does not define either: not text we can tell
+        if _BINARY.search(text):
+            raise exc from None
+        bad = _first_non_utf8(raw)
+        line, column = position(raw, bad)
+        shown = raw[bad:bad + 1].decode("cp1252")
+        reader.batch.warnings.append(Problem(
+            file, line, column, "warning", "encoding",
+            f"the file is not UTF-8 (byte 0x{raw[bad]:02x}, `{visible(shown)}`, is the first that is not): read as "
+            "Windows-1252, as Excel's \"CSV (Comma delimited)\" writes it; save it as \"CSV UTF-8\" to be sure"))
+        return text
+
+
+def _first_non_utf8(raw: bytes) -> int:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     end = len(text)
     tail = text.rstrip("\r\n") if text.endswith(("\r", "\n", "\x1a")) else text
@@ -396,7 +437,7 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
         del body
     while True:
         try:
-            _read_general_rows(rows, base, line_end, len(header), index, file, reader)
+            _read_general_rows(rows, base, line_end, header, index, file, reader)
             return
         except _QuoteInRow as stop:
             # The row is rejected whole, however many lines its quoted cells run over, and reading
@@ -496,9 +537,14 @@ class _QuoteInRow(Exception):
         self.start, self.stopped, self.error = start, stopped, error
 
 
-def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: dict[str, int], file: str,
+def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], index: dict[str, int], file: str,
                        reader: _Reader) -> None:
     batch = reader.batch
+    width = len(header)
+    value_at = index["value"]
+    # The column after the value, when it holds text: `7,790` unquoted there would read as 7 and a
+    # note of 790 (issue 13). None when there is no such column.
+    after = value_at + 1 if value_at + 1 < width and header[value_at + 1] not in NUMERIC_COLUMNS else None
     try:
         for cells in rows:
             line = line_end + 1
@@ -506,12 +552,40 @@ def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: d
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
             if len(cells) == width:
+                if after is not None and (split := _split_number(cells, value_at, header[after])):
+                    batch.rows += 1
+                    batch.rejected.append(Rejected(file, line, split))
+                    continue
                 reader.add({name: cells[i] for name, i in index.items()}, file, line)
             else:
                 batch.rows += 1
-                batch.rejected.append(_ragged(cells, width, file, line))
+                split = _split_number(cells, value_at, None) if len(cells) > width else None
+                batch.rejected.append(_ragged(cells, width, file, line, split))
     except csv.Error as exc:
         raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
+
+
+# Columns whose cells are numbers: a three-digit number there after a short value is not a sign of
+# a number split by its thousands comma.
+NUMERIC_COLUMNS = frozenset(("numerator", "denominator", "count", "lower", "upper", "confidence", "value"))
+_SHORT_VALUE = re.compile(r"[+-]?£?[0-9]{1,3}")
+_THOUSANDS_GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]*)?(?:\s*%)?")
+
+
+def _split_number(cells: list[str], value_at: int, next_column: str | None) -> str | None:
+    """Why a row looks like a number written with a thousands comma but no quotes (`7,790` read as
+    the value 7 and `790` in the next column), or None. Rejected rather than guessed at: with the
+    row's cells one too many, or a note of 790, either reading fits the commas."""
+    if value_at + 1 >= len(cells):
+        return None
+    value, following = cells[value_at].strip(), cells[value_at + 1].strip()
+    if not (_SHORT_VALUE.fullmatch(value) and _THOUSANDS_GROUP.fullmatch(following)):
+        return None
+    where = f" in the {visible(next_column)} column" if next_column else ""
+    joined = f"{value},{following}"
+    return (f"the value `{visible(value)}` is followed by `{visible(following)}`{where}: if the number is "
+            f"{visible(joined)}, its thousands comma split it into two cells: quote it (\"{visible(joined)}\") or "
+            f"drop the comma ({visible(value + following)})")
 
 
 def _quote_error(file: str, start: int, stopped: int, exc: csv.Error, *, ends_inside: bool = False) -> LoadError:
@@ -628,10 +702,10 @@ def _append(batch: ReadingsBuilder, target, period, value, lines, file_code: int
         batch.file.extend(array("i", [file_code]) * (stop - start))
 
 
-def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
+def _ragged(cells: list[str], width: int, file: str, line: int, fix: str | None = None) -> Rejected:
     count = f"{len(cells)} cell" if len(cells) == 1 else f"{len(cells)} cells"
     return Rejected(file, line, f"the row has {count} but the header has {width}: "
-                                "check for a missing or extra comma (quote cells that contain commas)")
+                                + (fix or "check for a missing or extra comma (quote cells that contain commas)"))
 
 
 def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
@@ -818,7 +892,7 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
                 raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
             stdin_read = True
             reader.start_file(name)
-            _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
+            _read_csv(_decode_csv(_read_stdin(), name, reader), name, reader)
             continue
         path = Path(raw_path)
         reader.start_file(name)
@@ -831,7 +905,7 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
         elif suffix in (".yaml", ".yml"):
             _read_structured(raw, name, reader, suffix)
         elif suffix in (".csv", ".txt", ""):
-            text = decode(raw, name, what="readings file")
+            text = _decode_csv(raw, name, reader)
             del raw  # the text is all that is needed now: hold the file once, not twice
             _read_csv(text, name, reader)
         else:
