@@ -198,3 +198,168 @@ def test_a_short_value_and_three_digits_beside_it_never_read_as_the_short_value(
     batch = read(tmp_path, f"target,period,value,{column}\nasb-incidents,2014/15,{head},{tail:03d}\n")
     assert batch.count() == 0 and len(batch.rejected) == 1
     assert f"{head},{tail:03d}" in batch.rejected[0].reason
+
+
+# --- GSS value qualifiers and the optional columns -------------------------------------------------
+
+from engine.model.readings import QUALIFIERS, Reading, ReadingsBatch  # noqa: E402
+from engine.verdicts.evaluation import evaluate  # noqa: E402
+from engine.verdicts.statuses import CODE, STATUSES  # noqa: E402
+from tests.factories import make_target  # noqa: E402
+
+
+@pytest.mark.parametrize("cell, value, codes", [
+    ("45 [p]", 45.0, ("p",)), ("45[p]", 45.0, ("p",)), ("45 [r][e]", 45.0, ("r", "e")),
+    ("45 [e] [r]", 45.0, ("r", "e")), ("45 [P]", 45.0, ("p",)), ("45.5% [u]", 45.5, ("u",)),
+    ('"1,234 [b]"', 1234.0, ("b",)), ("7 [f]", 7.0, ("f",)), ("45", 45.0, ()),
+])
+def test_qualified_values_are_read_and_their_qualifiers_kept(tmp_path, cell, value, codes):
+    batch = read(tmp_path, f"target,period,value\nyouth-reoffending,2014/15,{cell}\n")
+    (r,) = batch.readings["youth-reoffending"]
+    assert (r.value, r.qualifiers) == (value, codes)
+    assert (batch.qualifiers is None) == (not codes)  # the column exists only when a file gives qualifiers
+
+
+@pytest.mark.parametrize("cell, words", [
+    ("45 [c]", "[c] marks a value that is withheld"), ("45 [x]", "cannot follow a number"),
+    ("45 [q]", "[q] is not a GSS value qualifier"), ("[p]", "no number before them"),
+    ("[r][e]", "no number before them"), ("45 [p", "not a number"), ("abc [p]", "`abc` is not a number"),
+])
+def test_qualifiers_that_cannot_be_read_reject_the_row_saying_why(tmp_path, cell, words):
+    batch = read(tmp_path, f"target,period,value\nyouth-reoffending,2014/15,{cell}\n")
+    assert batch.count() == 0
+    (r,) = batch.rejected
+    assert words in r.reason
+
+
+def test_the_suppression_symbols_stay_as_they_are(tmp_path):
+    batch = read(tmp_path, "target,period,value\nyouth-reoffending,2014/15,[u]\nyouth-reoffending,2015/16,[low]\n")
+    assert [s.symbol for s in batch.suppressed] == ["[u]", "[low]"] and not batch.rejected
+
+
+def test_plain_files_make_no_optional_columns(tmp_path):
+    batch = read(tmp_path, "target,period,value\nyouth-reoffending,2014/15,45\n" * 3)
+    assert (batch.qualifiers, batch.lower, batch.upper, batch.confidence, batch.area) == (None,) * 5
+
+
+def test_intervals_and_areas_are_read_and_kept(tmp_path):
+    raw = ("target,period,value,lower,upper,confidence,area,unit\n"
+           "youth-reoffending,2014/15,45,40,50,95,E06000045,\n"
+           "youth-reoffending,2015/16,44,,,,Southampton,\n"
+           "asb-incidents,2014/15,4,3,5,0.998,,count\n")
+    batch = read(tmp_path, raw)
+    assert not batch.rejected
+    a, b = batch.readings["youth-reoffending"]
+    assert (a.lower, a.upper, a.confidence, a.area) == (40.0, 50.0, 0.95, "E06000045")
+    assert (b.lower, b.upper, b.confidence, b.area) == (None, None, None, "Southampton")
+    (c,) = batch.readings["asb-incidents"]
+    assert (c.lower, c.upper, c.confidence, c.area) == (3.0, 5.0, 0.998, None)
+
+
+def test_fingertips_interval_columns_say_their_level(tmp_path):
+    raw = ("target,period,value,Lower CI 95.0 limit,Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit\n"
+           "youth-reoffending,2014/15,45,40,50,38,52\nyouth-reoffending,2015/16,44,,,,\n")
+    a, b = read(tmp_path, raw).readings["youth-reoffending"]
+    assert (a.lower, a.upper, a.confidence) == (40.0, 50.0, 0.95)  # the 95% interval when both are given
+    assert (b.lower, b.upper, b.confidence) == (None, None, None)  # no interval, no level
+    only_99 = read(tmp_path, "target,period,value,Lower CI 99.8 limit,Upper CI 99.8 limit\nyouth-reoffending,2014/15,45,38,52\n")
+    (r,) = only_99.readings["youth-reoffending"]
+    assert (r.lower, r.upper, r.confidence) == (38.0, 52.0, 0.998)
+
+
+def test_an_interval_is_converted_with_its_value(tmp_path):
+    batch = read(tmp_path, "target,period,value,lower,upper,unit\nrate,2014/15,8,6,10,per_10k\n", units={"rate": "per_100k"})
+    (r,) = batch.readings["rate"]
+    assert (r.value, r.lower, r.upper) == (80.0, 60.0, 100.0)
+
+
+@pytest.mark.parametrize("row, words", [
+    ("youth-reoffending,2014/15,45,50,40,", "lower end (50) is above its upper end (40)"),
+    ("youth-reoffending,2014/15,45,40,50,150", "not a level between 0 and 100%"),
+    ("youth-reoffending,2014/15,45,forty,50,", "the lower `forty` is not a number"),
+])
+def test_a_bad_interval_rejects_the_row(tmp_path, row, words):
+    batch = read(tmp_path, "target,period,value,lower,upper,confidence\n" + row + "\n")
+    (r,) = batch.rejected
+    assert words in r.reason
+
+
+def test_the_optional_columns_follow_their_reading_when_a_later_row_supersedes_it(tmp_path):
+    raw = ("target,period,value,lower,upper,area\n"
+           "youth-reoffending,2014/15,45 [p],40,50,A\nasb-incidents,2014/15,3,,,\n"
+           "youth-reoffending,2014/15,44 [r],41,47,B\n")
+    batch = read(tmp_path, raw)
+    (r,) = batch.readings["youth-reoffending"]
+    assert (r.value, r.qualifiers, r.lower, r.upper, r.area, r.line) == (44.0, ("r",), 41.0, 47.0, "B", 4)
+    assert batch.readings["asb-incidents"][0].qualifiers == ()
+
+
+readings_with_marks = st.lists(
+    st.tuples(st.sampled_from(["2013/14", "2014/15", "2015/16", "2016/17", "2017/18"]),
+              st.floats(0, 100, allow_nan=False), st.sets(st.sampled_from(list(QUALIFIERS)), max_size=3)),
+    min_size=1, max_size=6, unique_by=lambda r: r[0])
+
+WORSE_THAN_AMBER = {"off_track", "missed", "worsening"}
+
+
+@settings(max_examples=80, deadline=None)
+@given(readings_with_marks, st.sampled_from([("2016/17", 35), ("2016/17", None)]))
+def test_a_low_reliability_value_is_never_judged_worse_than_at_risk_and_nothing_else_changes(rows, goal):
+    target = make_target(goal=goal, tolerance={"absolute": 1.0})
+    marked = [Reading("t", parse_period(p), v, "r.csv", i + 2, qualifiers=tuple(q for q in QUALIFIERS if q in marks))
+              for i, (p, v, marks) in enumerate(rows)]
+    plain = [r._replace(qualifiers=()) for r in marked]
+    judged = evaluate([target], ReadingsBatch.of(marked)).results[0]
+    bare = evaluate([target], ReadingsBatch.of(plain)).results[0]
+    for reading, verdict, before in zip(judged.readings, judged.verdicts, bare.verdicts):
+        assert verdict.qualifiers == reading.qualifiers
+        assert (verdict.value, verdict.expected, verdict.shortfall) == (before.value, before.expected, before.shortfall)
+        if "u" in reading.qualifiers and before.status in WORSE_THAN_AMBER:
+            assert STATUSES[verdict.status].rag == "amber"
+            assert "low reliability [u]" in verdict.explanation and before.status.replace("_", " ") in verdict.explanation
+            assert verdict.breach_reason != "missed"
+        else:
+            assert verdict.status == before.status
+            assert verdict.breach_reason == before.breach_reason
+        assert verdict.provisional == ("p" in reading.qualifiers)
+        if verdict.provisional:
+            assert "Provisional" in verdict.explanation
+        for code in reading.qualifiers:
+            assert QUALIFIERS[code] in verdict.explanation  # shown in words
+    assert judged.provisional == ("p" in judged.readings[-1].qualifiers)
+
+
+def test_a_low_reliability_breach_of_the_limit_stands():
+    target = make_target(limit=50)
+    (verdict,) = evaluate([target], ReadingsBatch.of([Reading("t", parse_period("2014/15"), 60, "r.csv", 2,
+                                                              qualifiers=("u",))])).results[0].verdicts
+    assert (verdict.status, verdict.breach_reason) == ("at_risk", "limit")
+    assert CODE["at_risk"] >= 0
+
+
+def run_cli(*args: str):
+    from typer.testing import CliRunner
+
+    import cli
+
+    return CliRunner().invoke(cli.app, list(args), env={"NO_COLOR": "1", "COLUMNS": "200"})
+
+
+def test_the_json_gives_qualifiers_where_a_value_has_them_and_marks_a_provisional_status(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("target,period,value\nyouth-reoffending,2014/15,45 [r][e]\nyouth-reoffending,2015/16,40.1 [p]\n"
+                    "youth-custody,2014/15,16\n")
+    result = run_cli("evaluate", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    targets = {t["id"]: t for t in report["targets"]}
+    first, second = targets["youth-reoffending"]["readings"]
+    assert (first["qualifiers"], second["qualifiers"]) == (["r", "e"], ["p"])
+    assert targets["youth-reoffending"]["provisional"] is True
+    assert "qualifiers" not in targets["youth-custody"]["readings"][0]  # none given, no field
+    assert targets["youth-custody"]["provisional"] is False
+    assert "(revised, estimated)" in first["explanation"] and "Provisional" in second["explanation"]
+    table = run_cli("evaluate", str(path), "--format", "table")
+    assert "provisional" in table.stdout
+    markdown = run_cli("evaluate", str(path), "--format", "markdown")
+    assert "· provisional" in markdown.stdout

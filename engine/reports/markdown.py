@@ -31,7 +31,7 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
         lines.append(f"\n{breaches} in breach, {stale} stale.")
     lines += ["", "| Target | Status | Explanation |", "| --- | --- | --- |"]
     for r in evaluation.results:
-        flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "")
+        flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "") + (" · provisional" if r.provisional else "")
         lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TextIO
 
-from engine.model.readings import ReadingsBatch
+from engine.model.readings import QUALIFIERS, ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.reports.base import LISTED, Reporter
@@ -66,6 +66,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
             status.append("\nBREACH", style="bold red")
         if r.stale:
             status.append("\nstale", style="italic")
+        if r.provisional:
+            status.append("\nprovisional", style="italic")
         latest = r.latest
         unit = r.target.measure.unit
         decimals = display_decimals(r.target)
@@ -75,7 +77,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
         table.add_row(
             name,
             status,
-            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label})" if latest else "-"),
+            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label}"
+                  f"{''.join(', ' + QUALIFIERS[q] for q in latest.qualifiers)})" if latest else "-"),
             _text(with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-"),
             _text(r.explanation),
         )

@@ -28,13 +28,16 @@ from engine.sources.specs import UsageError, display_path
 from dataclasses import dataclass, field
 
 from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
-from engine.model.readings import ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
+from engine.model.readings import QUALIFIER_BIT, QUALIFIERS, ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
 from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, position, refuse_stray_characters
 
-COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
+COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator", "lower", "upper",
+           "confidence", "area")
+# A published interval as Fingertips names its columns: the 95% one when a file gives both.
+INTERVAL_HEADERS = (("lower ci 95.0 limit", "upper ci 95.0 limit", "95"), ("lower ci 99.8 limit", "upper ci 99.8 limit", "99.8"))
 REQUIRED = ("target", "period", "value")
 MAX_STRUCTURED_BYTES = 256_000_000  # a JSON list is read a record at a time: as large as a CSV file may be
 # YAML, and JSON that is not a plain list of records, is read into a tree with every node's place
@@ -138,7 +141,12 @@ class _Reader:
                 batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
                 return
             period = self.period(period_text, as_months)
+            qualifiers = 0
+            if value_text.endswith("]") and isinstance(raw_value, str):
+                raw_value, qualifiers = _qualified(value_text)
+                value_text = raw_value
             value = _number(raw_value, unit, "value")
+            factor = 1.0
             unit_text = _text(record.get("unit"))
             if unit_text:
                 # A number that passed _number: a % is its percent sign, a £ its pound sign.
@@ -147,7 +155,8 @@ class _Reader:
                         raise _RowError(f"the value `{visible(value_text)}` has a {sign} sign, but the unit column "
                                         f"says `{visible(unit_text)}`: drop the {sign} sign or the unit")
                 try:
-                    value *= conversion_factor(unit_text, unit)
+                    factor = conversion_factor(unit_text, unit)
+                    value *= factor
                 except UnitError as exc:
                     raise _RowError(f"{visible(str(exc))} (the target `{target}` is measured in {unit})") from None
                 if abs(value) > LARGEST:
@@ -155,6 +164,14 @@ class _Reader:
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
+            lower = _optional_measure(record.get("lower"), unit, "lower", factor)
+            upper = _optional_measure(record.get("upper"), unit, "upper", factor)
+            if lower is not None and upper is not None and lower > upper:
+                raise _RowError(f"the interval's lower end ({lower:g}) is above its upper end ({upper:g}): check "
+                                "the lower and upper columns")
+            # A level means nothing without its interval (Fingertips' header gives one to every row).
+            confidence = _confidence(record.get("confidence")) if lower is not None or upper is not None else None
+            area = _text(record.get("area")) or None
         except _AmbiguousRow as exc:
             if months is None:  # settled at the end of the file, by the target's other labels
                 self.pending.append((record, file, line, number))
@@ -166,7 +183,7 @@ class _Reader:
             return
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
-                       record=number)
+                       record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area)
 
     def finish_file(self) -> None:
         """Settle the rows of the file just read whose period label is ambiguous (`2010-11`): months
@@ -298,6 +315,55 @@ def _optional_number(raw: Any, column: str) -> float | None:
     if _text(raw) == "":
         return None
     return _number(raw, "", column)
+
+
+def _optional_measure(raw: Any, unit: str, column: str, factor: float) -> float | None:
+    """A number in the value's unit (an interval's end), converted as the value was."""
+    if _text(raw) == "":
+        return None
+    return _number(raw, unit, column) * factor
+
+
+def _confidence(raw: Any) -> float | None:
+    """An interval's level as a fraction: 95, 95% and 0.95 are all 0.95."""
+    if _text(raw) == "":
+        return None
+    level = _number(raw, "percent", "confidence")
+    if level > 1:
+        level /= 100
+    if not 0 < level < 1:
+        raise _RowError(f"the confidence `{visible(_text(raw))}` is not a level between 0 and 100%: write 95 (or 0.95) "
+                        "for a 95% interval")
+    return level
+
+
+# GSS value qualifiers after a value: `45 [p]`, `45 [r][e]`, `45[p]`.
+_QUALIFIED = re.compile(r"(?P<value>.*?)\s*(?P<marks>(?:\[[^\[\]]*\]\s*)+)")
+_MARK = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _qualified(text: str) -> tuple[str, int]:
+    """The value before its qualifiers, and the qualifiers' bits."""
+    found = _QUALIFIED.fullmatch(text)
+    if found is None:
+        return text, 0  # a `]` that ends no mark: the number grammar says what is wrong
+    value, bits = found["value"], 0
+    known = ", ".join(f"[{code}] {word}" for code, word in QUALIFIERS.items())
+    for code in _MARK.findall(found["marks"]):
+        bit = QUALIFIER_BIT.get(code.strip().lower())
+        if bit is not None:
+            bits |= bit
+        elif f"[{code.strip().lower()}]" in SUPPRESSION_SYMBOLS:
+            raise _RowError(f"the value `{visible(text)}`: [{visible(code)}] marks a value that is withheld or not "
+                            f"available, so it cannot follow a number: give the number alone, or [{visible(code)}] alone "
+                            "for a suppressed value")
+        else:
+            raise _RowError(f"the value `{visible(text)}`: [{visible(code)}] is not a GSS value qualifier; after a number "
+                            f"write {known}")
+    if not value:
+        raise _RowError(f"the value `{visible(text)}` has qualifiers but no number before them: give the number, "
+                        "such as 45 [p]")
+    return value, bits
 
 
 # --- file formats -----------------------------------------------------------------------
@@ -541,6 +607,7 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
                        reader: _Reader) -> None:
     batch = reader.batch
     width = len(header)
+    implied = _implied(header)
     value_at = index["value"]
     # The column after the value, when it holds text: `7,790` unquoted there would read as 7 and a
     # note of 790 (issue 13). None when there is no such column.
@@ -556,7 +623,10 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
                     batch.rows += 1
                     batch.rejected.append(Rejected(file, line, split))
                     continue
-                reader.add({name: cells[i] for name, i in index.items()}, file, line)
+                record = {name: cells[i] for name, i in index.items()}
+                if implied:
+                    record.update(implied)
+                reader.add(record, file, line)
             else:
                 batch.rows += 1
                 split = _split_number(cells, value_at, None) if len(cells) > width else None
@@ -719,7 +789,22 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
         raise _file_error(file, f"the header names {', '.join(f'`{visible(d)}`' for d in duplicated)} more than once", line)
-    return {name: header.index(name) for name in COLUMNS if name in header}
+    index = {name: header.index(name) for name in COLUMNS if name in header}
+    for lower, upper, _ in INTERVAL_HEADERS:  # Fingertips' names for the interval, when no plainer one is given
+        if "lower" not in index and "upper" not in index and (lower in header or upper in header):
+            index.update({name: header.index(column) for name, column in (("lower", lower), ("upper", upper))
+                          if column in header})
+    return index
+
+
+def _implied(header: list[str]) -> dict[str, str]:
+    """Cells the header gives every row: the confidence level of an interval named by Fingertips."""
+    if "confidence" in header or "lower" in header or "upper" in header:
+        return {}
+    for lower, upper, level in INTERVAL_HEADERS:
+        if lower in header or upper in header:
+            return {"confidence": level}
+    return {}
 
 
 def _read_structured(raw: bytes | str, file: str, reader: _Reader, suffix: str) -> None:
