@@ -75,7 +75,8 @@ TargetsOption = Annotated[
 
 
 # Shared by evaluate and report, so the two read and judge readings the same way.
-ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json or .yaml; `-` reads CSV from standard input.", show_default=False)]
+ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json, .yaml, or a workbook (.xlsx, .xlsm, .xls, .ods; `book.xlsx:Sheet name` for a sheet other than the first); `-` reads CSV from standard input.", show_default=False)]
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="The sheet of each workbook to read (default: its first visible sheet; `book.xlsx:Sheet name` names one for one workbook).", show_default=False)]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")]
 AllowRejectedOption = Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")]
 
@@ -192,11 +193,11 @@ def _parse_fail_on(text: str | None) -> set[str]:
     return chosen
 
 
-def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBatch, Evaluation)
+def read_and_evaluate(paths: list[Path], target_list, as_of, sheet: str | None = None):  # -> (ReadingsBatch, Evaluation)
     """Read the readings files and evaluate every target (the benchmark times exactly this)."""
     from engine import run
 
-    batch = run.read_readings(paths, target_list)
+    batch = run.read_readings(paths, target_list, sheet=sheet)
     _warn(batch)
     return batch, run.evaluate(target_list, batch, as_of)
 
@@ -217,6 +218,7 @@ def evaluate(
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
     allow_rejected: AllowRejectedOption = False,
     explain: Annotated[Optional[Explain], typer.Option("--explain", help="json: a sentence for every reading (readings, the default) or for each target's latest reading only (targets: a smaller, faster report).")] = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -226,7 +228,7 @@ def evaluate(
     as_of_date = _parse_as_of(as_of)
     failing = _parse_fail_on(fail_on)
     target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date)
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
     chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() else "json")
     from engine.reports.base import reporter
 
@@ -262,6 +264,7 @@ def show(
     every: Annotated[Every, typer.Option("--every", help="Profile step: year, quarter or month.")] = Every.year,
     readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more; `-` reads CSV from standard input).")] = None,
     allow_rejected: AllowRejectedOption = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Show a target's trajectory profile: expected value each period, with readings and statuses.
 
@@ -283,14 +286,14 @@ def show(
     target = by_id[target_id]
     # Read with every target's unit, so rows for other targets are readings (just not shown here)
     # and only genuinely bad rows are rejected; those are listed, never dropped.
-    batch = run.read_readings(readings, target_list) if readings else None
+    batch = run.read_readings(readings, target_list, sheet=sheet) if readings else None
     if batch is not None:
         _warn(batch)
     own = batch.readings.get(target_id, []) if batch else []
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:
-            sys.stderr.write(visible(f"{row.file}:{row.line}: rejected: {row.reason}") + "\n")
+            sys.stderr.write(visible(f"{row.where}: rejected: {row.reason}") + "\n")
         if not allow_rejected:
             raise typer.Exit(EXIT_USAGE)
 
@@ -345,6 +348,7 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write; `-` writes the page to standard output.")] = Path("report.html"),
     title: Annotated[Optional[str], typer.Option("--title", help="The page heading. Default: the targets' common source, e.g. `Safe City Partnership Strategy 2014-17: targets report`.", show_default=False)] = None,
     allow_rejected: AllowRejectedOption = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Write a self-contained HTML report for the people who own the targets.
 
@@ -363,7 +367,7 @@ def report(
         check_output(output, readings, "the report")  # said before the charts are drawn, not after
     as_of_date = _parse_as_of(as_of)
     target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date)
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
     inputs = html.ReportInputs(title or html.default_title(target_list),
                                tuple(source_name(p) for p in readings), as_of is not None)
     page = html.render(result, batch, inputs, html.draw_chart)  # matplotlib is imported here, not before

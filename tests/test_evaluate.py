@@ -309,7 +309,7 @@ def test_rejected_rows_exit_2_but_the_report_keeps_the_good_rows(tree):
     assert result.exit_code == 2
     assert "2 row(s) rejected" in result.stderr
     assert [(r["line"], "2014-15" in r["reason"]) for r in report["rejected"]] == [(9, True), (10, False)]
-    assert all(set(r) == {"file", "line", "record", "reason"} and r["record"] is None for r in report["rejected"])
+    assert all(set(r) == {"file", "line", "column", "record", "reason"} and r["record"] is None for r in report["rejected"])
     by_id = {t["id"]: t for t in report["targets"]}
     assert len(by_id["reoffending"]["readings"]) == 3
     assert by_id["fte"]["status"] == "off_track"

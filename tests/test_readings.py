@@ -287,7 +287,7 @@ def test_csv_json_and_yaml_in_one_call(tmp_path):
     ("r.json", '{"target": "asb-incidents"}', "list"),
     ("r.json", "", "empty"),
     ("r.yaml", "readings: [\n", ""),
-    ("r.xlsx", "whatever", "format"),
+    ("r.xlsx", "whatever", "workbook"),
 ])
 def test_file_level_errors_name_the_file(tmp_path, name, content, words):
     path = write(tmp_path, name, content)

@@ -70,6 +70,16 @@ class Suppressed:
     target: str
     period: str
     symbol: str
+    column: str | None = None  # a workbook cell's column letter, in a wide layout
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
+
+
+def _where(file: str, line: int, column: str | None) -> str:
+    """`file:line`, or `book.xlsx[KPIs]:7:E` for a cell of a wide layout."""
+    return f"{file}:{line}:{column}" if column else f"{file}:{line}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,11 @@ class NotUsed:
     target: str
     period: str
     reason: str
+    column: str | None = None
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,11 @@ class Rejected:
     # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
     # the reason starts "record 17: " too, for the formats that show only file, line and reason.
     record: int | None = None
+    column: str | None = None  # a workbook cell's column letter, in a wide layout
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
 
 
 class ReadingsBatch:

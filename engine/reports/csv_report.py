@@ -75,12 +75,12 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) 
                             + (f"{r.file}:{r.line}: dated after the as-of date, so not judged", "after_as_of"))
     blank = ("",) * 14
     for x in batch.suppressed:
-        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.file}:{x.line}: suppressed ({x.symbol})", "suppressed"))
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: suppressed ({x.symbol})", "suppressed"))
     for x in batch.superseded:
         writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8
                         + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
     for x in batch.rejected:
-        writer.writerow(blank + (f"{x.file}:{x.line}: {x.reason}", "rejected"))
+        writer.writerow(blank + (f"{x.where}: {x.reason}", "rejected"))
 
 
 class CsvReporter(Reporter):

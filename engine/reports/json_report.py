@@ -186,7 +186,8 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
 def _others(batch: ReadingsBatch) -> dict[str, Any]:
     return {
         "suppressed": [
-            {"file": s.file, "line": s.line, "target": s.target, "period": s.period, "symbol": s.symbol}
+            {"file": s.file, "line": s.line, "column": s.column, "target": s.target, "period": s.period,
+             "symbol": s.symbol}
             for s in batch.suppressed
         ],
         "superseded": [
@@ -194,7 +195,8 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
              "by": {"file": s.by_file, "line": s.by_line}}
             for s in batch.superseded
         ],
-        "rejected": [{"file": r.file, "line": r.line, "record": r.record, "reason": r.reason} for r in batch.rejected],
+        "rejected": [{"file": r.file, "line": r.line, "column": r.column, "record": r.record, "reason": r.reason}
+                     for r in batch.rejected],
         "warnings": [p.as_dict() for p in batch.warnings],
     }
 

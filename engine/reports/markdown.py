@@ -35,7 +35,7 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
         lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
-        lines += [f"- `{markdown_code(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
+        lines += [f"- `{markdown_code(x.where)}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
         if len(batch.rejected) > LISTED:  # a step summary holds 1 MB at most; the JSON and CSV list them all
             lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
     if evaluation.after_as_of:

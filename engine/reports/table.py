@@ -92,7 +92,7 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
         rejected.add_column("where")
         rejected.add_column("reason", overflow="fold")
         for x in batch.rejected[:LISTED]:
-            rejected.add_row(_text(f"{x.file}:{x.line}"), _text(x.reason))
+            rejected.add_row(_text(x.where), _text(x.reason))
         if len(batch.rejected) > LISTED:  # a terminal is no place for a million rows
             rejected.add_row(_text("..."), _text(f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one"))
         console.print(rejected)

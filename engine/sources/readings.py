@@ -99,7 +99,7 @@ class _Reader:
         self.file = -1  # the code of the file being read
         # Where the current file's rows start in the builder, and its rows waiting on an ambiguous label.
         self.file_start = (0, 0, 0)  # readings, suppressed, rejected
-        self.pending: list[tuple[Mapping[str, Any], str, int, int | None]] = []
+        self.pending: list[tuple[Mapping[str, Any], str, int, int | None, str | None]] = []
 
     def start_file(self, name: str) -> None:
         self.finish_file()
@@ -113,12 +113,14 @@ class _Reader:
             known = cache[text] = _period_or_reject(text, months)
         return known
 
-    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
-        """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
+    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None,
+            column: str | None = None) -> None:
+        """One row or record (`number`: its place in a JSON/YAML list; `column`: a workbook cell's
+        column, in a wide layout) to a reading, or where it went."""
         self.batch.rows += 1
-        self._add(record, file, line, number)
+        self._add(record, file, line, number, column)
 
-    def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None,
+    def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None, column: str | None = None,
              months: bool | None = None) -> None:
         """months: None to decide by the target's frequency, defer an ambiguous label to the end of
         the file; True or False as decided there."""
@@ -138,7 +140,7 @@ class _Reader:
             value_text = _text(raw_value)
             if value_text.lower() in SUPPRESSION_SYMBOLS:
                 self.period(period_text, as_months)
-                batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
+                batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)", column))
                 return
             period = self.period(period_text, as_months)
             qualifiers = 0
@@ -174,12 +176,12 @@ class _Reader:
             area = _text(record.get("area")) or None
         except _AmbiguousRow as exc:
             if months is None:  # settled at the end of the file, by the target's other labels
-                self.pending.append((record, file, line, number))
+                self.pending.append((record, file, line, number, column))
                 return
-            batch.rejected.append(_rejected(file, line, str(exc) + _AMBIGUOUS_HINT, number))
+            batch.rejected.append(_rejected(file, line, str(exc) + _AMBIGUOUS_HINT, number, column))
             return
         except _RowError as exc:
-            batch.rejected.append(_rejected(file, line, str(exc), number))
+            batch.rejected.append(_rejected(file, line, str(exc), number, column))
             return
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
@@ -204,10 +206,12 @@ class _Reader:
                 kinds.setdefault(s.target, set()).add(kind)
         pending, self.pending = self.pending, []
         batch.out_of_order = True
-        for record, file, line, number in pending:
-            self._add(record, file, line, number, months=kinds.get(_text(record.get("target"))) == {"month"})
-        batch.suppressed[suppressed_start:] = sorted(batch.suppressed[suppressed_start:], key=lambda s: s.line)
-        batch.rejected[rejected_start:] = sorted(batch.rejected[rejected_start:], key=lambda r: (r.line, r.record or 0))
+        for record, file, line, number, column in pending:
+            self._add(record, file, line, number, column, months=kinds.get(_text(record.get("target"))) == {"month"})
+        batch.suppressed[suppressed_start:] = sorted(batch.suppressed[suppressed_start:],
+                                                     key=lambda s: (s.line, _column_order(s.column)))
+        batch.rejected[rejected_start:] = sorted(batch.rejected[rejected_start:],
+                                                 key=lambda r: (r.line, r.record or 0, _column_order(r.column)))
 
     def _kind_of(self, label: str) -> str | None:
         try:
@@ -228,8 +232,13 @@ class _Reader:
         return said
 
 
-def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected:
-    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
+def _rejected(file: str, line: int, reason: str, number: int | None, column: str | None = None) -> Rejected:
+    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number, column)
+
+
+def _column_order(letters: str | None) -> tuple[int, str]:
+    """Column letters in sheet order (B before AA)."""
+    return (len(letters), letters) if letters else (0, "")
 
 
 
@@ -949,16 +958,17 @@ def _structured_record(record: Any, file: str, line: int, number: int, reader: _
 
 
 def read_readings(paths: Iterable[str | Path], units: Mapping[str, str],
-                  options: ReadOptions | None = None) -> ReadingsBatch:
+                  options: ReadOptions | None = None, *, sheet: str | None = None) -> ReadingsBatch:
     """Read readings files in order (later rows win over earlier ones for the same target and period).
 
     units maps each known target id to its unit; options says what else the reader needs of the
-    targets (options_of(targets)). A path of `-` is standard input, read as CSV.
+    targets (options_of(targets)). A path of `-` is standard input, read as CSV. A workbook is read
+    from its first visible sheet, or `sheet`, or the one its path names (`book.xlsx:Sheet name`).
     Raises LoadError for a file that cannot be read as readings at all, UsageError for a path that
     does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
     reader = _Reader(units, options)
-    _read_files(paths, reader)
+    _read_files(paths, reader, sheet)
     reader.finish_file()
     return reader.batch.build()
 
@@ -968,9 +978,17 @@ def source_name(path: str | Path) -> str:
     return STDIN_NAME if str(path) == STDIN else display_path(Path(path))
 
 
-def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
+def _read_files(paths: Iterable[str | Path], reader: _Reader, sheet: str | None = None) -> None:
+    from engine.sources.workbooks import WORKBOOK_SUFFIXES, split_sheet
+
     stdin_read = False
     for raw_path in paths:
+        named_sheet = None
+        if str(raw_path) != STDIN and not os.path.lexists(raw_path):
+            # `book.xlsx:Sheet name`: a sheet of a workbook (a file of that whole name wins, if there is one).
+            book, named_sheet = split_sheet(str(raw_path))
+            if named_sheet is not None:
+                raw_path = book
         name = source_name(raw_path)
         if str(raw_path) == STDIN:
             if stdin_read:
@@ -980,9 +998,16 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
             _read_csv(_decode_csv(_read_stdin(), name, reader), name, reader)
             continue
         path = Path(raw_path)
+        suffix = path.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            from engine.sources.workbooks import read_workbook
+
+            read_workbook(_read_regular(path, name), name, suffix, named_sheet or sheet, reader)
+            continue
+        if named_sheet is not None:
+            raise _usage(name, "path", "no such readings file")
         reader.start_file(name)
         raw = _read_regular(path, name)
-        suffix = path.suffix.lower()
         if suffix == ".json":
             text = decode(raw, name, what="readings file")
             del raw  # hold the file once, as text
@@ -994,8 +1019,8 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
             del raw  # the text is all that is needed now: hold the file once, not twice
             _read_csv(text, name, reader)
         else:
-            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, or .yaml (.yml)"
-                                    + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
+            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, .yaml "
+                                    "(.yml), or a workbook (.xlsx, .xlsm, .xls, .ods)")
 
 
 def _usage(name: str, rule: str, message: str) -> UsageError:
