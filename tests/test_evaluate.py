@@ -151,7 +151,7 @@ fte,2014/15,81.2,per_10k,given per 10000
 fte,2015/16,[c],,small numbers
 crime,2014/15 Q2,"82",,
 """
-CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected", "warnings"}
+CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected", "not_used", "warnings"}
 CONTRACT_TARGET = {"id", "title", "unit", "polarity", "status", "breach", "breach_reason", "stale", "explanation",
                    "latest", "readings", "after_as_of"}
 CONTRACT_READING = {"period", "date", "value", "expected", "shortfall", "tolerance", "status", "breach", "explanation"}

@@ -178,7 +178,8 @@ def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
     used = batch.count() - later
     after = f"{later} dated after the as-of date (left out), " if later else ""
     text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {after}{len(batch.suppressed)} suppressed, "
-            f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected.</p>")
+            f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
+            f"{f', {len(batch.not_used)} not used (other breakdowns or areas)' if batch.not_used else ''}.</p>")
     if batch.rejected:
         text += ('<div class="lost"><p><strong>Rejected rows are not in this report.</strong> '
                  "Fix them in the readings file and run the report again.</p>"
@@ -191,6 +192,11 @@ def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
                           ((escape(x.target), escape(x.period), f"<code>{escape(x.symbol or 'empty')}</code>",
                             _where(x.file, x.line, x.column)) for x in batch.suppressed[:LISTED]))
                  + _more(batch.suppressed) + "</details>")
+    if batch.not_used:
+        text += (f"<details><summary>{len(batch.not_used)} row(s) not used</summary>"
+                 + _table(("Where", "Why"), ((_where(x.file, x.line, x.column), escape(x.reason))
+                                             for x in batch.not_used[:LISTED]))
+                 + _more(batch.not_used) + "</details>")
     if batch.superseded:
         text += (f"<details><summary>{len(batch.superseded)} superseded row(s)</summary>"
                  + _table(("Target", "Period", "Row", "Replaced by"),

@@ -197,6 +197,8 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
         ],
         "rejected": [{"file": r.file, "line": r.line, "column": r.column, "record": r.record, "reason": r.reason}
                      for r in batch.rejected],
+        "not_used": [{"file": x.file, "line": x.line, "column": x.column, "target": x.target, "period": x.period,
+                      "reason": x.reason} for x in batch.not_used],
         "warnings": [p.as_dict() for p in batch.warnings],
     }
 

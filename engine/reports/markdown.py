@@ -40,6 +40,8 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
             lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
     if evaluation.after_as_of:
         lines += ["", f"{evaluation.after_as_of} reading(s) dated after the as-of date left out."]
+    if batch.not_used:
+        lines += ["", f"{len(batch.not_used)} row(s) not used (other breakdowns, areas or indicators)."]
     if batch.suppressed or batch.superseded:
         lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
     return "\n".join(lines) + "\n"

@@ -86,7 +86,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
     later = evaluation.after_as_of
     used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
     console.print(_text(f"{used}, {len(batch.suppressed)} suppressed, "
-                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"))
+                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
+                        + (f", {len(batch.not_used)} not used (other breakdowns or areas)" if batch.not_used else "")))
     if batch.rejected:
         rejected = Table(title=_text("Rejected rows"), title_style="bold red")
         rejected.add_column("where")

@@ -28,7 +28,8 @@ from engine.sources.specs import UsageError, display_path
 from dataclasses import dataclass, field
 
 from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
-from engine.model.readings import QUALIFIER_BIT, QUALIFIERS, ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
+from engine.model.readings import (QUALIFIER_BIT, QUALIFIERS, NotUsed, ReadingsBatch, ReadingsBuilder, Rejected,
+                                   Suppressed)
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
@@ -74,15 +75,37 @@ class _AmbiguousRow(_RowError):
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """A target's rows in a Fingertips export: its indicator's rows of this breakdown and area."""
+
+    target: str
+    sex: str = "Persons"
+    age: str | None = None  # None: the indicator's only age in the file
+    area: str | None = None  # None: the file's only area for the indicator
+
+
+@dataclass(frozen=True)
 class ReadOptions:
     """What the reader needs of the targets beyond their units."""
 
     # Targets whose `frequency` is monthly: `2010-11` is November 2010 for them.
     monthly: frozenset[str] = field(default_factory=frozenset)
+    # Fingertips indicator id -> the targets that take its rows (spec `source: {fingertips: ...}`).
+    fingertips: Mapping[int, tuple[Wanted, ...]] = field(default_factory=dict)
+    # Target id -> its area (spec `area:`): rows of a file's `area` column naming another are not used.
+    areas: Mapping[str, str] = field(default_factory=dict)
 
 
 def options_of(targets: Iterable[Any]) -> ReadOptions:
-    return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"))
+    targets = list(targets)
+    fingertips: dict[int, list[Wanted]] = {}
+    for t in targets:
+        if getattr(t, "fingertips", None) is not None:
+            source = t.fingertips
+            fingertips.setdefault(source.indicator, []).append(Wanted(t.id, source.sex, source.age, t.area))
+    return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"),
+                       fingertips={k: tuple(v) for k, v in fingertips.items()},
+                       areas={t.id: t.area for t in targets if getattr(t, "area", None)})
 
 
 class _Reader:
@@ -174,6 +197,10 @@ class _Reader:
             # A level means nothing without its interval (Fingertips' header gives one to every row).
             confidence = _confidence(record.get("confidence")) if lower is not None or upper is not None else None
             area = _text(record.get("area")) or None
+            if area is not None and (own := self.options.areas.get(target)) is not None and area != own:
+                batch.not_used.append(NotUsed(file, line, target, period_text, f"area `{visible(area)}`, where the "
+                                              f"target `{target}` is for `{own}` (area)", column))
+                return
         except _AmbiguousRow as exc:
             if months is None:  # settled at the end of the file, by the target's other labels
                 self.pending.append((record, file, line, number, column))
@@ -480,8 +507,11 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
     feed = _TextLines(text, end)
     # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
     rows = csv.reader(feed.lines(), strict=True)
+    from engine.sources.fingertips import header_columns, read_rows
+
     header: list[str] | None = None
     index: dict[str, int] = {}
+    fingertips: dict[str, int] | None = None
     base = line_end = 0  # base: lines read by earlier readers, when one had to be started afresh
     while header is None:
         try:
@@ -491,7 +521,8 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
                 if not any(c.strip() for c in cells):
                     continue  # blank lines (and rows of empty cells) are not rows
                 header = [c.strip().lower() for c in cells]
-                index = _header_index(header, file, line)
+                fingertips = header_columns(header)
+                index = _header_index(header, file, line) if fingertips is None else {"value": header.index("value")}
                 break
             else:
                 break  # no header: the file is empty
@@ -510,9 +541,12 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
         if body is not None and _read_plain_columns(body, line_end + 1, header, index, file, reader):
             return
         del body
+    collected: list[tuple[int, list[str], None]] | None = [] if fingertips is not None else None
     while True:
         try:
-            _read_general_rows(rows, base, line_end, header, index, file, reader)
+            _read_general_rows(rows, base, line_end, header, index, file, reader, collected)
+            if fingertips is not None:
+                read_rows(collected, header, fingertips, file, reader)  # type: ignore[arg-type]
             return
         except _QuoteInRow as stop:
             # The row is rejected whole, however many lines its quoted cells run over, and reading
@@ -613,7 +647,8 @@ class _QuoteInRow(Exception):
 
 
 def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], index: dict[str, int], file: str,
-                       reader: _Reader) -> None:
+                       reader: _Reader, collected: list[tuple[int, list[str], None]] | None = None) -> None:
+    """Each row to the reader (or, for a Fingertips export, to `collected`, read whole after)."""
     batch = reader.batch
     width = len(header)
     implied = _implied(header)
@@ -627,7 +662,9 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
             line_end = base + rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
-            if len(cells) == width:
+            if len(cells) == width and collected is not None:
+                collected.append((line, cells, None))
+            elif len(cells) == width:
                 if after is not None and (split := _split_number(cells, value_at, header[after])):
                     batch.rows += 1
                     batch.rejected.append(Rejected(file, line, split))

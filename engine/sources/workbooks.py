@@ -306,12 +306,18 @@ class _Sheet:
         return row[c] if c < len(row) else ""
 
     def read(self) -> None:
+        from engine.sources.fingertips import header_columns, read_rows
         from engine.sources.readings import _header_index
 
         units = self.reader.units
         for r in range(min(HEADER_ROWS, len(self.rows))):
             cells = self.rows[r]
             names = [cell_text(c).strip().lower() for c in cells]
+            fingertips = header_columns(names)
+            if fingertips is not None:
+                rows = [(r2 + 1, [cell_text(self.cell(r2, c, fill=True)) for c in range(len(self.rows[r2]))], None)
+                        for r2 in range(r + 1, len(self.rows)) if not all(_blank(c) for c in self.rows[r2])]
+                return read_rows(rows, names, fingertips, self.file, self.reader)
             if {"target", "period", "value"} <= set(names):
                 index = _header_index(names, self.file, r + 1)  # LoadError on a header named twice
                 return self._long(r, names, index)
