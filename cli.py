@@ -157,6 +157,7 @@ class EvaluationFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _parse_as_of(text: str | None):  # -> date | None
@@ -214,11 +215,12 @@ def evaluate(
     readings: ReadingsArgument,
     targets: TargetsOption = Path("targets"),
     as_of: AsOfOption = None,
-    format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,
+    format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv, markdown, or xlsx (a workbook: needs -o).", show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
     allow_rejected: AllowRejectedOption = False,
     explain: Annotated[Optional[Explain], typer.Option("--explain", help="json: a sentence for every reading (readings, the default) or for each target's latest reading only (targets: a smaller, faster report).")] = None,
     sheet: SheetOption = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of standard output; needed for xlsx.", show_default=False)] = None,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -227,14 +229,42 @@ def evaluate(
     """
     as_of_date = _parse_as_of(as_of)
     failing = _parse_fail_on(fail_on)
+    to_file = output is not None and str(output) != "-"
+    if format is EvaluationFormat.xlsx and not to_file:
+        raise _fail(Problem("--format", None, None, "error", "usage",
+                            "xlsx is a binary format: give the file to write with -o (such as -o board.xlsx)"))
+    if to_file:
+        from engine.reports.outputs import check_output
+
+        check_output(output, readings, "the report")  # said before the readings are read, not after
     target_list = load_valid_targets(targets)
     batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
-    chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() else "json")
+    chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() and not to_file else "json")
     from engine.reports.base import reporter
 
-    # Streamed (json, csv): a million readings' report need not be held in memory as well.
-    reporter(chosen).evaluation(result, batch, sys.stdout, explain=(explain or Explain.readings).value)
-    sys.stdout.flush()
+    style = (explain or Explain.readings).value
+    if to_file:
+        import io
+
+        from engine.reports.outputs import write_output
+
+        if chosen == "xlsx":
+            from engine.reports.xlsx_report import workbook
+
+            data: str | bytes = workbook(result, batch)
+        else:
+            buffer = io.StringIO()
+            reporter(chosen).evaluation(result, batch, buffer, explain=style)
+            data = buffer.getvalue()
+        # Specs are inputs too: a report must not replace one.
+        write_output(output, data, [*readings, *(Path(t.file) for t in target_list)], "the report")
+        from engine.sources.specs import display_path
+
+        sys.stderr.write(f"wrote {visible(display_path(output))}: {len(result.results)} targets, {batch.count()} readings\n")
+    else:
+        # Streamed (json, csv): a million readings' report need not be held in memory as well.
+        reporter(chosen).evaluation(result, batch, sys.stdout, explain=style)
+        sys.stdout.flush()
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
                          "fix them, or pass --allow-rejected to accept the rest\n")
