@@ -47,8 +47,8 @@ def test_a_fingertips_export_is_read_without_editing(tmp_path):
     batch = read_readings([path], UNITS, OPTIONS)
     got = [(r.period.label, r.value, r.line, r.lower, r.upper, r.confidence, r.numerator, r.denominator, r.area)
            for r in batch.readings["alcohol"]]
-    assert got == [("2016/17 - 18/19", 63.2, 3, 50.1, 78.6, 0.95, 80.0, 126600.0, "E06000045"),
-                   ("2017/18 - 19/20", 55.0, 4, 42.9, 69.4, 0.95, 80.0, 126600.0, "E06000045")]
+    assert got == [("2016/17 - 18/19", 63.2, 3, 50.1, 78.6, 95.0, 80.0, 126600.0, "E06000045"),
+                   ("2017/18 - 19/20", 55.0, 4, 42.9, 69.4, 95.0, 80.0, 126600.0, "E06000045")]
     assert [(s.line, s.symbol) for s in batch.suppressed] == [(8, "(empty)")]
     reasons = {x.line: x.reason for x in batch.not_used}
     assert set(reasons) == {2, 5, 6, 7}

@@ -250,21 +250,21 @@ def test_intervals_and_areas_are_read_and_kept(tmp_path):
     batch = read(tmp_path, raw)
     assert not batch.rejected
     a, b = batch.readings["youth-reoffending"]
-    assert (a.lower, a.upper, a.confidence, a.area) == (40.0, 50.0, 0.95, "E06000045")
+    assert (a.lower, a.upper, a.confidence, a.area) == (40.0, 50.0, 95.0, "E06000045")
     assert (b.lower, b.upper, b.confidence, b.area) == (None, None, None, "Southampton")
     (c,) = batch.readings["asb-incidents"]
-    assert (c.lower, c.upper, c.confidence, c.area) == (3.0, 5.0, 0.998, None)
+    assert (c.lower, c.upper, c.confidence, c.area) == (3.0, 5.0, 99.8, None)  # 0.998 is read as 99.8, the level specs write
 
 
 def test_fingertips_interval_columns_say_their_level(tmp_path):
     raw = ("target,period,value,Lower CI 95.0 limit,Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit\n"
            "youth-reoffending,2014/15,45,40,50,38,52\nyouth-reoffending,2015/16,44,,,,\n")
     a, b = read(tmp_path, raw).readings["youth-reoffending"]
-    assert (a.lower, a.upper, a.confidence) == (40.0, 50.0, 0.95)  # the 95% interval when both are given
+    assert (a.lower, a.upper, a.confidence) == (40.0, 50.0, 95.0)  # the 95% interval when both are given
     assert (b.lower, b.upper, b.confidence) == (None, None, None)  # no interval, no level
     only_99 = read(tmp_path, "target,period,value,Lower CI 99.8 limit,Upper CI 99.8 limit\nyouth-reoffending,2014/15,45,38,52\n")
     (r,) = only_99.readings["youth-reoffending"]
-    assert (r.lower, r.upper, r.confidence) == (38.0, 52.0, 0.998)
+    assert (r.lower, r.upper, r.confidence) == (38.0, 52.0, 99.8)
 
 
 def test_an_interval_is_converted_with_its_value(tmp_path):

@@ -39,7 +39,7 @@ class Reading(NamedTuple):
     qualifiers: tuple[str, ...] = ()  # GSS value qualifiers as codes, in QUALIFIERS order: ("p",) for `45 [p]`
     lower: float | None = None  # a published interval around the value, in the target's unit
     upper: float | None = None
-    confidence: float | None = None  # the interval's level as a fraction (0.95)
+    confidence: float | None = None  # the interval's level as a percentage (95), as specs write significance
     area: str | None = None  # the area the value is for, as written (a GSS code or a name)
 
 

@@ -361,13 +361,14 @@ def _optional_measure(raw: Any, unit: str, column: str, factor: float) -> float 
 
 
 def _confidence(raw: Any) -> float | None:
-    """An interval's level as a fraction: 95, 95% and 0.95 are all 0.95."""
+    """An interval's level as a percentage, as specs write `significance.confidence`: 95, 95% and
+    0.95 are all 95."""
     if _text(raw) == "":
         return None
     level = _number(raw, "percent", "confidence")
-    if level > 1:
-        level /= 100
-    if not 0 < level < 1:
+    if 0 < level < 1:
+        level = float(f"{level * 100:.12g}")  # 0.998 -> 99.8, not 99.80000000000001
+    if not 0 < level < 100:
         raise _RowError(f"the confidence `{visible(_text(raw))}` is not a level between 0 and 100%: write 95 (or 0.95) "
                         "for a 95% interval")
     return level
