@@ -75,7 +75,8 @@ TargetsOption = Annotated[
 
 
 # Shared by evaluate and report, so the two read and judge readings the same way.
-ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json or .yaml; `-` reads CSV from standard input.", show_default=False)]
+ReadingsArgument = Annotated[list[Path], typer.Argument(metavar="READINGS", help="Readings files: .csv (or .txt), .json, .yaml, or a workbook (.xlsx, .xlsm, .xls, .ods; `book.xlsx:Sheet name` for a sheet other than the first); `-` reads CSV from standard input.", show_default=False)]
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="The sheet of each workbook to read (default: its first visible sheet; `book.xlsx:Sheet name` names one for one workbook).", show_default=False)]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Ignore readings after this date (any period: its last day). Default: the latest reading's date.")]
 AllowRejectedOption = Annotated[bool, typer.Option("--allow-rejected", help="Rejected rows are listed but do not make the exit code 2.")]
 
@@ -156,6 +157,7 @@ class EvaluationFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _parse_as_of(text: str | None):  # -> date | None
@@ -192,12 +194,19 @@ def _parse_fail_on(text: str | None) -> set[str]:
     return chosen
 
 
-def read_and_evaluate(paths: list[Path], target_list, as_of):  # -> (ReadingsBatch, Evaluation)
+def read_and_evaluate(paths: list[Path], target_list, as_of, sheet: str | None = None):  # -> (ReadingsBatch, Evaluation)
     """Read the readings files and evaluate every target (the benchmark times exactly this)."""
     from engine import run
 
-    batch = run.read_readings(paths, target_list)
+    batch = run.read_readings(paths, target_list, sheet=sheet)
+    _warn(batch)
     return batch, run.evaluate(target_list, batch, as_of)
+
+
+def _warn(batch) -> None:  # batch: ReadingsBatch
+    """Warnings about whole readings files (one read as Windows-1252), on stderr whatever the format."""
+    for problem in batch.warnings:
+        sys.stderr.write(problem.as_text() + "\n")
 
 
 @app.command()
@@ -206,10 +215,12 @@ def evaluate(
     readings: ReadingsArgument,
     targets: TargetsOption = Path("targets"),
     as_of: AsOfOption = None,
-    format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv or markdown.", show_default=False)] = None,
+    format: Annotated[Optional[EvaluationFormat], typer.Option("--format", "-f", help="table (default on a terminal), json (default otherwise), csv, markdown, or xlsx (a workbook: needs -o).", show_default=False)] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when any target's status is one of these (comma-separated; also `breach`, `stale`).")] = None,
     allow_rejected: AllowRejectedOption = False,
     explain: Annotated[Optional[Explain], typer.Option("--explain", help="json: a sentence for every reading (readings, the default) or for each target's latest reading only (targets: a smaller, faster report).")] = None,
+    sheet: SheetOption = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of standard output; needed for xlsx.", show_default=False)] = None,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -218,14 +229,42 @@ def evaluate(
     """
     as_of_date = _parse_as_of(as_of)
     failing = _parse_fail_on(fail_on)
+    to_file = output is not None and str(output) != "-"
+    if format is EvaluationFormat.xlsx and not to_file:
+        raise _fail(Problem("--format", None, None, "error", "usage",
+                            "xlsx is a binary format: give the file to write with -o (such as -o board.xlsx)"))
+    if to_file:
+        from engine.reports.outputs import check_output
+
+        check_output(output, readings, "the report")  # said before the readings are read, not after
     target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date)
-    chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() else "json")
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
+    chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() and not to_file else "json")
     from engine.reports.base import reporter
 
-    # Streamed (json, csv): a million readings' report need not be held in memory as well.
-    reporter(chosen).evaluation(result, batch, sys.stdout, explain=(explain or Explain.readings).value)
-    sys.stdout.flush()
+    style = (explain or Explain.readings).value
+    if to_file:
+        import io
+
+        from engine.reports.outputs import write_output
+
+        if chosen == "xlsx":
+            from engine.reports.xlsx_report import workbook
+
+            data: str | bytes = workbook(result, batch)
+        else:
+            buffer = io.StringIO()
+            reporter(chosen).evaluation(result, batch, buffer, explain=style)
+            data = buffer.getvalue()
+        # Specs are inputs too: a report must not replace one.
+        write_output(output, data, [*readings, *(Path(t.file) for t in target_list)], "the report")
+        from engine.sources.specs import display_path
+
+        sys.stderr.write(f"wrote {visible(display_path(output))}: {len(result.results)} targets, {batch.count()} readings\n")
+    else:
+        # Streamed (json, csv): a million readings' report need not be held in memory as well.
+        reporter(chosen).evaluation(result, batch, sys.stdout, explain=style)
+        sys.stdout.flush()
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
                          "fix them, or pass --allow-rejected to accept the rest\n")
@@ -255,6 +294,7 @@ def show(
     every: Annotated[Every, typer.Option("--every", help="Profile step: year, quarter or month.")] = Every.year,
     readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more; `-` reads CSV from standard input).")] = None,
     allow_rejected: AllowRejectedOption = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Show a target's trajectory profile: expected value each period, with readings and statuses.
 
@@ -276,12 +316,14 @@ def show(
     target = by_id[target_id]
     # Read with every target's unit, so rows for other targets are readings (just not shown here)
     # and only genuinely bad rows are rejected; those are listed, never dropped.
-    batch = run.read_readings(readings, target_list) if readings else None
+    batch = run.read_readings(readings, target_list, sheet=sheet) if readings else None
+    if batch is not None:
+        _warn(batch)
     own = batch.readings.get(target_id, []) if batch else []
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:
-            sys.stderr.write(visible(f"{row.file}:{row.line}: rejected: {row.reason}") + "\n")
+            sys.stderr.write(visible(f"{row.where}: rejected: {row.reason}") + "\n")
         if not allow_rejected:
             raise typer.Exit(EXIT_USAGE)
 
@@ -336,6 +378,7 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write; `-` writes the page to standard output.")] = Path("report.html"),
     title: Annotated[Optional[str], typer.Option("--title", help="The page heading. Default: the targets' common source, e.g. `Safe City Partnership Strategy 2014-17: targets report`.", show_default=False)] = None,
     allow_rejected: AllowRejectedOption = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Write a self-contained HTML report for the people who own the targets.
 
@@ -354,7 +397,7 @@ def report(
         check_output(output, readings, "the report")  # said before the charts are drawn, not after
     as_of_date = _parse_as_of(as_of)
     target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date)
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
     inputs = html.ReportInputs(title or html.default_title(target_list),
                                tuple(source_name(p) for p in readings), as_of is not None)
     page = html.render(result, batch, inputs, html.draw_chart)  # matplotlib is imported here, not before

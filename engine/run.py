@@ -44,12 +44,13 @@ def load_targets(path: str | Path) -> list[Target]:
     return result.targets
 
 
-def read_readings(paths: Iterable[str | Path], targets: Sequence[Target]) -> ReadingsBatch:
+def read_readings(paths: Iterable[str | Path], targets: Sequence[Target], *, sheet: str | None = None) -> ReadingsBatch:
     """The readings files, in order (a later row wins over an earlier one for the same target and
-    period), read with each target's unit. A path of `-` is standard input (CSV)."""
-    from engine.sources.readings import read_readings as read, units_of
+    period), read with each target's unit. A path of `-` is standard input (CSV). A workbook is
+    read from its first visible sheet, or `sheet`, or the sheet its path names (`book.xlsx:KPIs`)."""
+    from engine.sources.readings import options_of, read_readings as read, units_of
 
-    return read(paths, units_of(targets))
+    return read(paths, units_of(targets), options_of(targets), sheet=sheet)
 
 
 def evaluate(targets: Sequence[Target], batch: ReadingsBatch, as_of: date | None = None):  # -> Evaluation

@@ -177,6 +177,12 @@ def test_readings(name, entry):
     assert {line for _, line in seen["superseded"]} == {s.line for s in batch.superseded}
     assert {line for _, line in seen["rejected"]} == {r.line for r in batch.rejected}
     assert all(file == path for group in seen.values() for file, _ in group)
+    warnings = entry.get("warnings") or []
+    assert [w.line for w in batch.warnings] == [line for line, _ in warnings]
+    for warning, (line, words) in zip(batch.warnings, warnings):
+        assert words in warning.message and warning.file == path
+        assert f"{path}:{line}:" in result.stderr and words in result.stderr  # said on stderr whatever the format
+    assert [w["line"] for w in report["warnings"]] == [line for line, _ in warnings]
 
 
 # --- made at run time: too big to commit ----------------------------------------------------------

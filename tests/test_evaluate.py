@@ -151,7 +151,7 @@ fte,2014/15,81.2,per_10k,given per 10000
 fte,2015/16,[c],,small numbers
 crime,2014/15 Q2,"82",,
 """
-CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected"}
+CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected", "not_used", "warnings"}
 CONTRACT_TARGET = {"id", "title", "unit", "polarity", "status", "breach", "breach_reason", "stale", "explanation",
                    "latest", "readings", "after_as_of"}
 CONTRACT_READING = {"period", "date", "value", "expected", "shortfall", "tolerance", "status", "breach", "explanation"}
@@ -309,7 +309,7 @@ def test_rejected_rows_exit_2_but_the_report_keeps_the_good_rows(tree):
     assert result.exit_code == 2
     assert "2 row(s) rejected" in result.stderr
     assert [(r["line"], "2014-15" in r["reason"]) for r in report["rejected"]] == [(9, True), (10, False)]
-    assert all(set(r) == {"file", "line", "record", "reason"} and r["record"] is None for r in report["rejected"])
+    assert all(set(r) == {"file", "line", "column", "record", "reason"} and r["record"] is None for r in report["rejected"])
     by_id = {t["id"]: t for t in report["targets"]}
     assert len(by_id["reoffending"]["readings"]) == 3
     assert by_id["fte"]["status"] == "off_track"

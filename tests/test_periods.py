@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.model.periods import (
+    AmbiguousPeriod,
     Period,
     PeriodError,
     add_months,
@@ -22,6 +23,8 @@ from engine.model.periods import (
     month,
     months_between,
     parse_period,
+    pooled_financial_years,
+    pooled_years,
 )
 
 D = date
@@ -75,6 +78,27 @@ def last_day(year: int, month_number: int) -> date:
         ("2015", D(2015, 1, 1), D(2015, 12, 31), "year"),
         (2015, D(2015, 1, 1), D(2015, 12, 31), "year"),
         (1900, D(1900, 1, 1), D(1900, 12, 31), "year"),
+        # as people write them in spreadsheets and council returns
+        ("Q1 2024/25", D(2024, 4, 1), D(2024, 6, 30), "financial_quarter"),
+        ("q4 2024/2025", D(2025, 1, 1), D(2025, 3, 31), "financial_quarter"),
+        ("Q2 2015", D(2015, 4, 1), D(2015, 6, 30), "quarter"),
+        ("Apr-24", D(2024, 4, 1), D(2024, 4, 30), "month"),  # Excel's mmm-yy
+        ("Sep-99", D(1999, 9, 1), D(1999, 9, 30), "month"),  # Excel: 30-99 are 1930-1999
+        ("Jan-29", D(2029, 1, 1), D(2029, 1, 31), "month"),  # and 00-29 are 2000-2029
+        ("Apr 2024", D(2024, 4, 1), D(2024, 4, 30), "month"),
+        ("April 2024", D(2024, 4, 1), D(2024, 4, 30), "month"),
+        ("Apr-2024", D(2024, 4, 1), D(2024, 4, 30), "month"),
+        ("FY2019/20", D(2019, 4, 1), D(2020, 3, 31), "financial_year"),
+        ("FY 2019/2020", D(2019, 4, 1), D(2020, 3, 31), "financial_year"),
+        ("fy2019-20", D(2019, 4, 1), D(2020, 3, 31), "financial_year"),  # with FY a dash is not a month
+        ("2019/20 FY", D(2019, 4, 1), D(2020, 3, 31), "financial_year"),
+        # pooled years as Fingertips writes them
+        ("2017 - 19", D(2017, 1, 1), D(2019, 12, 31), "years"),
+        ("2015 - 2019", D(2015, 1, 1), D(2019, 12, 31), "years"),
+        ("1998 - 2000", D(1998, 1, 1), D(2000, 12, 31), "years"),
+        ("2016/17 - 18/19", D(2016, 4, 1), D(2019, 3, 31), "financial_years"),
+        ("2016/17 - 2018/19", D(2016, 4, 1), D(2019, 3, 31), "financial_years"),
+        ("1998/99 - 2000/01", D(1998, 4, 1), D(2001, 3, 31), "financial_years"),
     ],
 )
 def test_every_form_parses_to_its_first_and_last_day(text, start, end, kind):
@@ -93,6 +117,13 @@ def test_every_form_parses_to_its_first_and_last_day(text, start, end, kind):
         (2015, "2015"),
         # June 2005 written ISO-style would be refused as ambiguous, so its label is the month name
         ("Jun 2005", "Jun 2005"),
+        ("Q1 2024/25", "2024/25 Q1"),
+        ("Apr-24", "2024-04"),
+        ("FY2019/20", "2019/20"),
+        ("2019/2020 FY", "2019/20"),
+        ("2017 - 2019", "2017 - 19"),
+        ("2016/2017 - 2018/2019", "2016/17 - 18/19"),
+        ("1999 - 2001", "1999 - 2001"),
     ],
 )
 def test_labels_are_canonical(text, label):
@@ -128,6 +159,18 @@ def test_labels_are_canonical(text, label):
         ("201503", ["not a period"]),
         (20150331, ["not a period"]),
         (-2015, ["not a period"]),
+        ("Foo-24", ["`Foo` is not a month name"]),
+        ("Apr 24", ["not a period"]),  # with a space, 24 could be a day: refused
+        ("FY2019/21", ["second year must follow the first"]),
+        ("Q5 2024/25", ["not a period"]),
+        ("Q1 2024/26", ["second year must follow the first"]),
+        ("2014 - 15", ["ambiguous", "`2014/15`", "`2014` and `2015`"]),  # two years: or a financial year?
+        ("2017 - 16", ["must run forwards"]),
+        ("2017 - 17", ["must run forwards"]),
+        ("2016/17 - 15/16", ["must run forwards"]),
+        ("2016/17 - 18/20", ["second year must follow the first"]),
+        ("2017-19", ["no month 19"]),  # pooled years need the spaces Fingertips writes
+        ("2998 - 3001", ["out of range"]),
     ],
 )
 def test_refusals_say_how_to_write_it(text, says):
@@ -144,6 +187,23 @@ def test_non_text_values_are_refused(value):
         parse_period(value)
 
 
+@pytest.mark.parametrize("text, month_number, year", [("2010-11", 11, 2010), ("2011-12", 12, 2011), ("2005-06", 6, 2005)])
+def test_a_month_that_looks_like_a_financial_year_is_read_as_a_month_only_when_asked(text, month_number, year):
+    with pytest.raises(AmbiguousPeriod) as caught:
+        parse_period(text)
+    assert caught.value.month == month(year, month_number)  # the month it would be, for a reader to use
+    assert "ambiguous" in str(caught.value)
+    assert parse_period(text, months=True) == month(year, month_number)
+    assert parse_period(text, months=True).kind == "month"
+    # and asking for months changes nothing else (the cache is keyed on both)
+    assert parse_period("2014/15", months=True) == financial_year(2014)
+    assert parse_period("2015-03", months=True) == parse_period("2015-03")
+    with pytest.raises(PeriodError, match="2014/15"):
+        parse_period("2014-15", months=True)  # month 15 does not exist: still the financial year's hint
+    with pytest.raises(AmbiguousPeriod):
+        parse_period(text)  # a months=True answer is not served to a caller that did not ask
+
+
 def test_period_error_is_a_value_error():
     # Callers that only know ValueError still catch it.
     assert issubclass(PeriodError, ValueError)
@@ -156,7 +216,15 @@ quarters = st.integers(1, 4)
 months = st.integers(1, 12)
 days = st.dates(date(1900, 1, 1), date(2998, 12, 31))
 
+@st.composite
+def _pooled(draw, make, most: int):
+    first = draw(st.integers(1900, most - 2))
+    return make(first, draw(st.integers(first + 1 if make is pooled_financial_years else first + 2, min(most, first + 10))))
+
+
 periods = st.one_of(
+    _pooled(pooled_years, 2999),
+    _pooled(pooled_financial_years, 2998),
     years.map(financial_year),
     st.builds(financial_quarter, years, quarters),
     st.builds(calendar_quarter, years, quarters),
@@ -195,6 +263,23 @@ def test_month_spellings_agree(year, month_number):
     if month_number != (year + 1) % 100:  # otherwise 2005-06 is refused as ambiguous (tested above)
         iso = parse_period(f"{year}-{month_number:02d}")
         assert (iso.start, iso.end) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(years, quarters)
+def test_quarter_first_spellings_agree(year, quarter):
+    assert parse_period(f"Q{quarter} {year}/{(year + 1) % 100:02d}") == financial_quarter(year, quarter)
+    assert parse_period(f"Q{quarter} {year}") == calendar_quarter(year, quarter)
+    assert parse_period(f"FY{year}/{(year + 1) % 100:02d}") == financial_year(year)
+    assert parse_period(f"{year}/{(year + 1) % 100:02d} FY") == financial_year(year)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 99), months)
+def test_excel_month_year_follows_excels_two_digit_rule(short, month_number):
+    year = 2000 + short if short < 30 else 1900 + short
+    text = f"{calendar.month_abbr[month_number]}-{short:02d}"
+    assert parse_period(text) == month(year, month_number)
 
 
 @settings(max_examples=100, deadline=None)

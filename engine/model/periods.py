@@ -1,13 +1,15 @@
 """Periods: one grammar for specs and readings (pure, no I/O).
 
 Forms accepted (a period is assessed at its last day):
-  2014/15, 2014/2015   UK financial year, 1 Apr 2014 - 31 Mar 2015
-  2014/15 Q1 .. Q4     its quarters (Q1 = Apr-Jun)
-  2015 Q1, 2015-Q1     calendar quarter
-  2015-03, Mar 2015    month
-  2015-03-31, 31/03/2015   a day (day first, never US order)
-  2015                 calendar year
-"2014-15" is refused: in ISO 8601 it reads as a month, so it is ambiguous.
+  2014/15, 2014/2015, FY2014/15, 2014/15 FY    UK financial year, 1 Apr 2014 - 31 Mar 2015
+  2014/15 Q1 .. Q4, Q1 2014/15                 its quarters (Q1 = Apr-Jun)
+  2015 Q1, 2015-Q1, Q1 2015                    calendar quarter
+  2015-03, Mar 2015, March 2015, Mar-15        month (Mar-15: as Excel shows it, mmm-yy)
+  2015-03-31, 31/03/2015                       a day (day first, never US order)
+  2015                                         calendar year
+  2017 - 19, 2016/17 - 18/19                   years pooled (as Fingertips writes them): three or more
+"2014-15" is refused: in ISO 8601 it reads as a month, so it is ambiguous; a reader that knows the
+series is monthly asks for the month (`parse_period(text, months=True)`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from functools import cached_property, lru_cache
 from datetime import date, timedelta
 from typing import Literal
 
-PeriodKind = Literal["year", "financial_year", "quarter", "financial_quarter", "month", "day"]
+PeriodKind = Literal["year", "financial_year", "quarter", "financial_quarter", "month", "day", "years",
+                     "financial_years"]
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -28,6 +31,15 @@ KEY_DAY = 4_000_000  # Period.key = last day's ordinal * KEY_DAY + first day's o
 
 class PeriodError(ValueError):
     """Text that is not a period; the message says how to write it."""
+
+
+class AmbiguousPeriod(PeriodError):
+    """`2010-11`: November 2010 in ISO 8601, financial year 2010/11 to most of our users. Refused
+    unless the caller knows the series is monthly; `month` is the month it would be."""
+
+    def __init__(self, message: str, month: Period):
+        super().__init__(message)
+        self.month = month
 
 
 @dataclass(frozen=True, order=True)
@@ -65,18 +77,31 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if
 _MONTHS["sept"] = 9
 
 _FY = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})", re.ASCII)  # ASCII: \d must not match other scripts' digits
+# FY2019/20, FY 2019-20, 2019/20 FY: with the letters FY a dash cannot be read as a month.
+_FY_MARKED = re.compile(r"FY\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})|(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*FY", re.I | re.ASCII)
 _FY_QUARTER = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})\s*[- ]?\s*Q([1-4])", re.I | re.ASCII)
+_QUARTER_FY = re.compile(r"Q([1-4])\s*(\d{4})\s*/\s*(\d{2}|\d{4})", re.I | re.ASCII)  # Q1 2024/25
 _QUARTER = re.compile(r"(\d{4})\s*[- ]?\s*Q([1-4])", re.I | re.ASCII)
+_QUARTER_FIRST = re.compile(r"Q([1-4])\s*(\d{4})", re.I | re.ASCII)  # Q1 2015
 _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
-_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{4})", re.ASCII)
+_MONTH_NAME = re.compile(r"([A-Za-z]{3,9})\.?(?:\s+|\s*-\s*)(\d{4})", re.ASCII)
+_MONTH_SHORT_YEAR = re.compile(r"([A-Za-z]{3,9})\.?-(\d{2})", re.ASCII)  # Apr-24: Excel's mmm-yy
+# Pooled years as Fingertips writes them: `2017 - 19` (calendar years 2017 to 2019) and
+# `2016/17 - 18/19` (financial years 2016/17 to 2018/19). The spaces around the dash are required:
+# `2017-19` is refused as not a month.
+_YEARS = re.compile(r"(\d{4}) - (\d{2}|\d{4})", re.ASCII)
+_FINANCIAL_YEARS = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4}) - (\d{2}|\d{4})\s*/\s*(\d{2}|\d{4})", re.ASCII)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _YEAR = re.compile(r"\d{4}", re.ASCII)
 
 HELP = (
     "write a period as 2014/15 (financial year), 2014/15 Q1, 2015 Q1, "
-    "2015-03 (month), 2015-03-31 or 31/03/2015 (day), or 2015 (calendar year)"
+    "2015-03 or Mar 2015 (month), 2015-03-31 or 31/03/2015 (day), or 2015 (calendar year)"
 )
+# Excel reads a two-digit year 00-29 as 2000-2029 and 30-99 as 1930-1999 (Microsoft, "How Excel
+# works with two-digit year numbers"): `Apr-24` as Excel shows April 2024 is read the same way.
+TWO_DIGIT_PIVOT = 30
 
 
 def _month_end(year: int, month: int) -> date:
@@ -116,6 +141,16 @@ def calendar_year(year: int) -> Period:
     return Period(end=date(year, 12, 31), start=date(year, 1, 1), kind="year")
 
 
+def pooled_years(first: int, last: int) -> Period:
+    """Calendar years first to last, taken together (`2017 - 19`)."""
+    return Period(end=date(last, 12, 31), start=date(first, 1, 1), kind="years")
+
+
+def pooled_financial_years(first: int, last: int) -> Period:
+    """Financial years first/.. to last/.., taken together (`2016/17 - 18/19`: first 2016, last 2018)."""
+    return Period(end=date(last + 1, 3, 31), start=date(first, 4, 1), kind="financial_years")
+
+
 def _fy_start(first: str, second: str, text: str) -> int:
     start = int(first)
     _check_year(start, text)
@@ -133,29 +168,40 @@ def _is_ambiguous_month(year: int, month_number: int) -> bool:
     return month_number == (year + 1) % 100
 
 
-def parse_period(value: object) -> Period:
-    """Parse a period written in any of the accepted forms; raise PeriodError otherwise."""
+def parse_period(value: object, *, months: bool = False) -> Period:
+    """Parse a period written in any of the accepted forms; raise PeriodError otherwise.
+
+    months: the series is known to be monthly, so `2010-11` is November 2010 (otherwise it is
+    refused as ambiguous, raising AmbiguousPeriod, which carries the month it would be)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise PeriodError(f"`{value}` is not a period: {HELP}")
     text = " ".join(str(value).split())
     if not text:
         raise PeriodError(f"the period is empty: {HELP}")
-    return _parse_text(text)
+    return _parse_text(text, months)
 
 
-# Memoised: a pure function of the text whose answer is a frozen Period. The checks and the spec
+# Memoised: a pure function of its arguments whose answer is a frozen Period. The checks and the spec
 # model read each spec's few labels several times each, and 10,000 specs share a handful of labels
 # (parsing was a fifth of loading them, benchmarks/bench_specs.py). Errors are not kept.
 @lru_cache(maxsize=4096)
-def _parse_text(text: str) -> Period:
+def _parse_text(text: str, months: bool = False) -> Period:
     if m := _FY_QUARTER.fullmatch(text):
         return financial_quarter(_fy_start(m[1], m[2], text), int(m[3]))
+    if m := _QUARTER_FY.fullmatch(text):
+        return financial_quarter(_fy_start(m[2], m[3], text), int(m[1]))
     if m := _FY.fullmatch(text):
         return financial_year(_fy_start(m[1], m[2], text))
-    if m := _QUARTER.fullmatch(text):
-        year = int(m[1])
+    if m := _FY_MARKED.fullmatch(text):
+        return financial_year(_fy_start(m[1] or m[3], m[2] or m[4], text))
+    if m := _QUARTER.fullmatch(text) or _QUARTER_FIRST.fullmatch(text):
+        year, quarter = (int(m[1]), int(m[2])) if m.re is _QUARTER else (int(m[2]), int(m[1]))
         _check_year(year, text)
-        return calendar_quarter(year, int(m[2]))
+        return calendar_quarter(year, quarter)
+    if m := _FINANCIAL_YEARS.fullmatch(text):
+        return _pooled_financial_years(m, text)
+    if m := _YEARS.fullmatch(text):
+        return _pooled_years(m, text)
     if m := _ISO_DAY.fullmatch(text):
         return day(_make_date(int(m[1]), int(m[2]), int(m[3]), text))
     if m := _UK_DAY.fullmatch(text):
@@ -167,10 +213,13 @@ def _parse_text(text: str) -> Period:
             fy = f"{year}/{(year + 1) % 100:02d}"
             hint = f"write `{fy}` for the financial year"
             if 1 <= month_number <= 12:
+                if months:
+                    return month(year, month_number)
                 hint += f", or `{calendar.month_abbr[month_number]} {year}` for the month"
             if month_number > 12:
                 raise PeriodError(f"`{text}`: {hint} (with a dash it reads as an ISO 8601 month)")
-            raise PeriodError(f"`{text}` is ambiguous (in ISO 8601 it reads as a month): {hint}")
+            raise AmbiguousPeriod(f"`{text}` is ambiguous (in ISO 8601 it reads as a month): {hint}",
+                                  month(year, month_number))
         if not 1 <= month_number <= 12:
             raise PeriodError(f"`{text}`: there is no month {month_number:02d}; {HELP}")
         return month(year, month_number)
@@ -181,11 +230,48 @@ def _parse_text(text: str) -> Period:
         year = int(m[2])
         _check_year(year, text)
         return month(year, month_number)
+    if m := _MONTH_SHORT_YEAR.fullmatch(text):
+        month_number = _MONTHS.get(m[1].lower())
+        if month_number is None:
+            raise PeriodError(f"`{text}`: `{m[1]}` is not a month name; {HELP}")
+        short = int(m[2])
+        return month(short + (2000 if short < TWO_DIGIT_PIVOT else 1900), month_number)
     if _YEAR.fullmatch(text):
         year = int(text)
         _check_year(year, text)
         return calendar_year(year)
     raise PeriodError(f"`{text}` is not a period: {HELP}")
+
+
+def _second_year(first: int, written: str) -> int:
+    """The later year of a span whose second year may be written with two digits (`19` in 2017 - 19)."""
+    if len(written) == 4:
+        return int(written)
+    return first - first % 100 + int(written)
+
+
+def _pooled_years(m: re.Match[str], text: str) -> Period:
+    first = int(m[1])
+    _check_year(first, text)
+    last = _second_year(first, m[2])
+    if last - first < 2:
+        if last == first + 1:
+            raise PeriodError(f"`{text}` is ambiguous: write `{first}/{(first + 1) % 100:02d}` for the financial "
+                              f"year, or `{first}` and `{last}` for the calendar years one at a time")
+        raise PeriodError(f"`{text}`: pooled years must run forwards (for example {first} - {(first + 2) % 100:02d})")
+    _check_year(last, text)
+    return pooled_years(first, last)
+
+
+def _pooled_financial_years(m: re.Match[str], text: str) -> Period:
+    first = _fy_start(m[1], m[2], text)
+    last_start = _second_year(first, m[3])
+    last = _fy_start(str(last_start), m[4], text) if last_start >= MIN_YEAR else last_start
+    if last <= first:
+        raise PeriodError(f"`{text}`: pooled financial years must run forwards (for example "
+                          f"{first}/{(first + 1) % 100:02d} - {(first + 2) % 100:02d}/{(first + 3) % 100:02d})")
+    _check_year(last + 1, text)
+    return pooled_financial_years(first, last)
 
 
 def _make_date(year: int, month_number: int, day_number: int, text: str) -> date:
@@ -213,6 +299,13 @@ def format_period(period: Period) -> str:
         return f"{start.year}-{start.month:02d}"
     if period.kind == "day":
         return start.isoformat()
+    if period.kind == "years":
+        last = period.end.year
+        return f"{start.year} - {last % 100:02d}" if last // 100 == start.year // 100 else f"{start.year} - {last}"
+    if period.kind == "financial_years":
+        last = period.end.year - 1
+        second = f"{last % 100:02d}" if last // 100 == start.year // 100 else str(last)
+        return f"{start.year}/{(start.year + 1) % 100:02d} - {second}/{(last + 1) % 100:02d}"
     return str(start.year)
 
 

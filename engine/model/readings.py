@@ -2,7 +2,8 @@
 
 A batch keeps one entry per reading in force (after later rows have superseded earlier ones for
 the same target and period), in input order, as columns: target, period, value, file, line and,
-where a file gave them, the record's place in a JSON/YAML list, numerator and denominator; notes
+where a file gave them, the record's place in a JSON/YAML list, numerator and denominator, GSS
+value qualifiers (`45 [p]`), a published interval (lower, upper, confidence) and the area; notes
 and sources are kept only for the rows that have them. Codes index small tables (`ids`,
 `periods`, `files`), so a million readings cost some 25 bytes each, not the 200 of a Python
 object. A single reading can still be looked at as a `Reading`.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine.model.periods import Period
+from engine.model.problems import Problem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +36,31 @@ class Reading(NamedTuple):
     numerator: float | None = None
     denominator: float | None = None
     record: int | None = None  # JSON/YAML: the record's place in the list, from 1
+    qualifiers: tuple[str, ...] = ()  # GSS value qualifiers as codes, in QUALIFIERS order: ("p",) for `45 [p]`
+    lower: float | None = None  # a published interval around the value, in the target's unit
+    upper: float | None = None
+    confidence: float | None = None  # the interval's level as a percentage (95), as specs write significance
+    area: str | None = None  # the area the value is for, as written (a GSS code or a name)
+
+
+# GSS value qualifiers (Government Statistical Service, "Symbols, abbreviations and codes in
+# tables"): marks after a value that say what kind of value it is. Held as bits, one byte a reading.
+QUALIFIERS: dict[str, str] = {
+    "p": "provisional", "r": "revised", "e": "estimated", "u": "low reliability", "b": "break in series",
+    "f": "forecast",
+}
+QUALIFIER_BIT: dict[str, int] = {code: 1 << i for i, code in enumerate(QUALIFIERS)}
+PROVISIONAL, LOW_RELIABILITY, BREAK_IN_SERIES = QUALIFIER_BIT["p"], QUALIFIER_BIT["u"], QUALIFIER_BIT["b"]
+
+
+def qualifier_codes(bits: int) -> tuple[str, ...]:
+    """The codes of a reading's qualifier bits, in QUALIFIERS order."""
+    return tuple(code for code, bit in QUALIFIER_BIT.items() if bits & bit)
+
+
+def qualifier_words(bits: int) -> str:
+    """The qualifiers in words: `provisional, estimated`."""
+    return ", ".join(QUALIFIERS[code] for code in qualifier_codes(bits))
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,16 @@ class Suppressed:
     target: str
     period: str
     symbol: str
+    column: str | None = None  # a workbook cell's column letter, in a wide layout
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
+
+
+def _where(file: str, line: int, column: str | None) -> str:
+    """`file:line`, or `book.xlsx[KPIs]:7:E` for a cell of a wide layout."""
+    return f"{file}:{line}:{column}" if column else f"{file}:{line}"
 
 
 @dataclass(frozen=True)
@@ -56,6 +93,23 @@ class Superseded:
 
 
 @dataclass(frozen=True)
+class NotUsed:
+    """A row for another breakdown or area than its target's (a Fingertips export holds every sex,
+    age and area): read, counted and listed, not judged and not an error."""
+
+    file: str
+    line: int
+    target: str
+    period: str
+    reason: str
+    column: str | None = None
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
+
+
+@dataclass(frozen=True)
 class Rejected:
     file: str
     line: int
@@ -63,6 +117,11 @@ class Rejected:
     # JSON/YAML: the record's place in the list, from 1 (minified JSON has every record on line 1);
     # the reason starts "record 17: " too, for the formats that show only file, line and reason.
     record: int | None = None
+    column: str | None = None  # a workbook cell's column letter, in a wide layout
+
+    @property
+    def where(self) -> str:
+        return _where(self.file, self.line, self.column)
 
 
 class ReadingsBatch:
@@ -73,7 +132,10 @@ class ReadingsBatch:
                  file: np.ndarray | None = None, line: np.ndarray | None = None, *, record: np.ndarray | None = None, numerator: np.ndarray | None = None,
                  denominator: np.ndarray | None = None, notes: Mapping[int, tuple[str | None, str | None]] | None = None,
                  suppressed: Sequence[Suppressed] = (), superseded: Sequence[Superseded] = (),
-                 rejected: Sequence[Rejected] = (), rows: int = 0):
+                 rejected: Sequence[Rejected] = (), rows: int = 0, warnings: Sequence[Problem] = (),
+                 qualifiers: np.ndarray | None = None, lower: np.ndarray | None = None, upper: np.ndarray | None = None,
+                 confidence: np.ndarray | None = None, area: np.ndarray | None = None, areas: Sequence[str] = (),
+                 not_used: Sequence[NotUsed] = ()):
         self.ids = tuple(ids)  # target codes index these
         self.periods = tuple(periods)  # period codes index these (one per distinct label as written)
         self.files = tuple(files)  # file codes index these, in the order the files were given
@@ -86,11 +148,17 @@ class ReadingsBatch:
         self.target, self.period, self.value, self.file, self.line = target, period, value, file, line
         self.record = record  # -1: not from a JSON/YAML list; None: no such rows at all
         self.numerator, self.denominator = numerator, denominator  # NaN where not given; None: never given
+        self.qualifiers = qualifiers  # uint8 bits of QUALIFIER_BIT (0: none); None: no file gave any
+        self.lower, self.upper, self.confidence = lower, upper, confidence  # NaN where not given; None: never given
+        self.area = area  # codes into `areas` (-1: not given); None: no file gave an area
+        self.areas = tuple(areas)
+        self.not_used = list(not_used)  # rows for other breakdowns or areas than the targets'
         self.notes = dict(notes or {})  # row -> (note, source), only rows that have one
         self.suppressed = list(suppressed)
         self.superseded = list(superseded)
         self.rejected = list(rejected)
         self.rows = rows  # data rows read, as a person counts them
+        self.warnings = list(warnings)  # about whole files (one read as Windows-1252), never about a row
         self._groups: dict[str, tuple[int, int]] | None = None
         self._order: np.ndarray | None = None
 
@@ -105,7 +173,9 @@ class ReadingsBatch:
                 file = files[r.file] = builder.file_code(r.file)
             builder.rows += 1
             builder.add(r.target, r.period.label, r.period, r.value, file, r.line, note=r.note, source=r.source,
-                        numerator=r.numerator, denominator=r.denominator, record=r.record)
+                        numerator=r.numerator, denominator=r.denominator, record=r.record,
+                        qualifiers=sum(QUALIFIER_BIT[q] for q in r.qualifiers), lower=r.lower, upper=r.upper,
+                        confidence=r.confidence, area=r.area)
         return builder.build()
 
     def count(self) -> int:
@@ -122,9 +192,15 @@ class ReadingsBatch:
         """Row `row` as a Reading."""
         note, source = self.notes.get(row, (None, None))
         record = None if self.record is None or self.record[row] < 0 else int(self.record[row])
+        area = None if self.area is None or self.area[row] < 0 else self.areas[self.area[row]]
         return Reading(self.ids[self.target[row]], self.periods[self.period[row]], float(self.value[row]),
                        self.files[self.file[row]], int(self.line[row]), note, source,
-                       _optional(self.numerator, row), _optional(self.denominator, row), record)
+                       _optional(self.numerator, row), _optional(self.denominator, row), record,
+                       self.qualifier_codes(row), _optional(self.lower, row), _optional(self.upper, row),
+                       _optional(self.confidence, row), area)
+
+    def qualifier_codes(self, row: int) -> tuple[str, ...]:
+        return () if self.qualifiers is None else qualifier_codes(int(self.qualifiers[row]))
 
     def rows_of(self, target: str) -> np.ndarray:
         """The rows of one target, in input order."""
@@ -196,10 +272,20 @@ class ReadingsBuilder:
         self.record: array | None = None
         self.numerator: array | None = None
         self.denominator: array | None = None
+        # Optional columns, made the first time a row has one (so plain files cost nothing for them).
+        self.qualifiers: array | None = None
+        self.lower: array | None = None
+        self.upper: array | None = None
+        self.confidence: array | None = None
+        self.area: array | None = None
+        self.areas: dict[str, int] = {}
+        self.not_used: list[NotUsed] = []
         self.notes: dict[int, tuple[str | None, str | None]] = {}
         self.suppressed: list[Suppressed] = []
         self.rejected: list[Rejected] = []
         self.rows = 0
+        self.warnings: list[Problem] = []
+        self.out_of_order = False  # some rows were added after later rows of their file: build() sorts by file and line
 
     def file_code(self, name: str) -> int:
         self.files.append(name)
@@ -220,7 +306,9 @@ class ReadingsBuilder:
 
     def add(self, target: str, period_text: str, period: Period, value: float, file: int, line: int, *,
             note: str | None = None, source: str | None = None, numerator: float | None = None,
-            denominator: float | None = None, record: int | None = None) -> None:
+            denominator: float | None = None, record: int | None = None, qualifiers: int = 0,
+            lower: float | None = None, upper: float | None = None, confidence: float | None = None,
+            area: str | None = None) -> None:
         """One reading (the general path; the plain CSV loop appends to the arrays itself)."""
         row = len(self.value)
         self.target.append(self.target_code(target))
@@ -237,17 +325,34 @@ class ReadingsBuilder:
         if denominator is not None:
             self.denominator = _padded(self.denominator, row, "d")
             self.denominator.append(denominator)
+        if qualifiers:
+            self.qualifiers = _padded(self.qualifiers, row, "B")
+            self.qualifiers.append(qualifiers)
+        for name, number in (("lower", lower), ("upper", upper), ("confidence", confidence)):
+            if number is not None:
+                column = _padded(getattr(self, name), row, "d")
+                column.append(number)
+                setattr(self, name, column)
+        if area is not None:
+            code = self.areas.get(area)
+            if code is None:
+                code = self.areas[area] = len(self.areas)
+            self.area = _padded(self.area, row, "i")
+            self.area.append(code)
         if note is not None or source is not None:
             self.notes[row] = (note, source)
 
     def truncate(self, rows: int) -> None:
         """Take back the readings after the first `rows` (a file that must be read another way)."""
-        for column in (self.target, self.period, self.value, self.file, self.line, self.record, self.numerator,
-                       self.denominator):
+        for column in (self.target, self.period, self.value, self.file, self.line, *self._optional()):
             if column is not None and len(column) > rows:
                 del column[rows:]
         for row in [r for r in self.notes if r >= rows]:
             del self.notes[row]
+
+    def _optional(self) -> tuple[array | None, ...]:
+        return (self.record, self.numerator, self.denominator, self.qualifiers, self.lower, self.upper,
+                self.confidence, self.area)
 
     def add_code(self, target: int, period: int, value: float, file: int, line: int, record: int) -> None:
         """One reading of a target and period already seen (their codes), from a JSON/YAML list."""
@@ -267,18 +372,25 @@ class ReadingsBuilder:
         import numpy as np
 
         n = len(self.value)
-        self.record, self.numerator, self.denominator = (
-            None if c is None else _padded(c, n, c.typecode) for c in (self.record, self.numerator, self.denominator))
+        (self.record, self.numerator, self.denominator, self.qualifiers, self.lower, self.upper, self.confidence,
+         self.area) = (None if c is None else _padded(c, n, c.typecode) for c in self._optional())
         target = np.frombuffer(self.target, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         period = np.frombuffer(self.period, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         value = np.frombuffer(self.value, dtype=np.float64) if n else np.zeros(0)
         file = np.frombuffer(self.file, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         line = np.frombuffer(self.line, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
-        record = np.frombuffer(self.record, dtype=np.int32) if self.record is not None else None
-        numerator = np.frombuffer(self.numerator, dtype=np.float64) if self.numerator is not None else None
-        denominator = np.frombuffer(self.denominator, dtype=np.float64) if self.denominator is not None else None
-        superseded: list[Superseded] = []
+        optional = [None if c is None else np.frombuffer(c, dtype=_DTYPES[c.typecode]) for c in self._optional()]
         notes = self.notes
+        if self.out_of_order and n:
+            # Rows a reader added late (settled at the end of their file) go back to their place.
+            place = np.lexsort((line, file))
+            target, period, value, file, line = (c[place] for c in (target, period, value, file, line))
+            optional = [None if c is None else c[place] for c in optional]
+            if notes:
+                new_row = np.empty(n, dtype=np.int64)
+                new_row[place] = np.arange(n)
+                notes = {int(new_row[row]): text for row, text in notes.items()}
+        superseded: list[Superseded] = []
         same = np.zeros(0, dtype=bool)
         if n:
             period_keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
@@ -295,13 +407,16 @@ class ReadingsBuilder:
                 first, last = order[starts[multi]], order[stops[multi] - 1]
                 keep = np.ones(n, dtype=bool)
                 keep[order[np.flatnonzero(same) + 1]] = False  # every later row of a group
-                target, period, value, file, line, record, numerator, denominator = (
-                    None if c is None else _moved(c, first, last)[keep]
-                    for c in (target, period, value, file, line, record, numerator, denominator))
-                notes = _moved_notes(self.notes, first.tolist(), last.tolist(), keep)
+                target, period, value, file, line = (
+                    _moved(c, first, last)[keep] for c in (target, period, value, file, line))
+                optional = [None if c is None else _moved(c, first, last)[keep] for c in optional]
+                notes = _moved_notes(notes, first.tolist(), last.tolist(), keep)
+        record, numerator, denominator, qualifiers, lower, upper, confidence, area = optional
         return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
                              line, record=record, numerator=numerator, denominator=denominator, notes=notes,
-                             suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows)
+                             suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows,
+                             warnings=self.warnings, qualifiers=qualifiers, lower=lower, upper=upper,
+                             confidence=confidence, area=area, areas=tuple(self.areas), not_used=self.not_used)
 
 
     def _superseded(self, order, same, target, period, file, line) -> list[Superseded]:  # numpy columns
@@ -359,11 +474,15 @@ def _moved_notes(notes: Mapping[int, tuple[str | None, str | None]], first: list
     return {int(new_row[row]): text for row, text in moved.items() if keep[row]}
 
 
+_DTYPES = {"i": "int32", "d": "float64", "B": "uint8"}
+_NOT_GIVEN = {"i": -1, "d": float("nan"), "B": 0}
+
+
 def _padded(column: array | None, rows: int, typecode: str) -> array:
-    """An optional column filled up to `rows` (-1 or NaN: not given), made the first time a row has it."""
+    """An optional column filled up to `rows` (-1, NaN or no bits: not given), made the first time a row has it."""
     if column is None:
         column = array(typecode)
     missing = rows - len(column)
     if missing > 0:
-        column.extend(array(typecode, [-1] * missing if typecode == "i" else [float("nan")] * missing))
+        column.extend(array(typecode, [_NOT_GIVEN[typecode]]) * missing)
     return column

@@ -67,6 +67,15 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class FingertipsSource:
+    """Where a target's readings are in a Fingertips export: an indicator and one breakdown of it."""
+
+    indicator: int
+    sex: str = "Persons"
+    age: str | None = None  # None: the indicator's only age in the file
+
+
+@dataclass(frozen=True)
 class Target:
     id: str
     title: str
@@ -87,6 +96,8 @@ class Target:
     source: str | None = None
     notes: str | None = None
     file: str = ""
+    fingertips: FingertipsSource | None = None
+    area: str | None = None  # a GSS code: readings of other areas are not used
 
     @property
     def has_path(self) -> bool:
@@ -153,6 +164,11 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
             strict=bool(block.get("strict", False)),
         )
     tolerance_raw = data.get("tolerance", {})
+    source = data.get("source")
+    fingertips = None
+    if isinstance(source, dict):
+        fingertips = FingertipsSource(int(source["fingertips"]), source.get("sex", "Persons"), source.get("age"))
+        source = source.get("document")
     return Target(
         id=data["id"],
         title=data["title"],
@@ -173,7 +189,9 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         action=data.get("action"),
         lead=data.get("lead"),
         partners=tuple(data.get("partners", [])),
-        source=data.get("source"),
+        source=source,
         notes=data.get("notes"),
         file=file,
+        fingertips=fingertips,
+        area=data.get("area"),
     )

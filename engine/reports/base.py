@@ -53,6 +53,7 @@ FORMATS: dict[str, str] = {
     "csv": "engine.reports.csv_report",
     "markdown": "engine.reports.markdown",
     "table": "engine.reports.table",
+    "xlsx": "engine.reports.xlsx_report",
 }
 
 

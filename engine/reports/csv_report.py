@@ -1,7 +1,7 @@
 """CSV for analysts: one row per judged reading, one for each target with no readings, and one for
-each input row that did not become a reading (suppressed, superseded, rejected), so nothing is lost.
-The `row` column says which kind a row is (reading, no_data, after_as_of, suppressed,
-superseded, rejected)."""
+each input row that did not become a reading (suppressed, superseded, rejected, not used), so
+nothing is lost. The `row` column says which kind a row is (reading, no_data, after_as_of,
+suppressed, superseded, rejected, not_used)."""
 
 from __future__ import annotations
 
@@ -75,12 +75,14 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) 
                             + (f"{r.file}:{r.line}: dated after the as-of date, so not judged", "after_as_of"))
     blank = ("",) * 14
     for x in batch.suppressed:
-        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.file}:{x.line}: suppressed ({x.symbol})", "suppressed"))
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: suppressed ({x.symbol})", "suppressed"))
     for x in batch.superseded:
         writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8
                         + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
     for x in batch.rejected:
-        writer.writerow(blank + (f"{x.file}:{x.line}: {x.reason}", "rejected"))
+        writer.writerow(blank + (f"{x.where}: {x.reason}", "rejected"))
+    for x in batch.not_used:
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: not used: {x.reason}", "not_used"))
 
 
 class CsvReporter(Reporter):

@@ -178,19 +178,25 @@ def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
     used = batch.count() - later
     after = f"{later} dated after the as-of date (left out), " if later else ""
     text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {after}{len(batch.suppressed)} suppressed, "
-            f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected.</p>")
+            f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
+            f"{f', {len(batch.not_used)} not used (other breakdowns or areas)' if batch.not_used else ''}.</p>")
     if batch.rejected:
         text += ('<div class="lost"><p><strong>Rejected rows are not in this report.</strong> '
                  "Fix them in the readings file and run the report again.</p>"
-                 + _table(("Where", "Why"), ((_where(x.file, x.line), escape(x.reason)) for x in batch.rejected[:LISTED]))
+                 + _table(("Where", "Why"), ((_where(x.file, x.line, x.column), escape(x.reason)) for x in batch.rejected[:LISTED]))
                  + _more(batch.rejected)
                  + "</div>")
     if batch.suppressed:
         text += (f"<details><summary>{len(batch.suppressed)} suppressed value(s)</summary>"
                  + _table(("Target", "Period", "Symbol", "Where"),
                           ((escape(x.target), escape(x.period), f"<code>{escape(x.symbol or 'empty')}</code>",
-                            _where(x.file, x.line)) for x in batch.suppressed[:LISTED]))
+                            _where(x.file, x.line, x.column)) for x in batch.suppressed[:LISTED]))
                  + _more(batch.suppressed) + "</details>")
+    if batch.not_used:
+        text += (f"<details><summary>{len(batch.not_used)} row(s) not used</summary>"
+                 + _table(("Where", "Why"), ((_where(x.file, x.line, x.column), escape(x.reason))
+                                             for x in batch.not_used[:LISTED]))
+                 + _more(batch.not_used) + "</details>")
     if batch.superseded:
         text += (f"<details><summary>{len(batch.superseded)} superseded row(s)</summary>"
                  + _table(("Target", "Period", "Row", "Replaced by"),
@@ -327,8 +333,8 @@ def _more(rows: Sequence[object]) -> str:
     return f"<p>... and {len(rows) - LISTED:,} more: <code>targets evaluate --format csv</code> lists every one.</p>"
 
 
-def _where(file: str, line: int) -> str:
-    return f"<code>{escape(file)}:{line}</code>"
+def _where(file: str, line: int, column: str | None = None) -> str:
+    return f"<code>{escape(file)}:{line}{':' + escape(column) if column else ''}</code>"
 
 
 def _table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -46,6 +46,7 @@ def _target_heads(result: TargetResult) -> str:
         "breach": result.breach,
         "breach_reason": result.breach_reason,
         "stale": result.stale,
+        "provisional": result.provisional,
         "explanation": result.explanation,
         "after_as_of": result.after_as_of,
     })[:-1]
@@ -81,6 +82,18 @@ def _number_texts(column: np.ndarray):  # -> polars Series of str
     if len(odd):
         texts = texts.scatter(odd, [float.__repr__(float(x)) for x in column[odd]])
     return texts
+
+
+def _qualifier_texts(bits: np.ndarray):  # -> polars Series of str
+    """Each reading's qualifiers as a JSON field after a comma (`,"qualifiers":["p","e"]`), or empty."""
+    import numpy as np
+    import polars as pl
+
+    from engine.model.readings import qualifier_codes
+
+    distinct, codes = np.unique(bits, return_inverse=True)
+    texts = [',"qualifiers":' + _dumps(list(qualifier_codes(int(b)))) if b else "" for b in distinct]
+    return pl.Series(texts, dtype=pl.String).gather(codes.ravel())
 
 
 class _Pieces:
@@ -137,8 +150,10 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
                ',"shortfall":', _number_texts(d.shortfall[at]),
                ',"tolerance":', _number_texts(d.tolerance[at]),
                ',"status":', tables.statuses.gather(d.status[at]),
-               ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)),
-               ",")
+               ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)))
+    if batch.qualifiers is not None:  # only where a file gave qualifiers: `"qualifiers":["p"]`, else nothing
+        fields.add(_qualifier_texts(batch.qualifiers[rows]))
+    fields.add(",")
     head = list(fields.order)
     fields.order = []
     fields.add('"file":', tables.files.gather(batch.file[rows]), ',"line":', pl.Series(batch.line[rows]).cast(pl.String),
@@ -171,7 +186,8 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
 def _others(batch: ReadingsBatch) -> dict[str, Any]:
     return {
         "suppressed": [
-            {"file": s.file, "line": s.line, "target": s.target, "period": s.period, "symbol": s.symbol}
+            {"file": s.file, "line": s.line, "column": s.column, "target": s.target, "period": s.period,
+             "symbol": s.symbol}
             for s in batch.suppressed
         ],
         "superseded": [
@@ -179,7 +195,11 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
              "by": {"file": s.by_file, "line": s.by_line}}
             for s in batch.superseded
         ],
-        "rejected": [{"file": r.file, "line": r.line, "record": r.record, "reason": r.reason} for r in batch.rejected],
+        "rejected": [{"file": r.file, "line": r.line, "column": r.column, "record": r.record, "reason": r.reason}
+                     for r in batch.rejected],
+        "not_used": [{"file": x.file, "line": x.line, "column": x.column, "target": x.target, "period": x.period,
+                      "reason": x.reason} for x in batch.not_used],
+        "warnings": [p.as_dict() for p in batch.warnings],
     }
 
 

@@ -31,15 +31,17 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
         lines.append(f"\n{breaches} in breach, {stale} stale.")
     lines += ["", "| Target | Status | Explanation |", "| --- | --- | --- |"]
     for r in evaluation.results:
-        flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "")
+        flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "") + (" · provisional" if r.provisional else "")
         lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
-        lines += [f"- `{markdown_code(x.file)}:{x.line}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
+        lines += [f"- `{markdown_code(x.where)}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
         if len(batch.rejected) > LISTED:  # a step summary holds 1 MB at most; the JSON and CSV list them all
             lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
     if evaluation.after_as_of:
         lines += ["", f"{evaluation.after_as_of} reading(s) dated after the as-of date left out."]
+    if batch.not_used:
+        lines += ["", f"{len(batch.not_used)} row(s) not used (other breakdowns, areas or indicators)."]
     if batch.suppressed or batch.superseded:
         lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
     return "\n".join(lines) + "\n"

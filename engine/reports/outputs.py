@@ -104,12 +104,12 @@ def _new_file(path: Path) -> tuple[int, Path]:
             continue  # another name, very unlikely to be needed
 
 
-def write_output(path: Path, text: str, inputs: Iterable[Path] = (), what: str = "the output") -> None:
-    """Write text (UTF-8) to path atomically, after `check_output`. Raises OutputError."""
+def write_output(path: Path, text: str | bytes, inputs: Iterable[Path] = (), what: str = "the output") -> None:
+    """Write text (as UTF-8) or bytes (a workbook) to path atomically, after `check_output`. Raises OutputError."""
     inputs = list(inputs)
     check_output(path, inputs, what)
     try:
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate that escaped escaping: refuse rather than write half
         raise _refuse(path, "the text holds characters that cannot be written as UTF-8", what) from None
     try:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TextIO
 
-from engine.model.readings import ReadingsBatch
+from engine.model.readings import QUALIFIERS, ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.reports.base import LISTED, Reporter
@@ -131,6 +131,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
             status.append("\nBREACH", style="bold red")
         if r.stale:
             status.append("\nstale", style="italic")
+        if r.provisional:
+            status.append("\nprovisional", style="italic")
         latest = r.latest
         unit = r.target.measure.unit
         decimals = display_decimals(r.target)
@@ -140,7 +142,8 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
         table.add_row(
             name,
             status,
-            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label})" if latest else "-"),
+            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label}"
+                  f"{''.join(', ' + QUALIFIERS[q] for q in latest.qualifiers)})" if latest else "-"),
             _text(with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-"),
             _text(r.explanation),
         )
@@ -148,13 +151,14 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
     later = evaluation.after_as_of
     used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
     console.print(_text(f"{used}, {len(batch.suppressed)} suppressed, "
-                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"))
+                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
+                        + (f", {len(batch.not_used)} not used (other breakdowns or areas)" if batch.not_used else "")))
     if batch.rejected:
         rejected = Table(title=_text("Rejected rows"), title_style="bold red")
         rejected.add_column("where")
         rejected.add_column("reason", overflow="fold")
         for x in batch.rejected[:LISTED]:
-            rejected.add_row(_text(f"{x.file}:{x.line}"), _text(x.reason))
+            rejected.add_row(_text(x.where), _text(x.reason))
         if len(batch.rejected) > LISTED:  # a terminal is no place for a million rows
             rejected.add_row(_text("..."), _text(f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one"))
         console.print(rejected)

@@ -25,14 +25,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from engine.sources.specs import UsageError, display_path
-from engine.model.periods import Period, PeriodError, parse_period
-from engine.model.readings import ReadingsBatch, ReadingsBuilder, Rejected, Suppressed
+from dataclasses import dataclass, field
+
+from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
+from engine.model.readings import (QUALIFIER_BIT, QUALIFIERS, NotUsed, ReadingsBatch, ReadingsBuilder, Rejected,
+                                   Suppressed)
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
-from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, refuse_stray_characters
+from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, position, refuse_stray_characters
 
-COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator")
+COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator", "lower", "upper",
+           "confidence", "area")
+# A published interval as Fingertips names its columns: the 95% one when a file gives both.
+INTERVAL_HEADERS = (("lower ci 95.0 limit", "upper ci 95.0 limit", "95"), ("lower ci 99.8 limit", "upper ci 99.8 limit", "99.8"))
 REQUIRED = ("target", "period", "value")
 MAX_STRUCTURED_BYTES = 256_000_000  # a JSON list is read a record at a time: as large as a CSV file may be
 # YAML, and JSON that is not a plain list of records, is read into a tree with every node's place
@@ -63,30 +69,85 @@ class _RowError(Exception):
     """A row that cannot be a reading; the message is the reason."""
 
 
+class _AmbiguousRow(_RowError):
+    """A period label such as `2010-11` (November 2010, or financial year 2010/11?): the row waits
+    for the end of its file, where the target's other labels decide."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A target's rows in a Fingertips export: its indicator's rows of this breakdown and area."""
+
+    target: str
+    sex: str = "Persons"
+    age: str | None = None  # None: the indicator's only age in the file
+    area: str | None = None  # None: the file's only area for the indicator
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the reader needs of the targets beyond their units."""
+
+    # Targets whose `frequency` is monthly: `2010-11` is November 2010 for them.
+    monthly: frozenset[str] = field(default_factory=frozenset)
+    # Fingertips indicator id -> the targets that take its rows (spec `source: {fingertips: ...}`).
+    fingertips: Mapping[int, tuple[Wanted, ...]] = field(default_factory=dict)
+    # Target id -> its area (spec `area:`): rows of a file's `area` column naming another are not used.
+    areas: Mapping[str, str] = field(default_factory=dict)
+
+
+def options_of(targets: Iterable[Any]) -> ReadOptions:
+    targets = list(targets)
+    fingertips: dict[int, list[Wanted]] = {}
+    for t in targets:
+        if getattr(t, "fingertips", None) is not None:
+            source = t.fingertips
+            fingertips.setdefault(source.indicator, []).append(Wanted(t.id, source.sex, source.age, t.area))
+    return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"),
+                       fingertips={k: tuple(v) for k, v in fingertips.items()},
+                       areas={t.id: t.area for t in targets if getattr(t, "area", None)})
+
+
 class _Reader:
     """Turns records into readings for one batch; per-target and per-period work is done once."""
 
-    def __init__(self, units: Mapping[str, str]):
+    def __init__(self, units: Mapping[str, str], options: ReadOptions | None = None):
         self.units = units
+        self.options = options or ReadOptions()
         self.batch = ReadingsBuilder()  # counts rows and keeps the rejected and suppressed ones too
-        # Each distinct period label parsed once.
+        # Each distinct period label parsed once (and once more as a month, for monthly targets).
         self.periods: dict[str, Period] = {}
+        self.month_periods: dict[str, Period] = {}
         self.unknown: dict[str, str] = {}  # unknown target id -> the reason given for its rows
         self.file = -1  # the code of the file being read
+        # Where the current file's rows start in the builder, and its rows waiting on an ambiguous label.
+        self.file_start = (0, 0, 0)  # readings, suppressed, rejected
+        self.pending: list[tuple[Mapping[str, Any], str, int, int | None, str | None]] = []
 
     def start_file(self, name: str) -> None:
+        self.finish_file()
         self.file = self.batch.file_code(name)
+        self.file_start = (len(self.batch.value), len(self.batch.suppressed), len(self.batch.rejected))
 
-    def period(self, text: str) -> Period:
-        known = self.periods.get(text)
+    def period(self, text: str, months: bool = False) -> Period:
+        cache = self.month_periods if months else self.periods
+        known = cache.get(text)
         if known is None:
-            known = self.periods[text] = _period_or_reject(text)
+            known = cache[text] = _period_or_reject(text, months)
         return known
 
-    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None) -> None:
-        """One row or record (`number`: its place in a JSON/YAML list) to a reading, or where it went."""
+    def add(self, record: Mapping[str, Any], file: str, line: int, number: int | None = None,
+            column: str | None = None) -> None:
+        """One row or record (`number`: its place in a JSON/YAML list; `column`: a workbook cell's
+        column, in a wide layout) to a reading, or where it went."""
+        self.batch.rows += 1
+        self._add(record, file, line, number, column)
+
+    def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None, column: str | None = None,
+             months: bool | None = None) -> None:
+        """months: None to decide by the target's frequency, defer an ambiguous label to the end of
+        the file; True or False as decided there."""
         batch = self.batch
-        batch.rows += 1
         try:
             target = _text(record.get("target"))
             if not target:
@@ -97,14 +158,20 @@ class _Reader:
             period_text = _text(record.get("period"))
             if not period_text:
                 raise _RowError("the period cell is empty: give a period such as 2014/15")
+            as_months = target in self.options.monthly if months is None else months
             raw_value = record.get("value")
             value_text = _text(raw_value)
             if value_text.lower() in SUPPRESSION_SYMBOLS:
-                self.period(period_text)
-                batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)"))
+                self.period(period_text, as_months)
+                batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)", column))
                 return
-            period = self.period(period_text)
+            period = self.period(period_text, as_months)
+            qualifiers = 0
+            if value_text.endswith("]") and isinstance(raw_value, str):
+                raw_value, qualifiers = _qualified(value_text)
+                value_text = raw_value
             value = _number(raw_value, unit, "value")
+            factor = 1.0
             unit_text = _text(record.get("unit"))
             if unit_text:
                 # A number that passed _number: a % is its percent sign, a £ its pound sign.
@@ -113,7 +180,8 @@ class _Reader:
                         raise _RowError(f"the value `{visible(value_text)}` has a {sign} sign, but the unit column "
                                         f"says `{visible(unit_text)}`: drop the {sign} sign or the unit")
                 try:
-                    value *= conversion_factor(unit_text, unit)
+                    factor = conversion_factor(unit_text, unit)
+                    value *= factor
                 except UnitError as exc:
                     raise _RowError(f"{visible(str(exc))} (the target `{target}` is measured in {unit})") from None
                 if abs(value) > LARGEST:
@@ -121,12 +189,62 @@ class _Reader:
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
+            lower = _optional_measure(record.get("lower"), unit, "lower", factor)
+            upper = _optional_measure(record.get("upper"), unit, "upper", factor)
+            if lower is not None and upper is not None and lower > upper:
+                raise _RowError(f"the interval's lower end ({lower:g}) is above its upper end ({upper:g}): check "
+                                "the lower and upper columns")
+            # A level means nothing without its interval (Fingertips' header gives one to every row).
+            confidence = _confidence(record.get("confidence")) if lower is not None or upper is not None else None
+            area = _text(record.get("area")) or None
+            if area is not None and (own := self.options.areas.get(target)) is not None and area != own:
+                batch.not_used.append(NotUsed(file, line, target, period_text, f"area `{visible(area)}`, where the "
+                                              f"target `{target}` is for `{own}` (area)", column))
+                return
+        except _AmbiguousRow as exc:
+            if months is None:  # settled at the end of the file, by the target's other labels
+                self.pending.append((record, file, line, number, column))
+                return
+            batch.rejected.append(_rejected(file, line, str(exc) + _AMBIGUOUS_HINT, number, column))
+            return
         except _RowError as exc:
-            batch.rejected.append(_rejected(file, line, str(exc), number))
+            batch.rejected.append(_rejected(file, line, str(exc), number, column))
             return
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
-                       record=number)
+                       record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area)
+
+    def finish_file(self) -> None:
+        """Settle the rows of the file just read whose period label is ambiguous (`2010-11`): months
+        where every other label the file gives their target is a month, else rejected as before.
+        They are put back in their place by line (rows that share a target and period are settled
+        by file and line, so a later row still wins)."""
+        if not self.pending:
+            return
+        batch = self.batch
+        start, suppressed_start, rejected_start = self.file_start
+        kinds: dict[str, set[str]] = {}
+        ids = list(batch.ids)  # by code: ids are numbered in the order first seen
+        for code, period in set(zip(batch.target[start:], batch.period[start:])):
+            kinds.setdefault(ids[code], set()).add(batch.period_list[period].kind)
+        for s in batch.suppressed[suppressed_start:]:
+            kind = self._kind_of(s.period)
+            if kind is not None:
+                kinds.setdefault(s.target, set()).add(kind)
+        pending, self.pending = self.pending, []
+        batch.out_of_order = True
+        for record, file, line, number, column in pending:
+            self._add(record, file, line, number, column, months=kinds.get(_text(record.get("target"))) == {"month"})
+        batch.suppressed[suppressed_start:] = sorted(batch.suppressed[suppressed_start:],
+                                                     key=lambda s: (s.line, _column_order(s.column)))
+        batch.rejected[rejected_start:] = sorted(batch.rejected[rejected_start:],
+                                                 key=lambda r: (r.line, r.record or 0, _column_order(r.column)))
+
+    def _kind_of(self, label: str) -> str | None:
+        try:
+            return self.period(label).kind
+        except _RowError:
+            return None
 
     def _unknown_target(self, target: str) -> str:
         # Once per distinct id: a file of readings for targets not given (a subfolder of specs) can
@@ -141,8 +259,13 @@ class _Reader:
         return said
 
 
-def _rejected(file: str, line: int, reason: str, number: int | None) -> Rejected:
-    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number)
+def _rejected(file: str, line: int, reason: str, number: int | None, column: str | None = None) -> Rejected:
+    return Rejected(file, line, reason if number is None else f"record {number}: {reason}", number, column)
+
+
+def _column_order(letters: str | None) -> tuple[int, str]:
+    """Column letters in sheet order (B before AA)."""
+    return (len(letters), letters) if letters else (0, "")
 
 
 
@@ -170,11 +293,17 @@ def _unit_base(text: str) -> str | None:
         return None  # an unknown unit is reported by the conversion
 
 
-def _period_or_reject(text: str) -> Period:
+def _period_or_reject(text: str, months: bool = False) -> Period:
     try:
-        return parse_period(text)
+        return parse_period(text, months=months)
+    except AmbiguousPeriod as exc:
+        raise _AmbiguousRow(visible(str(exc))) from None
     except PeriodError as exc:
         raise _RowError(visible(str(exc))) from None  # the message quotes the cell
+
+
+_AMBIGUOUS_HINT = (" (it is read as a month when the target's `frequency` is monthly, or when the file's other "
+                   "periods for the target are all months)")
 
 
 def _number(raw: Any, unit: str, column: str) -> float:
@@ -222,6 +351,56 @@ def _optional_number(raw: Any, column: str) -> float | None:
     if _text(raw) == "":
         return None
     return _number(raw, "", column)
+
+
+def _optional_measure(raw: Any, unit: str, column: str, factor: float) -> float | None:
+    """A number in the value's unit (an interval's end), converted as the value was."""
+    if _text(raw) == "":
+        return None
+    return _number(raw, unit, column) * factor
+
+
+def _confidence(raw: Any) -> float | None:
+    """An interval's level as a percentage, as specs write `significance.confidence`: 95, 95% and
+    0.95 are all 95."""
+    if _text(raw) == "":
+        return None
+    level = _number(raw, "percent", "confidence")
+    if 0 < level < 1:
+        level = float(f"{level * 100:.12g}")  # 0.998 -> 99.8, not 99.80000000000001
+    if not 0 < level < 100:
+        raise _RowError(f"the confidence `{visible(_text(raw))}` is not a level between 0 and 100%: write 95 (or 0.95) "
+                        "for a 95% interval")
+    return level
+
+
+# GSS value qualifiers after a value: `45 [p]`, `45 [r][e]`, `45[p]`.
+_QUALIFIED = re.compile(r"(?P<value>.*?)\s*(?P<marks>(?:\[[^\[\]]*\]\s*)+)")
+_MARK = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _qualified(text: str) -> tuple[str, int]:
+    """The value before its qualifiers, and the qualifiers' bits."""
+    found = _QUALIFIED.fullmatch(text)
+    if found is None:
+        return text, 0  # a `]` that ends no mark: the number grammar says what is wrong
+    value, bits = found["value"], 0
+    known = ", ".join(f"[{code}] {word}" for code, word in QUALIFIERS.items())
+    for code in _MARK.findall(found["marks"]):
+        bit = QUALIFIER_BIT.get(code.strip().lower())
+        if bit is not None:
+            bits |= bit
+        elif f"[{code.strip().lower()}]" in SUPPRESSION_SYMBOLS:
+            raise _RowError(f"the value `{visible(text)}`: [{visible(code)}] marks a value that is withheld or not "
+                            f"available, so it cannot follow a number: give the number alone, or [{visible(code)}] alone "
+                            "for a suppressed value")
+        else:
+            raise _RowError(f"the value `{visible(text)}`: [{visible(code)}] is not a GSS value qualifier; after a number "
+                            f"write {known}")
+    if not value:
+        raise _RowError(f"the value `{visible(text)}` has qualifiers but no number before them: give the number, "
+                        "such as 45 [p]")
+    return value, bits
 
 
 # --- file formats -----------------------------------------------------------------------
@@ -279,6 +458,47 @@ class _TextLines:
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
+# Control characters that text files hold (TAB, LF, FF, CR, and the DOS end-of-file mark SUB);
+# any other C0 control in a file that is not UTF-8 says it is not text at all.
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+
+
+def _decode_csv(raw: bytes, file: str, reader: _Reader) -> str:
+    """A CSV file's text: UTF-8 (BOM allowed), or else Windows-1252 (what Excel's "CSV (Comma
+    delimited)" writes) with a warning naming the file and the first byte that is not UTF-8.
+    A file that is neither, or holds binary data, is refused."""
+    try:
+        return decode(raw, file, what="readings file")
+    except LoadError as exc:
+        if "is not UTF-8" not in exc.problem.message:
+            if raw.startswith(b"PK\x03\x04"):  # a zip: most likely a workbook renamed .csv
+                raise _file_error(file, "this is not a CSV file but a zip archive (a workbook saved or renamed "
+                                        "with a .csv ending?): give a workbook its own ending (.xlsx, .ods)", 1) from None
+            raise
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise exc from None  # a byte Windows-1252 does not define either: not text we can tell
+        if _BINARY.search(text):
+            raise exc from None
+        bad = _first_non_utf8(raw)
+        line, column = position(raw, bad)
+        shown = raw[bad:bad + 1].decode("cp1252")
+        reader.batch.warnings.append(Problem(
+            file, line, column, "warning", "encoding",
+            f"the file is not UTF-8 (byte 0x{raw[bad]:02x}, `{visible(shown)}`, is the first that is not): read as "
+            "Windows-1252, as Excel's \"CSV (Comma delimited)\" writes it; save it as \"CSV UTF-8\" to be sure"))
+        return text
+
+
+def _first_non_utf8(raw: bytes) -> int:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
 def _read_csv(text: str, file: str, reader: _Reader) -> None:
     end = len(text)
     tail = text.rstrip("\r\n") if text.endswith(("\r", "\n", "\x1a")) else text
@@ -288,8 +508,11 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
     feed = _TextLines(text, end)
     # strict: a quote left open is an error, not a cell that silently swallows the rows after it.
     rows = csv.reader(feed.lines(), strict=True)
+    from engine.sources.fingertips import header_columns, read_rows
+
     header: list[str] | None = None
     index: dict[str, int] = {}
+    fingertips: dict[str, int] | None = None
     base = line_end = 0  # base: lines read by earlier readers, when one had to be started afresh
     while header is None:
         try:
@@ -299,7 +522,8 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
                 if not any(c.strip() for c in cells):
                     continue  # blank lines (and rows of empty cells) are not rows
                 header = [c.strip().lower() for c in cells]
-                index = _header_index(header, file, line)
+                fingertips = header_columns(header)
+                index = _header_index(header, file, line) if fingertips is None else {"value": header.index("value")}
                 break
             else:
                 break  # no header: the file is empty
@@ -318,9 +542,12 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
         if body is not None and _read_plain_columns(body, line_end + 1, header, index, file, reader):
             return
         del body
+    collected: list[tuple[int, list[str], None]] | None = [] if fingertips is not None else None
     while True:
         try:
-            _read_general_rows(rows, base, line_end, len(header), index, file, reader)
+            _read_general_rows(rows, base, line_end, header, index, file, reader, collected)
+            if fingertips is not None:
+                read_rows(collected, header, fingertips, file, reader)  # type: ignore[arg-type]
             return
         except _QuoteInRow as stop:
             # The row is rejected whole, however many lines its quoted cells run over, and reading
@@ -420,22 +647,62 @@ class _QuoteInRow(Exception):
         self.start, self.stopped, self.error = start, stopped, error
 
 
-def _read_general_rows(rows: Any, base: int, line_end: int, width: int, index: dict[str, int], file: str,
-                       reader: _Reader) -> None:
+def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], index: dict[str, int], file: str,
+                       reader: _Reader, collected: list[tuple[int, list[str], None]] | None = None) -> None:
+    """Each row to the reader (or, for a Fingertips export, to `collected`, read whole after)."""
     batch = reader.batch
+    width = len(header)
+    implied = _implied(header)
+    value_at = index["value"]
+    # The column after the value, when it holds text: `7,790` unquoted there would read as 7 and a
+    # note of 790 (issue 13). None when there is no such column.
+    after = value_at + 1 if value_at + 1 < width and header[value_at + 1] not in NUMERIC_COLUMNS else None
     try:
         for cells in rows:
             line = line_end + 1
             line_end = base + rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
-            if len(cells) == width:
-                reader.add({name: cells[i] for name, i in index.items()}, file, line)
+            if len(cells) == width and collected is not None:
+                collected.append((line, cells, None))
+            elif len(cells) == width:
+                if after is not None and (split := _split_number(cells, value_at, header[after])):
+                    batch.rows += 1
+                    batch.rejected.append(Rejected(file, line, split))
+                    continue
+                record = {name: cells[i] for name, i in index.items()}
+                if implied:
+                    record.update(implied)
+                reader.add(record, file, line)
             else:
                 batch.rows += 1
-                batch.rejected.append(_ragged(cells, width, file, line))
+                split = _split_number(cells, value_at, None) if len(cells) > width else None
+                batch.rejected.append(_ragged(cells, width, file, line, split))
     except csv.Error as exc:
         raise _QuoteInRow(line_end + 1, base + rows.line_num, exc) from None
+
+
+# Columns whose cells are numbers: a three-digit number there after a short value is not a sign of
+# a number split by its thousands comma.
+NUMERIC_COLUMNS = frozenset(("numerator", "denominator", "count", "lower", "upper", "confidence", "value"))
+_SHORT_VALUE = re.compile(r"[+-]?£?[0-9]{1,3}")
+_THOUSANDS_GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]*)?(?:\s*%)?")
+
+
+def _split_number(cells: list[str], value_at: int, next_column: str | None) -> str | None:
+    """Why a row looks like a number written with a thousands comma but no quotes (`7,790` read as
+    the value 7 and `790` in the next column), or None. Rejected rather than guessed at: with the
+    row's cells one too many, or a note of 790, either reading fits the commas."""
+    if value_at + 1 >= len(cells):
+        return None
+    value, following = cells[value_at].strip(), cells[value_at + 1].strip()
+    if not (_SHORT_VALUE.fullmatch(value) and _THOUSANDS_GROUP.fullmatch(following)):
+        return None
+    where = f" in the {visible(next_column)} column" if next_column else ""
+    joined = f"{value},{following}"
+    return (f"the value `{visible(value)}` is followed by `{visible(following)}`{where}: if the number is "
+            f"{visible(joined)}, its thousands comma split it into two cells: quote it (\"{visible(joined)}\") or "
+            f"drop the comma ({visible(value + following)})")
 
 
 def _quote_error(file: str, start: int, stopped: int, exc: csv.Error, *, ends_inside: bool = False) -> LoadError:
@@ -552,10 +819,10 @@ def _append(batch: ReadingsBuilder, target, period, value, lines, file_code: int
         batch.file.extend(array("i", [file_code]) * (stop - start))
 
 
-def _ragged(cells: list[str], width: int, file: str, line: int) -> Rejected:
+def _ragged(cells: list[str], width: int, file: str, line: int, fix: str | None = None) -> Rejected:
     count = f"{len(cells)} cell" if len(cells) == 1 else f"{len(cells)} cells"
     return Rejected(file, line, f"the row has {count} but the header has {width}: "
-                                "check for a missing or extra comma (quote cells that contain commas)")
+                                + (fix or "check for a missing or extra comma (quote cells that contain commas)"))
 
 
 def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
@@ -569,7 +836,22 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
         raise _file_error(file, f"the header names {', '.join(f'`{visible(d)}`' for d in duplicated)} more than once", line)
-    return {name: header.index(name) for name in COLUMNS if name in header}
+    index = {name: header.index(name) for name in COLUMNS if name in header}
+    for lower, upper, _ in INTERVAL_HEADERS:  # Fingertips' names for the interval, when no plainer one is given
+        if "lower" not in index and "upper" not in index and (lower in header or upper in header):
+            index.update({name: header.index(column) for name, column in (("lower", lower), ("upper", upper))
+                          if column in header})
+    return index
+
+
+def _implied(header: list[str]) -> dict[str, str]:
+    """Cells the header gives every row: the confidence level of an interval named by Fingertips."""
+    if "confidence" in header or "lower" in header or "upper" in header:
+        return {}
+    for lower, upper, level in INTERVAL_HEADERS:
+        if lower in header or upper in header:
+            return {"confidence": level}
+    return {}
 
 
 def _read_structured(raw: bytes | str, file: str, reader: _Reader, suffix: str) -> None:
@@ -636,7 +918,7 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
     # Keep what has been added, to take it back if the file turns out not to be plain.
     mark = (builder.rows, len(builder.rejected), len(builder.suppressed), len(builder.value))
     line, counted = 1, 0
-    codes, period_codes = builder.ids, builder.periods
+    codes, period_codes, plain_labels = builder.ids, builder.periods, reader.periods
     at = _JSON_SPACE.match(text, at + 1).end()
     number = 0
     try:
@@ -657,7 +939,9 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
             if type(record) is dict and len(record) == 3:
                 target_id, period_label, value = record.get("target"), record.get("period"), record.get("value")
                 target = codes.get(target_id) if type(target_id) is str else None
-                period = period_codes.get(period_label) if type(period_label) is str else None
+                # A label known to read without help (not `2010-11`, read as a month for some targets only).
+                period = (period_codes.get(period_label) if type(period_label) is str and period_label in plain_labels
+                          else None)
                 if (target is not None and period is not None and type(value) in (int, float)
                         and -LARGEST <= value <= LARGEST):
                     builder.rows += 1
@@ -711,15 +995,19 @@ def _structured_record(record: Any, file: str, line: int, number: int, reader: _
     reader.add(normalised, file, line, number)
 
 
-def read_readings(paths: Iterable[str | Path], units: Mapping[str, str]) -> ReadingsBatch:
+def read_readings(paths: Iterable[str | Path], units: Mapping[str, str],
+                  options: ReadOptions | None = None, *, sheet: str | None = None) -> ReadingsBatch:
     """Read readings files in order (later rows win over earlier ones for the same target and period).
 
-    units maps each known target id to its unit. A path of `-` is standard input, read as CSV.
+    units maps each known target id to its unit; options says what else the reader needs of the
+    targets (options_of(targets)). A path of `-` is standard input, read as CSV. A workbook is read
+    from its first visible sheet, or `sheet`, or the one its path names (`book.xlsx:Sheet name`).
     Raises LoadError for a file that cannot be read as readings at all, UsageError for a path that
     does not exist, cannot be opened or is not a regular file (a folder, a pipe, a device).
     """
-    reader = _Reader(units)
-    _read_files(paths, reader)
+    reader = _Reader(units, options)
+    _read_files(paths, reader, sheet)
+    reader.finish_file()
     return reader.batch.build()
 
 
@@ -728,21 +1016,36 @@ def source_name(path: str | Path) -> str:
     return STDIN_NAME if str(path) == STDIN else display_path(Path(path))
 
 
-def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
+def _read_files(paths: Iterable[str | Path], reader: _Reader, sheet: str | None = None) -> None:
+    from engine.sources.workbooks import WORKBOOK_SUFFIXES, split_sheet
+
     stdin_read = False
     for raw_path in paths:
+        named_sheet = None
+        if str(raw_path) != STDIN and not os.path.lexists(raw_path):
+            # `book.xlsx:Sheet name`: a sheet of a workbook (a file of that whole name wins, if there is one).
+            book, named_sheet = split_sheet(str(raw_path))
+            if named_sheet is not None:
+                raw_path = book
         name = source_name(raw_path)
         if str(raw_path) == STDIN:
             if stdin_read:
                 raise _usage(STDIN_NAME, "path", "`-` is given more than once: standard input can be read only once")
             stdin_read = True
             reader.start_file(name)
-            _read_csv(decode(_read_stdin(), name, what="readings file"), name, reader)
+            _read_csv(_decode_csv(_read_stdin(), name, reader), name, reader)
             continue
         path = Path(raw_path)
+        suffix = path.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            from engine.sources.workbooks import read_workbook
+
+            read_workbook(_read_regular(path, name), name, suffix, named_sheet or sheet, reader)
+            continue
+        if named_sheet is not None:
+            raise _usage(name, "path", "no such readings file")
         reader.start_file(name)
         raw = _read_regular(path, name)
-        suffix = path.suffix.lower()
         if suffix == ".json":
             text = decode(raw, name, what="readings file")
             del raw  # hold the file once, as text
@@ -750,12 +1053,12 @@ def _read_files(paths: Iterable[str | Path], reader: _Reader) -> None:
         elif suffix in (".yaml", ".yml"):
             _read_structured(raw, name, reader, suffix)
         elif suffix in (".csv", ".txt", ""):
-            text = decode(raw, name, what="readings file")
+            text = _decode_csv(raw, name, reader)
             del raw  # the text is all that is needed now: hold the file once, not twice
             _read_csv(text, name, reader)
         else:
-            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, or .yaml (.yml)"
-                                    + ("; save the spreadsheet as CSV UTF-8" if suffix in (".xlsx", ".xls", ".ods") else ""))
+            raise _file_error(name, f"unknown readings format `{visible(suffix)}`: use .csv (or .txt), .json, .yaml "
+                                    "(.yml), or a workbook (.xlsx, .xlsm, .xls, .ods)")
 
 
 def _usage(name: str, rule: str, message: str) -> UsageError:

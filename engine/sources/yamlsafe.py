@@ -162,6 +162,11 @@ def _position(content: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - line_start + 1
 
 
+def position(content: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset (for readers of other text files)."""
+    return _position(content, offset)
+
+
 def _wide_encoding(raw: bytes) -> str | None:
     """UTF-16 or UTF-32, told by the byte-order mark or, without one, by where the zero bytes fall."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from engine.model.periods import KEY_DAY, Period, months_between
-from engine.model.readings import Reading, ReadingsBatch
+from engine.model.readings import PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
 from engine.model.spec import Target
 from engine.verdicts.explain import TargetWords, stale_note, together_note
 from engine.verdicts.rules import Decisions, Facts, Readings, decide
@@ -39,6 +39,12 @@ class Verdict:
     breach: bool
     breach_reason: BreachReason | None
     explanation: str
+    qualifiers: tuple[str, ...] = ()  # the value's GSS qualifiers (codes): ("p",) for a provisional value
+
+    @property
+    def provisional(self) -> bool:
+        """A verdict on a provisional value is provisional too."""
+        return "p" in self.qualifiers
 
 
 class Judged:
@@ -71,24 +77,26 @@ class Judged:
         d, batch = self.decisions, self.batch
         rows = self.rows[start:stop]
         part = slice(start, stop)
+        marks = batch.qualifiers[rows].tolist() if batch.qualifiers is not None else [0] * len(rows)
         return zip(batch.period[rows].tolist(), batch.value[rows].tolist(), d.status[part].tolist(),
                    d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist(),
-                   d.beyond[part].tolist(), d.breach[part].tolist())
+                   d.beyond[part].tolist(), d.breach[part].tolist(), marks, d.tempered[part].tolist())
 
     def sentences(self, target: int, start: int, stop: int) -> list[str]:
         """The sentences of judged rows start..stop, all of one target."""
         periods, sentence = self.batch.periods, self.words(target).sentence
-        return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r])
-                for p, v, s, e, g, t, b, r in self._columns(start, stop)]
+        return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
+                         marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None)
+                for p, v, s, e, g, t, b, r, q, w in self._columns(start, stop)]
 
     def verdicts(self, target: int, start: int, stop: int) -> list[Verdict]:
         """The verdicts of judged rows start..stop, all of one target, with their sentences."""
         periods = self.batch.periods
         out = []
-        for (p, v, s, e, g, t, _, r), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
+        for (p, v, s, e, g, t, _, r, q, _), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
             period, breach = periods[p], BREACH_REASONS[r]
             out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
-                               breach is not None, breach, why))
+                               breach is not None, breach, why, qualifier_codes(q)))
         return out
 
     def verdict(self, target: int, i: int) -> Verdict:
@@ -131,6 +139,14 @@ class TargetResult:
     @property
     def after_as_of(self) -> int:
         return len(self.later)
+
+    @property
+    def provisional(self) -> bool:
+        """The target's status rests on a provisional value (its latest reading is marked `[p]`)."""
+        batch = self.judged.batch
+        if self.stop == self.start or batch.qualifiers is None:
+            return False
+        return bool(batch.qualifiers[self.judged.rows[self.stop - 1]] & PROVISIONAL)
 
     @property
     def latest(self) -> Verdict | None:
@@ -204,7 +220,8 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     rows = np.flatnonzero(judge)
     rows = rows[np.argsort(row_order[rows], kind="stable")]
     t = row_target[rows]
-    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows]))
+    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows],
+                                       batch.qualifiers[rows] if batch.qualifiers is not None else None))
     judged = Judged(facts, batch, rows, decisions)
     bounds = np.searchsorted(t, np.arange(len(targets) + 1))
     later_rows = np.flatnonzero(later)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.model.periods import Period
+from engine.model.readings import PROVISIONAL, qualifier_words
 from engine.model.spec import Target
 from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
@@ -50,10 +51,24 @@ class TargetWords:
         self._fraction_hint = is_percent(unit) and bool(levels) and min(levels) >= 10
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
-                 shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None) -> str:
-        """One reading's verdict in words."""
-        decimals = self.reading_decimals(value, status, shortfall)
-        x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
+                 shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
+                 *, marks: int = 0, tempered: Status | None = None) -> str:
+        """One reading's verdict in words. marks: the value's GSS qualifier bits; tempered: the
+        status a value of low reliability would have had."""
+        judged = tempered or status  # a value of low reliability is worded as judged, then tempered
+        decimals = self.reading_decimals(value, judged, shortfall)
+        shown = f" ({qualifier_words(marks)})" if marks else ""  # after the value: `45.0% (provisional)`
+        x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}{shown}"
+        why = self._judged(period, value, x, decimals, judged, expected, shortfall, tolerance, beyond, breach)
+        if tempered is not None:
+            why = (f"{why}; but the value is of low reliability [u], so it is judged {STATUS_WORDS[status]} at worst, "
+                   f"not {STATUS_WORDS[tempered]}")
+        if marks & PROVISIONAL:
+            why = f"{why}. Provisional: the value may be revised, and this verdict with it"
+        return why
+
+    def _judged(self, period: Period, value: float, x: str, decimals: int, status: Status, expected: float | None,
+                shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None) -> str:
         if status == "not_started":
             why = (f"{x} {period.when} is before the baseline period "
                    f"{self._baseline_label}, so the target has not started")

@@ -6,7 +6,8 @@ decisions (status, expected value, shortfall, tolerance, breach) for the reading
 and leaves the rest alone. A rule decides and says nothing: `explain` words its decisions.
 
 The status rules run in the order `status_rules()` gives, each on the readings no earlier rule has
-decided; then the breach rules run on every reading.
+decided; then the refining rules (`refine_rules()`), which may temper a status decided (a value of
+low reliability); then the breach rules run on every reading.
 """
 
 from __future__ import annotations
@@ -76,11 +77,12 @@ class Facts:
 @dataclass(frozen=True)
 class Readings:
     """The readings to judge, as columns: the target (index into the facts), the period's last
-    day (ordinal) and the value."""
+    day (ordinal), the value and its GSS qualifiers (bits of model.readings.QUALIFIER_BIT; None: none)."""
 
     target: np.ndarray
     day: np.ndarray
     value: np.ndarray
+    qualifiers: np.ndarray | None = None
 
 
 @dataclass
@@ -93,12 +95,15 @@ class Decisions:
     tolerance: np.ndarray
     beyond: np.ndarray  # the shortfall is beyond the tolerance (the one comparison rule said so)
     breach: np.ndarray  # codes of statuses.BREACH_REASONS: 0 none, 1 limit, 2 missed
+    # The status code a refining rule replaced (a value of low reliability judged at risk, not off
+    # track); UNDECIDED where none did.
+    tempered: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Decisions:
         nan = np.full(n, np.nan)
         return cls(np.full(n, UNDECIDED, dtype=np.int8), nan, nan.copy(), nan.copy(), np.zeros(n, dtype=bool),
-                   np.zeros(n, dtype=np.int8))
+                   np.zeros(n, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8))
 
     def undecided(self) -> np.ndarray:
         return self.status == UNDECIDED
@@ -126,6 +131,12 @@ def status_rules():  # -> tuple of modules, in order
     return (not_started, at_target_date, on_path, direction, unassessed)
 
 
+def refine_rules():
+    from engine.verdicts.rules import low_reliability
+
+    return (low_reliability,)
+
+
 def breach_rules():
     from engine.verdicts.rules import limit, missed
 
@@ -136,6 +147,8 @@ def decide(facts: Facts, readings: Readings) -> Decisions:
     """Every rule, in order, over every reading."""
     decisions = Decisions.empty(len(readings.value))
     for rule in status_rules():
+        rule.decide(facts, readings, decisions)
+    for rule in refine_rules():
         rule.decide(facts, readings, decisions)
     for rule in breach_rules():
         rule.decide(facts, readings, decisions)
