@@ -84,18 +84,54 @@ def test_ete_annual_rate_compounds():
     assert path.expected(date(2016, 3, 31)) == pytest.approx(59.8 * (1.1 ** 3) ** (731 / 1096), rel=1e-12)
 
 
-def test_step_holds_each_level_until_the_next_point():
+def test_step_levels_are_in_force_for_their_whole_period():
     path = path_of(baseline=("2013/14", 100), goal=("2016/17", 70), trajectory="step",
                    milestones=[("2014/15", 90), ("2015/16", 80)])
     assert path.expected(date(2014, 3, 30)) is None
-    assert path.expected(date(2014, 3, 31)) == 100
-    assert path.expected(date(2015, 3, 30)) == 100
+    assert path.expected(date(2014, 3, 31)) == 100  # the baseline date
+    assert path.expected(date(2014, 4, 1)) == 90  # the first day of 2014/15: its milestone's level
     assert path.expected(date(2015, 3, 31)) == 90
-    assert path.expected(date(2016, 3, 30)) == 90
-    assert path.expected(date(2016, 3, 31)) == 80
-    assert path.expected(date(2017, 3, 30)) == 80
+    assert path.expected(date(2015, 4, 1)) == 80
+    assert path.expected(date(2016, 4, 1)) == 70  # 2016/17, the target period
     assert path.expected(date(2017, 3, 31)) == 70
     assert path.expected(date(2030, 1, 1)) == 70
+
+
+def test_step_recycling_quarters_are_judged_against_this_years_milestone():
+    # The issue's recycling rate: 44.1% (2023/24), a milestone of 50% for 2024/25, 55% by 2025/26.
+    target = make_target(baseline=("2023/24", 44.1), goal=("2025/26", 55), unit="percent",
+                         polarity="higher_is_better", trajectory="step", milestones=[("2024/25", 50)])
+    path = trajectory_for(target)
+    for quarter, end in (("Q1", date(2024, 6, 30)), ("Q2", date(2024, 9, 30)), ("Q3", date(2024, 12, 31)),
+                         ("Q4", date(2025, 3, 31))):
+        assert path.expected(end) == 50, quarter
+    assert path.expected(date(2025, 6, 30)) == 55  # 2025/26 Q1: the target's own period
+    from engine.verdicts.evaluation import judge_one
+    from engine.model.periods import parse_period
+
+    verdict = judge_one(target, parse_period("2024/25 Q1"), 48.1)
+    assert verdict.status == "off_track" and verdict.expected == 50  # was "on track" against 44.1
+
+
+def test_step_gap_between_periods_keeps_the_earlier_level():
+    # Milestone for calendar 2015, target for 2017: 2016 is in no point's period, so 2015's level holds.
+    path = path_of(baseline=("2014", 100), goal=("2017", 70), trajectory="step", milestones=[("2015", 90)])
+    assert path.expected(date(2014, 12, 31)) == 100
+    assert path.expected(date(2015, 1, 1)) == 90
+    assert path.expected(date(2016, 6, 30)) == 90
+    assert path.expected(date(2017, 1, 1)) == 70
+
+
+def test_step_periods_that_overlap_count_from_the_day_after_the_previous_point():
+    # The baseline 2014/15 ends on 31 Mar 2015, inside the milestone's calendar 2015: the milestone
+    # comes into force on 1 Apr 2015, not on 1 Jan 2015 (which would put it before the baseline date).
+    path = path_of(baseline=("2014/15", 100), goal=("2016/17", 70), trajectory="step", milestones=[("2015", 90)])
+    assert path.expected(date(2015, 3, 31)) == 100
+    assert path.expected(date(2015, 4, 1)) == 90
+    # ... and the target's 2016/17 starts on 1 Apr 2016, after the milestone's year has begun: so 2016
+    # Jan-Mar keeps the milestone, April on the target.
+    assert path.expected(date(2016, 3, 31)) == 90
+    assert path.expected(date(2016, 4, 1)) == 70
 
 
 def test_milestones_split_a_linear_path_into_segments():
@@ -202,19 +238,49 @@ def test_compound_stays_positive(case):
         assert path.expected(on) > 0
 
 
+@st.composite
+def step_paths(draw):
+    """Step paths whose points are periods of any length (days, months, quarters, years), ends in order."""
+    from engine.model.periods import parse_period
+
+    labels, end = [], START
+    for _ in range(draw(st.integers(2, 5))):
+        while True:
+            kind = draw(st.sampled_from(["day", "month", "quarter", "year", "financial_year"]))
+            at = end + timedelta(days=draw(st.integers(1, 500)))
+            label = {"day": at.isoformat(), "month": f"{at:%b %Y}", "quarter": f"{at.year} Q{(at.month - 1) // 3 + 1}",
+                     "year": str(at.year),
+                     "financial_year": f"{at.year - (at.month < 4)}/{(at.year - (at.month < 4) + 1) % 100:02d}"}[kind]
+            if parse_period(label).end > end:
+                break
+        labels.append(label)
+        end = parse_period(label).end
+    values = draw(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=len(labels), max_size=len(labels)))
+    target = make_target(baseline=(labels[0], values[0]), goal=(labels[-1], values[-1]), trajectory="step",
+                         milestones=list(zip(labels[1:-1], values[1:-1])))
+    return trajectory_for(target), [parse_period(label) for label in labels], values
+
+
 @SETTINGS
-@given(paths(kinds=("step",)))
-def test_step_changes_only_at_points(case):
-    path, dates, values = case
-    points = set(dates)
-    for on in each_day(dates[0], dates[-1] + timedelta(days=2)):
-        before = path.expected(on - timedelta(days=1))
-        now = path.expected(on)
-        if on not in points:
-            assert now == before or on == dates[0]
-        # and the level is always that of the latest point at or before the day
-        latest = max(i for i, d in enumerate(dates) if d <= on)
-        assert now == values[latest]
+@given(step_paths())
+def test_step_level_is_that_of_the_point_whose_period_contains_the_day(case):
+    path, periods, values = case
+    for on in each_day(periods[0].end - timedelta(days=2), periods[-1].end + timedelta(days=2)):
+        if on < periods[0].end:
+            assert path.expected(on) is None
+            continue
+        # By the definition, one day at a time: the baseline until a later point's period begins
+        # (counted from the day after the point before it ends); then that point's level.
+        level = values[0]
+        for i in range(1, len(periods)):
+            if on >= max(periods[i].start, periods[i - 1].end + timedelta(days=1)):
+                level = values[i]
+        assert path.expected(on) == level
+        # A period that contains the day and starts after the previous point's date sets the level.
+        inside = [i for i in range(1, len(periods))
+                  if periods[i].start <= on <= periods[i].end and periods[i].start > periods[i - 1].end]
+        if inside:
+            assert path.expected(on) == values[inside[0]]
 
 
 @SETTINGS
@@ -238,6 +304,7 @@ def test_piecewise_paths_are_continuous_at_milestones(case):
             assert jump <= bound * (1 + 1e-9) + 1e-9 * max(1.0, abs(vm))
 
 
-def test_step_is_not_continuous_at_milestones():
+def test_step_changes_where_a_milestone_period_begins():
     path = path_of(baseline=("2013/14", 100), goal=("2016/17", 70), trajectory="step", milestones=[("2014/15", 90)])
-    assert path.expected(date(2015, 3, 31)) - path.expected(date(2015, 3, 30)) == -10
+    assert path.expected(date(2014, 4, 1)) - path.expected(date(2014, 3, 31)) == -10
+    assert path.expected(date(2015, 3, 31)) == path.expected(date(2014, 4, 1))

@@ -119,7 +119,10 @@ def _worse_side(expected: float, tolerance: float, lower_is_better: bool) -> tup
 
 
 def _path(target: Target, trajectory: Trajectory) -> tuple[tuple[tuple[date, float], ...], tuple[tuple[date, float, float], ...]]:
-    dates = sorted(set(month_ends(trajectory.start, trajectory.end)) | {p.date for p in trajectory.points})
+    drawn = set(month_ends(trajectory.start, trajectory.end)) | {p.date for p in trajectory.points}
+    if trajectory.kind == "step":  # it changes level where each point's period begins
+        drawn |= {date.fromordinal(d) for d in trajectory.starts}
+    dates = sorted(drawn)
     path: list[tuple[date, float]] = []
     band: list[tuple[date, float, float]] = []
     for on in dates:

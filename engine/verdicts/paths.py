@@ -2,8 +2,12 @@
 
 Linear:   e(d) = v0 + (v1 - v0) f,   f = (d - d0) / (d1 - d0) in days
 Compound: e(d) = v0 (v1 / v0) ** f
-Step:     e(d) = the value of the latest point at or before d
-With milestones the path runs through each, the same rule on each segment.
+With milestones the path runs through each, the same rule on each segment (d0, d1: the points'
+period ends).
+Step:     e(d) = the level of the milestone (or target) whose period contains d: a level is in
+          force for its whole period, from its first day. Before the first milestone's period,
+          the baseline; between two periods, the earlier level holds. Where periods overlap, a
+          point's period counts from the day after the previous point's period ends.
 Before the baseline date there is no path; after the target date e = v1.
 """
 
@@ -24,6 +28,10 @@ class Trajectory:
     points: tuple[Point, ...]  # baseline, milestones..., target level; dates strictly increasing
     days: tuple[int, ...]  # the points' dates as ordinals, for bisect
     values: tuple[float, ...]
+    # On a step path, the first day each point's level is in force (ordinals, strictly increasing):
+    # the first day of its period, but not before the day after the previous point's date; the
+    # baseline's is its date.
+    starts: tuple[int, ...]
 
     @property
     def start(self) -> date:
@@ -63,6 +71,7 @@ class Paths:
     days: np.ndarray  # every path's points, path after path
     values: np.ndarray
     keys: np.ndarray  # path * _SPAN + day: sorted
+    step_keys: np.ndarray  # path * _SPAN + the day each point's level comes into force on a step path: sorted
 
     @classmethod
     def of(cls, trajectories: Sequence[Trajectory | None]) -> Paths:
@@ -73,11 +82,13 @@ class Paths:
         values = np.array([v for t in trajectories if t is not None for v in t.values], dtype=np.float64)
         owner = np.repeat(np.arange(len(trajectories), dtype=np.int64), counts)
         kind = np.array([KIND_CODES[t.kind] if t is not None else 0 for t in trajectories], dtype=np.int8)
-        return cls(first, first + counts - 1, kind, days, values, owner * _SPAN + days)
+        starts = np.array([d for t in trajectories if t is not None for d in t.starts], dtype=np.int64)
+        return cls(first, first + counts - 1, kind, days, values, owner * _SPAN + days, owner * _SPAN + starts)
 
     def expected(self, path: np.ndarray, day: np.ndarray) -> np.ndarray:
         """The expected value for each (path, day): NaN before the path's first point, its last
-        value from its last point on; between two points by the path's kind."""
+        value from its last point on; between two points by the path's kind (a step path: the
+        level in force that day)."""
         out = np.full(len(day), np.nan)
         if not len(day):
             return out
@@ -85,13 +96,18 @@ class Paths:
         first, last = self.first[path], self.last[path]
         started = at >= first
         out[started] = self.values[last[started]]  # on or after the last point: the target level
-        between = started & (at < last)
+        step = started & (self.kind[path] == KIND_CODES["step"])
+        if step.any():
+            # The point whose level is in force: the last to come into force on or before the day
+            # (a step path's baseline comes into force on its date, so `started` holds for it too).
+            out[step] = self.values[np.searchsorted(self.step_keys, path[step] * _SPAN + day[step], side="right") - 1]
+        between = started & (at < last) & ~step
         i = at[between]
         d_a, d_b = self.days[i], self.days[i + 1]
         v_a, v_b = self.values[i], self.values[i + 1]
         f = (day[between] - d_a) / (d_b - d_a)
         kind = self.kind[path[between]]
-        shaped = v_a.copy()  # step: the level of the point at or before
+        shaped = np.empty(len(i))
         linear, compound = kind == KIND_CODES["linear"], kind == KIND_CODES["compound"]
         shaped[linear] = v_a[linear] + (v_b[linear] - v_a[linear]) * f[linear]
         shaped[compound] = v_a[compound] * (v_b[compound] / v_a[compound]) ** f[compound]
@@ -105,11 +121,13 @@ def trajectory_for(target: Target) -> Trajectory | None:
         return None
     assert target.baseline is not None and target.goal is not None and target.goal.value is not None
     points = (target.baseline, *target.milestones, Point(target.goal.period, target.goal.value))
+    days = tuple(p.date.toordinal() for p in points)
     return Trajectory(
         kind=target.trajectory,
         points=points,
-        days=tuple(p.date.toordinal() for p in points),
+        days=days,
         values=tuple(p.value for p in points),
+        starts=(days[0], *(max(p.period.start.toordinal(), before + 1) for p, before in zip(points[1:], days))),
     )
 
 
