@@ -73,9 +73,9 @@ def test_every_format_of_every_command_has_a_reporter_that_writes_it():
 
 
 def test_every_verdict_rule_is_a_documented_unit_with_an_id():
-    from engine.verdicts.rules import breach_rules, refine_rules, status_rules
+    from engine.verdicts.rules import breach_rules, outcome_rules, refine_rules, status_rules
 
-    rules = status_rules() + refine_rules() + breach_rules()
+    rules = status_rules() + refine_rules() + outcome_rules() + breach_rules()
     ids = [rule.ID for rule in rules]
     assert len(set(ids)) == len(ids) == len(list((ENGINE / "verdicts" / "rules").glob("[!_]*.py")))
     for rule in rules:

@@ -597,3 +597,99 @@ def test_a_later_reading_supersedes_an_earlier_one_of_the_same_target_and_period
     assert kept == sorted((t, line) for (t, _), line in last.items())
     assert len(batch.superseded) == len(readings) - len(last)
     assert {s.line for s in batch.superseded} == {r.line for r in readings} - set(last.values())
+
+
+# --- the outcome of a dated target (issue 14) ------------------------------------------------------
+
+def five_by_2030(**fields):
+    """"5% by 2030": lower is better, from 10% in 2020, annual."""
+    return make_target(baseline=("2020", 10.0), goal=("2030", 5), **fields)
+
+
+def test_a_later_reading_does_not_turn_an_achieved_target_into_a_missed_one():
+    t = five_by_2030()
+    evaluation = evaluate([t], {"t": [reading("t", "2029", 5.5), reading("t", "2030", 5.0), reading("t", "2031", 5.2)]})
+    (result,) = evaluation.results
+    assert (result.status, result.breach, result.breach_reason) == ("achieved", False, None)  # was missed, a breach
+    assert result.outcome.period.label == "2030" and result.outcome.status == "achieved"
+    assert result.explanation == ("achieved in 2030 (5.0%, exactly at the target of 5% by 2030); "
+                                  "since then 5.2% in 2031, 0.2 points worse than the target")
+    later = result.latest
+    # The 2031 reading is still compared with the level, but it is not a breach and says the outcome stands.
+    assert later.status == "missed" and not later.breach
+    assert "another reading settled the outcome" in later.explanation and "so missed" not in later.explanation
+
+
+def test_a_missed_outcome_stays_missed_and_a_breach_whatever_comes_after():
+    t = five_by_2030()
+    readings = [reading("t", "2030", 5.5), reading("t", "2031", 4.8), reading("t", "2032", 4.5)]
+    (result,) = evaluate([t], {"t": readings}).results
+    assert (result.status, result.breach, result.breach_reason) == ("missed", True, "missed")
+    assert result.explanation.startswith("missed in 2030, a breach (5.5%, 0.5 points short of the target of 5% by 2030)")
+    assert result.explanation.endswith("; since then 2 readings, the latest 4.5% in 2032, 0.5 points better than the target")
+    assert [v.breach for v in result.verdicts] == [True, False, False]
+
+
+def test_without_a_reading_for_the_target_period_the_first_after_it_settles_the_outcome():
+    t = make_target(baseline=("2020/21", 10.0), goal=("2029/30", 5))
+    readings = [reading("t", "2028/29", 6), reading("t", "2030 Q2", 4.9), reading("t", "2030 Q3", 5.3)]
+    (result,) = evaluate([t], {"t": readings}).results
+    assert result.outcome.period.label == "2030 Q2" and result.status == "achieved"
+    assert result.explanation.startswith("achieved in 2030 Q2, the first reading after the target period 2029/30 (4.9%")
+    # A shorter period ending on the target date is not the target period: the target period's own reading wins.
+    own = [reading("t", "2029/30 Q4", 6.0), reading("t", "2029/30", 4.9)]
+    (result,) = evaluate([t], {"t": own}).results
+    assert result.outcome.period.label == "2029/30" and result.status == "achieved"
+    assert "since then" not in result.explanation  # the quarter ends the same day: not "since"
+    # Of two periods ending on the first day after the date, the shorter settles it (as for the latest).
+    two = [reading("t", "2030 Q3", 4.0, line=2), reading("t", "2030-09", 6.0, line=3)]
+    (result,) = evaluate([t], {"t": two}).results
+    assert result.outcome.period.label == "2030-09" and result.status == "missed"
+
+
+def test_a_concluded_target_is_never_stale_and_one_still_running_is():
+    t = five_by_2030(frequency="annual")
+    (done,) = evaluate([t], {"t": [reading("t", "2030", 5.0)]}, as_of=date(2040, 1, 1)).results
+    assert done.status == "achieved" and not done.stale and "Stale" not in done.explanation
+    (running,) = evaluate([t], {"t": [reading("t", "2028", 6.0)]}, as_of=date(2040, 1, 1)).results
+    assert running.stale
+
+
+def test_as_of_before_the_target_date_leaves_the_target_running():
+    t = five_by_2030()
+    readings = {"t": [reading("t", "2029", 5.5), reading("t", "2030", 5.0), reading("t", "2031", 5.2)]}
+    (before,) = evaluate([t], readings, as_of=date(2029, 12, 31)).results
+    assert before.outcome is None and before.status in ("on_track", "at_risk", "off_track")
+    (at,) = evaluate([t], readings, as_of=date(2030, 12, 31)).results
+    assert at.status == "achieved" and "since then" not in at.explanation
+
+
+def test_a_limit_breach_after_the_outcome_is_still_a_breach():
+    t = five_by_2030(limit=6)
+    (result,) = evaluate([t], {"t": [reading("t", "2030", 5.0), reading("t", "2031", 6.5)]}).results
+    assert (result.status, result.breach, result.breach_reason) == ("achieved", True, "limit")
+    assert result.explanation.endswith("1.5 points worse than the target, and worse than the limit of 6%, a breach")
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.floats(0, 20, allow_nan=False), later=st.lists(st.floats(0, 20, allow_nan=False), max_size=5),
+       lower=st.booleans(), strict=st.booleans())
+def test_readings_after_the_outcome_never_change_the_status(first, later, lower, strict):
+    t = make_target(baseline=("2020", 10.0), goal=("2030", 5), polarity="lower_is_better" if lower else "higher_is_better",
+                    goal_extra={"strict": strict})
+    alone = [reading("t", "2030", first)]
+    (settled,) = evaluate([t], {"t": alone}).results
+    (result,) = evaluate([t], {"t": alone + [reading("t", str(2031 + i), v) for i, v in enumerate(later)]}).results
+    assert result.status == settled.status in ("achieved", "missed")
+    assert (result.breach_reason == "missed") == (settled.status == "missed")
+    assert not result.stale
+    assert sum(v.breach_reason == "missed" for v in result.verdicts) == (settled.status == "missed")
+
+
+def test_the_json_names_the_outcome(tree):
+    (tree / "readings.csv").write_text(READINGS + "reoffending,2016/17,35,,\nreoffending,2017/18,36,,\n", encoding="utf-8")
+    _, report = evaluate_json(tree)
+    by_id = {t["id"]: t for t in report["targets"]}
+    assert by_id["reoffending"]["outcome"] == {"period": "2016/17", "date": "2017-03-31", "value": 35.0, "status": "achieved"}
+    assert by_id["reoffending"]["status"] == "achieved" and by_id["reoffending"]["latest"]["status"] == "missed"
+    assert by_id["fte"]["outcome"] is None  # still running

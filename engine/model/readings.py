@@ -14,13 +14,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from engine.model.periods import Period
 from engine.model.problems import Problem
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+T = TypeVar("T")
 
 
 class Reading(NamedTuple):
@@ -41,6 +44,7 @@ class Reading(NamedTuple):
     upper: float | None = None
     confidence: float | None = None  # the interval's level as a percentage (95), as specs write significance
     area: str | None = None  # the area the value is for, as written (a GSS code or a name)
+    written: tuple[float, str] | None = None  # converted from another unit: the value and unit as written
 
 
 # GSS value qualifiers (Government Statistical Service, "Symbols, abbreviations and codes in
@@ -135,7 +139,7 @@ class ReadingsBatch:
                  rejected: Sequence[Rejected] = (), rows: int = 0, warnings: Sequence[Problem] = (),
                  qualifiers: np.ndarray | None = None, lower: np.ndarray | None = None, upper: np.ndarray | None = None,
                  confidence: np.ndarray | None = None, area: np.ndarray | None = None, areas: Sequence[str] = (),
-                 not_used: Sequence[NotUsed] = ()):
+                 not_used: Sequence[NotUsed] = (), written: Mapping[int, tuple[float, str]] | None = None):
         self.ids = tuple(ids)  # target codes index these
         self.periods = tuple(periods)  # period codes index these (one per distinct label as written)
         self.files = tuple(files)  # file codes index these, in the order the files were given
@@ -154,6 +158,7 @@ class ReadingsBatch:
         self.areas = tuple(areas)
         self.not_used = list(not_used)  # rows for other breakdowns or areas than the targets'
         self.notes = dict(notes or {})  # row -> (note, source), only rows that have one
+        self.written = dict(written or {})  # row -> (value, unit) as written, only rows converted from another unit
         self.suppressed = list(suppressed)
         self.superseded = list(superseded)
         self.rejected = list(rejected)
@@ -175,7 +180,7 @@ class ReadingsBatch:
             builder.add(r.target, r.period.label, r.period, r.value, file, r.line, note=r.note, source=r.source,
                         numerator=r.numerator, denominator=r.denominator, record=r.record,
                         qualifiers=sum(QUALIFIER_BIT[q] for q in r.qualifiers), lower=r.lower, upper=r.upper,
-                        confidence=r.confidence, area=r.area)
+                        confidence=r.confidence, area=r.area, written=r.written)
         return builder.build()
 
     def count(self) -> int:
@@ -197,7 +202,7 @@ class ReadingsBatch:
                        self.files[self.file[row]], int(self.line[row]), note, source,
                        _optional(self.numerator, row), _optional(self.denominator, row), record,
                        self.qualifier_codes(row), _optional(self.lower, row), _optional(self.upper, row),
-                       _optional(self.confidence, row), area)
+                       _optional(self.confidence, row), area, self.written.get(row))
 
     def qualifier_codes(self, row: int) -> tuple[str, ...]:
         return () if self.qualifiers is None else qualifier_codes(int(self.qualifiers[row]))
@@ -281,6 +286,7 @@ class ReadingsBuilder:
         self.areas: dict[str, int] = {}
         self.not_used: list[NotUsed] = []
         self.notes: dict[int, tuple[str | None, str | None]] = {}
+        self.written: dict[int, tuple[float, str]] = {}
         self.suppressed: list[Suppressed] = []
         self.rejected: list[Rejected] = []
         self.rows = 0
@@ -308,7 +314,7 @@ class ReadingsBuilder:
             note: str | None = None, source: str | None = None, numerator: float | None = None,
             denominator: float | None = None, record: int | None = None, qualifiers: int = 0,
             lower: float | None = None, upper: float | None = None, confidence: float | None = None,
-            area: str | None = None) -> None:
+            area: str | None = None, written: tuple[float, str] | None = None) -> None:
         """One reading (the general path; the plain CSV loop appends to the arrays itself)."""
         row = len(self.value)
         self.target.append(self.target_code(target))
@@ -341,14 +347,17 @@ class ReadingsBuilder:
             self.area.append(code)
         if note is not None or source is not None:
             self.notes[row] = (note, source)
+        if written is not None:
+            self.written[row] = written
 
     def truncate(self, rows: int) -> None:
         """Take back the readings after the first `rows` (a file that must be read another way)."""
         for column in (self.target, self.period, self.value, self.file, self.line, *self._optional()):
             if column is not None and len(column) > rows:
                 del column[rows:]
-        for row in [r for r in self.notes if r >= rows]:
-            del self.notes[row]
+        for sparse in (self.notes, self.written):
+            for row in [r for r in sparse if r >= rows]:
+                del sparse[row]
 
     def _optional(self) -> tuple[array | None, ...]:
         return (self.record, self.numerator, self.denominator, self.qualifiers, self.lower, self.upper,
@@ -380,16 +389,17 @@ class ReadingsBuilder:
         file = np.frombuffer(self.file, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         line = np.frombuffer(self.line, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         optional = [None if c is None else np.frombuffer(c, dtype=_DTYPES[c.typecode]) for c in self._optional()]
-        notes = self.notes
+        notes, written = self.notes, self.written
         if self.out_of_order and n:
             # Rows a reader added late (settled at the end of their file) go back to their place.
             place = np.lexsort((line, file))
             target, period, value, file, line = (c[place] for c in (target, period, value, file, line))
             optional = [None if c is None else c[place] for c in optional]
-            if notes:
+            if notes or written:
                 new_row = np.empty(n, dtype=np.int64)
                 new_row[place] = np.arange(n)
                 notes = {int(new_row[row]): text for row, text in notes.items()}
+                written = {int(new_row[row]): given for row, given in written.items()}
         superseded: list[Superseded] = []
         same = np.zeros(0, dtype=bool)
         if n:
@@ -411,12 +421,14 @@ class ReadingsBuilder:
                     _moved(c, first, last)[keep] for c in (target, period, value, file, line))
                 optional = [None if c is None else _moved(c, first, last)[keep] for c in optional]
                 notes = _moved_notes(notes, first.tolist(), last.tolist(), keep)
+                written = _moved_notes(written, first.tolist(), last.tolist(), keep)
         record, numerator, denominator, qualifiers, lower, upper, confidence, area = optional
         return ReadingsBatch(tuple(self.ids), tuple(self.period_list), tuple(self.files), target, period, value, file,
                              line, record=record, numerator=numerator, denominator=denominator, notes=notes,
                              suppressed=self.suppressed, superseded=superseded, rejected=self.rejected, rows=self.rows,
                              warnings=self.warnings, qualifiers=qualifiers, lower=lower, upper=upper,
-                             confidence=confidence, area=area, areas=tuple(self.areas), not_used=self.not_used)
+                             confidence=confidence, area=area, areas=tuple(self.areas), not_used=self.not_used,
+                             written=written)
 
 
     def _superseded(self, order, same, target, period, file, line) -> list[Superseded]:  # numpy columns
@@ -457,10 +469,9 @@ def _moved(column, first, last):  # numpy arrays
     return column
 
 
-def _moved_notes(notes: Mapping[int, tuple[str | None, str | None]], first: list[int], last: list[int],
-                 keep) -> dict[int, tuple[str | None, str | None]]:
-    """The notes after settling: each group's last note in its first row's place, rows renumbered
-    past the dropped ones."""
+def _moved_notes(notes: Mapping[int, T], first: list[int], last: list[int], keep) -> dict[int, T]:
+    """The notes (or any sparse column) after settling: each group's last note in its first row's
+    place, rows renumbered past the dropped ones."""
     if not notes:
         return {}
     import numpy as np

@@ -49,7 +49,17 @@ def _target_heads(result: TargetResult) -> str:
         "provisional": result.provisional,
         "explanation": result.explanation,
         "after_as_of": result.after_as_of,
+        "outcome": _outcome(result),
     })[:-1]
+
+
+def _outcome(result: TargetResult) -> dict[str, Any] | None:
+    """The reading that settled a dated target's outcome (its status is the target's), or None."""
+    verdict = result.outcome
+    if verdict is None:
+        return None
+    return {"period": verdict.period.label, "date": verdict.date.isoformat(), "value": verdict.value,
+            "status": verdict.status}
 
 
 class _Tables:

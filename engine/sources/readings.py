@@ -173,6 +173,7 @@ class _Reader:
             value = _number(raw_value, unit, "value")
             factor = 1.0
             unit_text = _text(record.get("unit"))
+            written = None
             if unit_text:
                 # A number that passed _number: a % is its percent sign, a £ its pound sign.
                 for sign, base in (("%", "percent"), ("£", "GBP")):
@@ -181,6 +182,8 @@ class _Reader:
                                         f"says `{visible(unit_text)}`: drop the {sign} sign or the unit")
                 try:
                     factor = conversion_factor(unit_text, unit)
+                    if factor != 1:  # said in the explanation: `1,760 a quarter (7,040 a year)`
+                        written = (value, canonical_unit(unit_text))
                     value *= factor
                 except UnitError as exc:
                     raise _RowError(f"{visible(str(exc))} (the target `{target}` is measured in {unit})") from None
@@ -212,7 +215,8 @@ class _Reader:
             return
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
-                       record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area)
+                       record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area,
+                       written=written)
 
     def finish_file(self) -> None:
         """Settle the rows of the file just read whose period label is ambiguous (`2010-11`): months

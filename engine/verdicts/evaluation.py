@@ -1,8 +1,9 @@
 """Evaluating targets against a batch of readings in one pass (pure: targets and readings in, results out).
 
 Every reading of every target is judged at once, on columns, by the verdict rules
-(engine/verdicts/rules); each target's status is that of its latest reading. Results carry the
-decisions and numbers; sentences come from `explain`, made only when an output asks for them.
+(engine/verdicts/rules); each target's status is that of its latest reading, or, once a dated
+target's outcome is settled, that outcome (rule `outcome`). Results carry the decisions and
+numbers; sentences come from `explain`, made only when an output asks for them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from engine.model.periods import KEY_DAY, Period, months_between
 from engine.model.readings import PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
 from engine.model.spec import Target
 from engine.verdicts.explain import TargetWords, stale_note, together_note
-from engine.verdicts.rules import Decisions, Facts, Readings, decide
+from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
 # How old the latest reading may be, at the as-of date, before a target is stale.
@@ -80,20 +81,30 @@ class Judged:
         marks = batch.qualifiers[rows].tolist() if batch.qualifiers is not None else [0] * len(rows)
         return zip(batch.period[rows].tolist(), batch.value[rows].tolist(), d.status[part].tolist(),
                    d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist(),
-                   d.beyond[part].tolist(), d.breach[part].tolist(), marks, d.tempered[part].tolist())
+                   d.beyond[part].tolist(), d.breach[part].tolist(), marks, d.tempered[part].tolist(),
+                   (d.outcome[part] == AFTER_OUTCOME).tolist())
 
     def sentences(self, target: int, start: int, stop: int) -> list[str]:
         """The sentences of judged rows start..stop, all of one target."""
         periods, sentence = self.batch.periods, self.words(target).sentence
-        return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
-                         marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None)
-                for p, v, s, e, g, t, b, r, q, w in self._columns(start, stop)]
+        said = [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
+                         marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a)
+                for p, v, s, e, g, t, b, r, q, w, a in self._columns(start, stop)]
+        if self.batch.written:  # readings converted from another unit say so (a few rows, when any)
+            written = self.batch.written
+            for i, row in enumerate(self.rows[start:stop].tolist()):
+                if row in written:
+                    p, v, s, e, g, t, b, r, q, w, a = next(iter(self._columns(start + i, start + i + 1)))
+                    said[i] = sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
+                                       BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
+                                       after_outcome=a, written=written[row])
+        return said
 
     def verdicts(self, target: int, start: int, stop: int) -> list[Verdict]:
         """The verdicts of judged rows start..stop, all of one target, with their sentences."""
         periods = self.batch.periods
         out = []
-        for (p, v, s, e, g, t, _, r, q, _), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
+        for (p, v, s, e, g, t, _, r, q, _, _), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
             period, breach = periods[p], BREACH_REASONS[r]
             out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
                                breach is not None, breach, why, qualifier_codes(q)))
@@ -122,6 +133,12 @@ class TargetResult:
     stop: int
     later: tuple[int, ...] = ()  # batch rows dated after the as-of date: not judged, but not lost either
     latest_sentence: str = ""  # the latest reading's own sentence (the explanation may add notes to it)
+    settled: int = -1  # the judged row that settled the outcome of a dated target; -1: not concluded
+
+    @property
+    def outcome(self) -> Verdict | None:
+        """The verdict on the reading that settled the target's outcome (its status is the target's), if one has."""
+        return self.judged.verdict(self.index, self.settled) if self.settled >= 0 else None
 
     @property
     def count(self) -> int:
@@ -220,10 +237,13 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     rows = np.flatnonzero(judge)
     rows = rows[np.argsort(row_order[rows], kind="stable")]
     t = row_target[rows]
-    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows],
+    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows], row_key[rows] % KEY_DAY,
                                        batch.qualifiers[rows] if batch.qualifiers is not None else None))
     judged = Judged(facts, batch, rows, decisions)
     bounds = np.searchsorted(t, np.arange(len(targets) + 1))
+    latest = np.where(bounds[1:] > bounds[:-1], bounds[1:] - 1, -1)
+    settled = outcome.settled_by(decisions, t, len(targets))
+    statuses, breaches = outcome.for_targets(decisions, latest, settled)
     later_rows = np.flatnonzero(later)
     later_rows = later_rows[np.argsort(row_order[later_rows], kind="stable")]
     later_bounds = np.searchsorted(row_target[later_rows], np.arange(len(targets) + 1))
@@ -231,18 +251,24 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     for i, target in enumerate(targets):
         start, stop = int(bounds[i]), int(bounds[i + 1])
         left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
-        results.append(_result(judged, i, target, start, stop, left, as_of))
+        results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
+                               int(statuses[i]), int(breaches[i])))
     return Evaluation(as_of, tuple(results), batch)
 
 
 def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],
-            as_of: date | None) -> TargetResult:
+            as_of: date | None, settled: int, status: int, breach_code: int) -> TargetResult:
     if stop == start:
         return TargetResult(target, "no_data", False, None, False, "no readings", judged, index, start, stop, later)
     latest = stop - 1
-    d = judged.decisions
     batch = judged.batch
     period = batch.periods[batch.period[judged.rows[latest]]]
+    breach = BREACH_REASONS[breach_code]
+    sentence = judged.sentence(index, latest)
+    if settled >= 0:  # concluded: the outcome stands, later readings are reported after it; never stale
+        explanation = _concluded(judged, index, settled, latest) or judged.sentence(index, settled)
+        return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, False, explanation,
+                            judged, index, start, stop, later, sentence, settled)
     stale = as_of is not None and is_stale(target.measure.frequency, period.end, as_of)
     # Periods sorted by last day sit together at the end when they share it: 2014/15 and 2015-03.
     together: list[str] = []
@@ -250,14 +276,27 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
     while i >= start and batch.periods[batch.period[judged.rows[i]]].end == period.end:
         together.insert(0, batch.periods[batch.period[judged.rows[i]]].label)
         i -= 1
-    explanation = sentence = judged.sentence(index, latest)
+    explanation = sentence
     if together:
         explanation += together_note(together, period)
     if stale:
         explanation += stale_note(target.measure.frequency or "", period, as_of)  # type: ignore[arg-type]
-    breach = BREACH_REASONS[d.breach[latest]]
-    return TargetResult(target, ALL_STATUSES[d.status[latest]], breach is not None, breach, stale, explanation,
+    return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, stale, explanation,
                         judged, index, start, stop, later, sentence)
+
+
+def _concluded(judged: Judged, index: int, settled: int, latest: int) -> str:
+    """The outcome, then what the readings dated after it say (the latest of them, and how many);
+    empty when there are none (a shorter period ending the same day is not "since")."""
+    batch = judged.batch
+    ends = [batch.periods[code].end for code in batch.period[judged.rows[settled:latest + 1]].tolist()]
+    since = sum(end > ends[0] for end in ends)
+    if not since:
+        return ""
+    first, last = judged.verdict(index, settled), judged.verdict(index, latest)
+    return judged.words(index).concluded(first.period, first.value, first.status, first.shortfall,  # type: ignore[arg-type]
+                                         first.breach_reason, last.period, last.value, last.shortfall,  # type: ignore[arg-type]
+                                         last.breach_reason, since=since)
 
 
 def judge_one(target: Target, period: Period, value: float) -> Verdict:

@@ -11,6 +11,7 @@ from datetime import date
 
 from engine.model.periods import Period
 from engine.model.readings import PROVISIONAL, qualifier_words
+from engine.model.readings import Reading
 from engine.model.spec import Target
 from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
@@ -22,16 +23,17 @@ class TargetWords:
     """Everything about one target that its sentences need, worked out once, not once per reading:
     the units, the decimals, and the fixed parts (the path, the baseline, the target, the limit)."""
 
-    __slots__ = ("decimals", "lower_is_better", "_prefix", "_suffix", "_points", "_baseline_label",
-                 "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_strict", "_limit_exact",
-                 "_path_words", "_fraction_hint")
+    __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
+                 "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
+                 "_limit_exact", "_path_words", "_fraction_hint")
 
     def __init__(self, target: Target, trajectory: Trajectory | None):
         self.decimals = display_decimals(target)
         self.lower_is_better = target.measure.lower_is_better
-        unit = target.measure.unit
+        unit = self.unit = target.measure.unit
         self._prefix, self._suffix = unit_symbol(unit)
         self._points = bool(difference_word(unit))  # percent gaps are percentage points
+        self._whole = counts_whole(unit)  # a whole number is shown without decimals
         baseline = target.baseline
         self._baseline_label = baseline.period.label if baseline is not None else ""
         self._baseline_exact = with_unit(baseline.value, unit) if baseline is not None else ""
@@ -41,6 +43,14 @@ class TargetWords:
         self._goal_label = goal.period.label if goal is not None else ""
         self._goal_exact = with_unit(goal.value, unit) if has_level else ""  # type: ignore[union-attr, arg-type]
         self._strict = goal.strict if goal is not None else False
+        qualifier = ("under " if self.lower_is_better else "over ") if self._strict else ""
+        # "a target of 35% by 2016/17"; a target to keep the baseline is said as one: "to maintain 96.5%".
+        if not _flat(trajectory):
+            self._goal_words = f"a target of {qualifier}{self._goal_exact} by {self._goal_label}"
+        else:
+            keep = f"stay {qualifier}" if qualifier else "maintain "
+            self._goal_words = f"the target to {keep}{self._goal_exact} until {self._goal_label}"
+        self._limit = target.limit
         self._limit_exact = with_unit(target.limit, unit) if target.limit is not None else ""
         self._path_words = _path_words(trajectory, unit) if trajectory is not None else ""
         # A spreadsheet's 45% exported as 0.45: worth a note where the target's own figures are
@@ -52,14 +62,19 @@ class TargetWords:
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
-                 *, marks: int = 0, tempered: Status | None = None) -> str:
+                 *, marks: int = 0, tempered: Status | None = None, after_outcome: bool = False,
+                 written: tuple[float, str] | None = None) -> str:
         """One reading's verdict in words. marks: the value's GSS qualifier bits; tempered: the
-        status a value of low reliability would have had."""
+        status a value of low reliability would have had; after_outcome: a reading at or after the
+        target date that did not settle the outcome (rule `outcome`); written: the value and unit as
+        the file gave them, when converted to the target's unit."""
         judged = tempered or status  # a value of low reliability is worded as judged, then tempered
-        decimals = self.reading_decimals(value, judged, shortfall)
-        shown = f" ({qualifier_words(marks)})" if marks else ""  # after the value: `45.0% (provisional)`
-        x = f"{self._prefix}{fixed(value, decimals)}{self._suffix}{shown}"
-        why = self._judged(period, value, x, decimals, judged, expected, shortfall, tolerance, beyond, breach)
+        shown, decimals = self._decimals(value, judged, shortfall, tolerance, breach)
+        x = f"{self._prefix}{fixed(value, shown)}{self._suffix}" if written is None else self._value(value, shown, written)
+        if marks:  # after the value: `45.0% (provisional)`
+            x = f"{x} ({qualifier_words(marks)})"
+        why = self._judged(period, x, decimals, judged, expected, shortfall, tolerance, beyond, breach, after_outcome,
+                           value)
         if tempered is not None:
             why = (f"{why}; but the value is of low reliability [u], so it is judged {STATUS_WORDS[status]} at worst, "
                    f"not {STATUS_WORDS[tempered]}")
@@ -67,15 +82,16 @@ class TargetWords:
             why = f"{why}. Provisional: the value may be revised, and this verdict with it"
         return why
 
-    def _judged(self, period: Period, value: float, x: str, decimals: int, status: Status, expected: float | None,
-                shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None) -> str:
+    def _judged(self, period: Period, x: str, decimals: int, status: Status, expected: float | None,
+                shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
+                after_outcome: bool, value: float) -> str:
         if status == "not_started":
             why = (f"{x} {period.when} is before the baseline period "
                    f"{self._baseline_label}, so the target has not started")
         elif status in ("achieved", "missed"):
-            why = self._at_target_date(period, x, decimals, status, shortfall)  # type: ignore[arg-type]
+            why = self._at_target_date(period, x, decimals, status, shortfall, after_outcome)  # type: ignore[arg-type]
         elif status in ("on_track", "at_risk", "off_track"):
-            why = self._on_path(period, value, x, decimals, status, expected, shortfall, tolerance, beyond)  # type: ignore[arg-type]
+            why = self._on_path(period, x, decimals, status, expected, shortfall, tolerance, beyond)  # type: ignore[arg-type]
         elif status in ("improving", "no_change", "worsening"):
             why = self._direction(period, x, decimals, status, shortfall, tolerance, beyond)  # type: ignore[arg-type]
         else:
@@ -89,29 +105,88 @@ class TargetWords:
             why = f"{why}. Note: {fraction_note(value)} (or give the unit `proportion`)"
         return why
 
-    def reading_decimals(self, value: float, status: Status, shortfall: float | None) -> int:
+    def reading_decimals(self, value: float, status: Status, shortfall: float | None, tolerance: float | None = None,
+                         breach: BreachReason | None = None) -> int:
         """The decimals a reading is shown with in its sentence, and so wherever it is shown beside
         the sentence (a chart's label, a table's cell), so that the same reading reads the same."""
+        return self._decimals(value, status, shortfall, tolerance, breach)[0]
+
+    def expected_decimals(self, expected: float, value: float, status: Status, shortfall: float | None,
+                          tolerance: float | None = None) -> int:
+        """The decimals the expected value is shown with beside that reading, as in its sentence."""
+        decimals = self._decimals(value, status, shortfall, tolerance, None)[1]
+        return 0 if self._whole and decimals and _is_whole(expected) else decimals
+
+    def _decimals(self, value: float, status: Status, shortfall: float | None, tolerance: float | None,
+                  breach: BreachReason | None) -> tuple[int, int]:
+        """(the reading's decimals, the decimals of the numbers beside it) in its sentence. Those
+        beside it: the target's, or the reading's when it is written more finely (459.95 against
+        under 460), or finer still on the path when the gap would not show (12 against 11.997) or
+        would look equal to the tolerance it is beyond (2.05 points beyond a 2.0-point tolerance).
+        The reading: as those, but a whole count without decimals (301 a year) and, beyond a limit
+        of 6, never shown as 6.0."""
         decimals = self.decimals
-        # A reading written more finely than the spec is shown as written (459.95, not 460.0).
-        if round(value, decimals) != value:
+        if round(value, decimals) != value:  # (a test first: this runs for every reading)
             decimals = shown_decimals(value, decimals)
-        if (status in ("on_track", "at_risk", "off_track") and shortfall and decimals < 3
-                and round(abs(shortfall), decimals) == 0):
-            # The gap would not show (12 against 12 expected, yet off track, when the path is at
-            # 11.997): show the reading, the path and the gap finely enough to see it.
-            decimals = _decimals_to_show(abs(shortfall), decimals)
-        return decimals
+        if shortfall and status in _ON_PATH:
+            finer = decimals
+            if decimals < 3 and round(abs(shortfall), decimals) == 0:
+                finer = _decimals_to_show(abs(shortfall), decimals)
+            if status == "off_track" and tolerance and round(shortfall, finer) == round(tolerance, finer):
+                finer = _apart(shortfall, tolerance, finer)  # off track: beyond the tolerance
+            if finer != decimals:
+                decimals = shown_decimals(value, finer)
+        shown = 0 if self._whole and decimals and _is_whole(value) else decimals
+        if breach == "limit":
+            shown = self._beside_limit(value, shown, breach)
+        return shown, decimals
+
+    def concluded(self, period: Period, value: float, status: Status, shortfall: float,
+                  breach: BreachReason | None, since_period: Period, since_value: float, since_shortfall: float,
+                  since_breach: BreachReason | None, since: int) -> str:
+        """A concluded target with readings after its outcome: the outcome first, then what came since.
+        `achieved in 2030 (5.0%, exactly at the target of 5% by 2030); since then 5.2% in 2031, 0.2
+        points worse than the target`."""
+        shown, decimals = self._decimals(value, status, shortfall, None, breach)
+        x = self._value(value, shown)
+        which = "" if period.end == self._goal_date else f", the first reading after the target period {self._goal_label}"
+        words = self._goal_words.replace("a target of", "the target of", 1)
+        if shortfall < 0:
+            gap = f"{self._d(-shortfall, decimals)} better than {words}"
+        elif shortfall == 0:
+            gap = f"exactly at {words}"
+        else:
+            gap = f"{self._d(shortfall, decimals)} short of {words}"
+        text = f"{STATUS_WORDS[status]} {period.when}{which}{', a breach' if status == 'missed' else ''} ({x}, {gap}"
+        text += f"; worse than the limit of {self._limit_exact})" if breach == "limit" else ")"
+        shown, later = self._decimals(since_value, "missed" if since_shortfall > 0 else "achieved", since_shortfall,
+                                      None, since_breach)
+        y = f"{self._value(since_value, shown)} {since_period.when}"
+        if since_shortfall < 0:
+            compared = f"{self._d(-since_shortfall, later)} better than the target"
+        elif since_shortfall == 0:
+            compared = "exactly at the target" + (", which does not beat it" if self._strict else "")
+        else:
+            compared = f"{self._d(since_shortfall, later)} worse than the target"
+        if since_breach == "limit":
+            compared += f", and worse than the limit of {self._limit_exact}, a breach"
+        latest = f"{y}, {compared}" if since == 1 else f"{since} readings, the latest {y}, {compared}"
+        return f"{text}; since then {latest}"
 
     # --- the three kinds of judgement -------------------------------------------------
 
-    def _on_path(self, period: Period, value: float, x: str, decimals: int, status: Status, expected: float,
+    def _on_path(self, period: Period, x: str, decimals: int, status: Status, expected: float,
                  shortfall: float, tolerance: float, beyond: bool) -> str:
-        return (f"{x} {period.when} against {self._prefix}{fixed(expected, decimals)}{self._suffix} expected "
-                f"on the {self._path_words}: {self._gap(shortfall, tolerance, beyond, decimals)}, so {STATUS_WORDS[status]}")
+        # `decimals` is already fine enough for the gap to show, and to show beyond the tolerance (_decimals).
+        if self._path_words:
+            against = f"{self._number(expected, decimals)} expected on the {self._path_words}"
+        else:  # a flat path: the level to keep
+            against = self._goal_words
+        return (f"{x} {period.when} against {against}: "
+                f"{self._gap(shortfall, tolerance, beyond, decimals)}, so {STATUS_WORDS[status]}")
 
-    def _at_target_date(self, period: Period, x: str, decimals: int, status: Status, shortfall: float) -> str:
-        qualifier = ("under " if self.lower_is_better else "over ") if self._strict else ""
+    def _at_target_date(self, period: Period, x: str, decimals: int, status: Status, shortfall: float,
+                        after_outcome: bool) -> str:
         when = "the target period" if period.end == self._goal_date else f"after the target period {self._goal_label}"
         if shortfall < 0:
             gap = f"{self._d(-shortfall, decimals)} better than the target"
@@ -119,8 +194,9 @@ class TargetWords:
             gap = "exactly at the target"
         else:
             gap = f"{self._d(shortfall, decimals)} short of the target"
-        return (f"{x} {period.when} ({when}) against a target of {qualifier}"
-                f"{self._goal_exact} by {self._goal_label}: {gap}, so {status}")
+        # A reading after the outcome is compared with the level, but the outcome stands (rule `outcome`).
+        ending = "; another reading settled the outcome, which this one does not change" if after_outcome else f", so {status}"
+        return f"{x} {period.when} ({when}) against {self._goal_words}: {gap}{ending}"
 
     def _direction(self, period: Period, x: str, decimals: int, status: Status, shortfall: float,
                    tolerance: float, beyond: bool) -> str:
@@ -129,6 +205,8 @@ class TargetWords:
             gap = "the same as the baseline"
         else:
             side = "better" if shortfall < 0 else "worse"
+            if beyond and tolerance:  # beyond the band, so shown beyond it (2.05 against 2.0)
+                decimals = _apart(abs(shortfall), tolerance, decimals)
             gap = f"{self._d(abs(shortfall), decimals)} {side}"
             if tolerance:
                 gap += f", {'beyond' if beyond else 'within'} the {self._tolerance(tolerance, decimals)} tolerance"
@@ -137,8 +215,29 @@ class TargetWords:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def _beside_limit(self, value: float, decimals: int, breach: BreachReason | None) -> int:
+        """The decimals to show a reading with beside the limit it breaches, so it is seen to be worse."""
+        if breach != "limit" or self._limit is None:
+            return decimals
+        return _apart(value, self._limit, decimals)
+
+    def _number(self, amount: float, decimals: int) -> str:
+        """A number of this target's unit, without the unit: a whole count has no decimals (301, not 301.0)."""
+        if self._whole and decimals and _is_whole(amount):
+            decimals = 0
+        return f"{self._prefix}{fixed(amount, decimals)}{self._suffix}"
+
+    def _value(self, value: float, decimals: int, written: tuple[float, str] | None = None) -> str:
+        """A reading; one converted from another unit says so: `1,760 a quarter (7,040 a year)`."""
+        shown = f"{self._prefix}{fixed(value, decimals)}{self._suffix}"
+        if written is None:
+            return shown
+        return f"{with_unit(written[0], written[1])} ({shown})"
+
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        if self._whole and decimals and _is_whole(amount):
+            decimals = 0
         shown = fixed(amount, decimals)
         less = ""
         if amount and not shown.strip("0.,"):  # a real gap too small to show: not "0.0 points"
@@ -150,11 +249,16 @@ class TargetWords:
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; never shown as zero
         (a 0.03-point tolerance is not a 0.0-point one)."""
+        # As set when that is no coarser than the gap beside it (a 2.0-point tolerance, not 2.00), else as the gap.
+        if decimals > self.decimals:
+            decimals = _as_set(tolerance, self.decimals, decimals)
+        if self._whole and decimals and _is_whole(tolerance):
+            decimals = 0
         shown = fixed(tolerance, decimals)
         if tolerance and not shown.strip("0.,"):  # finer than the spec's decimals: show it as set
             shown = fixed(tolerance, _decimals_to_show(tolerance, decimals))
             if not shown.strip("0.,"):
-                shown = "less than " + _SMALLEST[-1]
+                shown = "less than " + _SMALLEST[3]
         return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"
 
     def _gap(self, shortfall: float, tolerance: float, beyond: bool, decimals: int) -> str:
@@ -169,7 +273,9 @@ class TargetWords:
         return f"{self._d(shortfall, decimals)} worse"
 
 
-_SMALLEST = ("1", "0.1", "0.01", "0.001")  # the least gap each number of decimals can show
+_ON_PATH = ("on_track", "at_risk", "off_track")
+_SMALLEST = tuple(f"{10.0 ** -d:.{d}f}" for d in range(10))  # the least gap each number of decimals can show
+_MOST_DECIMALS = 9
 
 
 def _decimals_to_show(amount: float, decimals: int) -> int:
@@ -177,15 +283,54 @@ def _decimals_to_show(amount: float, decimals: int) -> int:
     for finer in range(decimals + 1, 3):
         if round(amount, finer):
             return finer
-    return 3
+    return max(decimals, 3)
+
+
+def _apart(value: float, threshold: float, decimals: int) -> int:
+    """The fewest decimals, from `decimals`, at which a value that differs from a threshold is shown
+    differing from it (2.05 beyond a 2.0 tolerance is not "2.0 ... beyond the 2.0"); at most nine."""
+    for finer in range(decimals, _MOST_DECIMALS + 1):
+        if round(value, finer) != round(threshold, finer):  # as `fixed` shows them: both round the exact value
+            return finer
+    return max(decimals, _MOST_DECIMALS)
+
+
+def _as_set(value: float, low: int, high: int) -> int:
+    """The fewest decimals from low to high that show the value exactly (2.0, not 2.00), else high."""
+    for d in range(low, high):
+        if abs(value - round(value, d)) <= 1e-9 * max(1.0, abs(value)):
+            return d
+    return high
+
+
+def _is_whole(amount: float) -> bool:
+    return abs(amount - round(amount)) <= 1e-9 * max(1.0, abs(amount))
+
+
+def _flat(trajectory: Trajectory | None) -> bool:
+    """A path that stays at one level (`maintain`, or a target equal to its baseline)."""
+    return trajectory is not None and len(set(trajectory.values)) == 1
 
 
 def _path_words(trajectory: Trajectory, unit: str) -> str:
+    """`linear path from 48.3% (2013/14) to 35% (2016/17)`; empty for a flat path, said as a level to keep."""
+    if _flat(trajectory):
+        return ""
     first, *middle, last = trajectory.points
     text = f"{trajectory.kind} path from {with_unit(first.value, unit)} ({first.period.label})"
     for point in middle:
         text += f" through {with_unit(point.value, unit)} ({point.period.label})"
     return text + f" to {with_unit(round(last.value, 6), unit)} ({last.period.label})"
+
+
+# Percentages and rates per population read best with one decimal (44.0%), whole or not; counts,
+# money and ranks are whole by nature, and a whole one is shown without decimals.
+_ONE_DECIMAL = ("percent", "per_100k", "per_10k", "per_1000")
+
+
+def counts_whole(unit: str) -> bool:
+    """True when a whole number in this unit is shown without decimals (301 a year, £1,150, 12th)."""
+    return base_unit(unit) not in _ONE_DECIMAL
 
 
 def display_decimals(target: Target) -> int:
@@ -200,7 +345,7 @@ def display_decimals(target: Target) -> int:
             decimals = len(text.split(".")[1].rstrip("0"))
             written = max(written, decimals)
     # Percentages and rates read best with one decimal (44.0%); counts and ranks as written.
-    floor = 1 if base_unit(target.measure.unit) in ("percent", "per_100k", "per_10k", "per_1000") else 0
+    floor = 0 if counts_whole(target.measure.unit) else 1
     return min(max(written, floor), 3)
 
 
@@ -213,6 +358,25 @@ def shown_decimals(value: float, decimals: int) -> int:
     return max(decimals, 3)
 
 
+def level_decimals(value: float, decimals: int, unit: str) -> int:
+    """Decimals to show an expected value, gap or tolerance with: the target's, none for a whole count."""
+    return 0 if decimals and counts_whole(unit) and _is_whole(value) else decimals
+
+
+
+def as_of_words(given: bool, reading: Reading | None, same_day: int) -> str:
+    """Where an as-of date came from: `the date given (--as-of)`, or the reading it is the date of
+    (`the latest reading: budget.csv line 14 (recycling, 2025/26)`; `the latest readings: ... and 3 more`);
+    empty with neither (no readings)."""
+    if given:
+        return "the date given (--as-of)"
+    if reading is None:
+        return ""
+    where = f"record {reading.record}" if reading.record is not None else f"line {reading.line}"
+    text = f"{reading.file} {where} ({reading.target}, {reading.period.label})"
+    if same_day > 1:
+        return f"the latest readings: {text} and {same_day - 1:,} more"
+    return f"the latest reading: {text}"
 
 
 def together_note(together: list[str], latest: Period) -> str:

@@ -7,7 +7,8 @@ and leaves the rest alone. A rule decides and says nothing: `explain` words its 
 
 The status rules run in the order `status_rules()` gives, each on the readings no earlier rule has
 decided; then the refining rules (`refine_rules()`), which may temper a status decided (a value of
-low reliability); then the breach rules run on every reading.
+low reliability); then the outcome rule marks the reading that settles each dated target's
+outcome; then the breach rules run on every reading.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from engine.verdicts.statuses import CODE
 
 UNDECIDED = -1
 NO_DAY = np.iinfo(np.int64).max
+# Decisions.outcome: how a reading stands to its target's outcome (rules/outcome.py).
+NOT_CONCLUDING = 0  # before the target date, or no target level
+SETTLES = 1  # the reading that settles the outcome: the target's status from then on
+AFTER_OUTCOME = 2  # another reading at or after the target date: reported, it does not change the outcome
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Facts:
     baseline_value: np.ndarray
     has_level: np.ndarray  # a target level (a value to reach by a date)
     goal_day: np.ndarray
+    goal_start: np.ndarray  # the target period's first day
     goal_value: np.ndarray
     strict: np.ndarray
     has_path: np.ndarray
@@ -64,6 +70,8 @@ class Facts:
             has_level=np.array(level, dtype=bool),
             goal_day=column((t.goal.period.end.toordinal() if has else NO_DAY  # type: ignore[union-attr]
                              for t, has in zip(targets, level)), np.int64),
+            goal_start=column((t.goal.period.start.toordinal() if has else NO_DAY  # type: ignore[union-attr]
+                               for t, has in zip(targets, level)), np.int64),
             goal_value=column((t.goal.value if has else 0.0 for t, has in zip(targets, level)), np.float64),  # type: ignore[union-attr]
             strict=column((bool(t.goal and t.goal.strict) for t in targets), bool),
             has_path=column((tr is not None for tr in trajectories), bool),
@@ -76,12 +84,14 @@ class Facts:
 
 @dataclass(frozen=True)
 class Readings:
-    """The readings to judge, as columns: the target (index into the facts), the period's last
-    day (ordinal), the value and its GSS qualifiers (bits of model.readings.QUALIFIER_BIT; None: none)."""
+    """The readings to judge, as columns, in order by target, then period (last day, then first
+    day): the target (index into the facts), the period's last and first days (ordinals), the value
+    and its GSS qualifiers (bits of model.readings.QUALIFIER_BIT; None: none)."""
 
     target: np.ndarray
     day: np.ndarray
     value: np.ndarray
+    start: np.ndarray
     qualifiers: np.ndarray | None = None
 
 
@@ -98,12 +108,13 @@ class Decisions:
     # The status code a refining rule replaced (a value of low reliability judged at risk, not off
     # track); UNDECIDED where none did.
     tempered: np.ndarray
+    outcome: np.ndarray  # NOT_CONCLUDING, SETTLES (the reading that settles the outcome) or AFTER_OUTCOME
 
     @classmethod
     def empty(cls, n: int) -> Decisions:
         nan = np.full(n, np.nan)
         return cls(np.full(n, UNDECIDED, dtype=np.int8), nan, nan.copy(), nan.copy(), np.zeros(n, dtype=bool),
-                   np.zeros(n, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8))
+                   np.zeros(n, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8), np.zeros(n, dtype=np.int8))
 
     def undecided(self) -> np.ndarray:
         return self.status == UNDECIDED
@@ -137,6 +148,12 @@ def refine_rules():
     return (low_reliability,)
 
 
+def outcome_rules():
+    from engine.verdicts.rules import outcome
+
+    return (outcome,)
+
+
 def breach_rules():
     from engine.verdicts.rules import limit, missed
 
@@ -146,10 +163,6 @@ def breach_rules():
 def decide(facts: Facts, readings: Readings) -> Decisions:
     """Every rule, in order, over every reading."""
     decisions = Decisions.empty(len(readings.value))
-    for rule in status_rules():
-        rule.decide(facts, readings, decisions)
-    for rule in refine_rules():
-        rule.decide(facts, readings, decisions)
-    for rule in breach_rules():
+    for rule in status_rules() + refine_rules() + outcome_rules() + breach_rules():
         rule.decide(facts, readings, decisions)
     return decisions
