@@ -314,9 +314,10 @@ def show(
         hint = f"; did you mean `{close[0]}`?" if close else "; `targets list` shows the ids"
         raise _fail(Problem(str(targets), None, None, "error", "usage", f"no target `{target_id}`{hint}"))
     target = by_id[target_id]
-    # Read with every target's unit, so rows for other targets are readings (just not shown here)
-    # and only genuinely bad rows are rejected; those are listed, never dropped.
-    batch = run.read_readings(readings, target_list, sheet=sheet) if readings else None
+    # Only this target's rows are read: a rejected row of another target is that target's problem
+    # (`targets evaluate` reports it). A row that names no target, or an unknown id that may be
+    # this one misspelt, is read, and rejected rows are listed, never dropped.
+    batch = run.read_readings(readings, target_list, sheet=sheet, only=target_id) if readings else None
     if batch is not None:
         _warn(batch)
     own = batch.readings.get(target_id, []) if batch else []

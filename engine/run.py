@@ -44,13 +44,18 @@ def load_targets(path: str | Path) -> list[Target]:
     return result.targets
 
 
-def read_readings(paths: Iterable[str | Path], targets: Sequence[Target], *, sheet: str | None = None) -> ReadingsBatch:
+def read_readings(paths: Iterable[str | Path], targets: Sequence[Target], *, sheet: str | None = None,
+                  only: str | None = None) -> ReadingsBatch:
     """The readings files, in order (a later row wins over an earlier one for the same target and
     period), read with each target's unit. A path of `-` is standard input (CSV). A workbook is
-    read from its first visible sheet, or `sheet`, or the sheet its path names (`book.xlsx:KPIs`)."""
+    read from its first visible sheet, or `sheet`, or the sheet its path names (`book.xlsx:KPIs`).
+    only: the rows of this target id alone (other targets' rows are not read, so their problems
+    are not reported)."""
+    from dataclasses import replace
+
     from engine.sources.readings import options_of, read_readings as read, units_of
 
-    return read(paths, units_of(targets), options_of(targets), sheet=sheet)
+    return read(paths, units_of(targets), replace(options_of(targets), only=only), sheet=sheet)
 
 
 def evaluate(targets: Sequence[Target], batch: ReadingsBatch, as_of: date | None = None):  # -> Evaluation

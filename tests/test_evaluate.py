@@ -542,11 +542,57 @@ def test_fail_on_takes_statuses_as_the_reports_write_them_and_names_what_tripped
 
 
 def test_show_allow_rejected_lists_the_rows_but_exits_0(tree):
-    (tree / "readings.csv").write_text(READINGS + "nope,2014/15,1,,\n", encoding="utf-8")
+    (tree / "readings.csv").write_text(READINGS + "reoffending,2014/15 Q9,1,,\n", encoding="utf-8")
     strict = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "readings.csv")
-    assert strict.exit_code == 2 and "unknown target `nope`" in strict.stderr
+    assert strict.exit_code == 2 and "readings.csv:9: rejected:" in strict.stderr
     lenient = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "readings.csv", "--allow-rejected")
-    assert lenient.exit_code == 0 and "unknown target `nope`" in lenient.stderr
+    assert lenient.exit_code == 0 and "readings.csv:9: rejected:" in lenient.stderr
+
+
+def test_show_reads_only_the_rows_of_its_target_in_a_large_plain_file(tree):
+    # Large enough to be read as columns (sources/readings.COLUMNAR_BYTES): the same rule holds there.
+    from engine.sources.readings import COLUMNAR_BYTES
+
+    rows = [f"fte,{y}-{m:02d},{'lots' if m == 5 else 700}" for y in range(1900, 2900) for m in range(1, 13)]
+    text = "target,period,value\n" + "\n".join(rows) + "\nreoffending,2014/15,44\nnodata,2014/15,x\n"
+    assert len(text) > COLUMNAR_BYTES
+    (tree / "big.csv").write_text(text, encoding="utf-8")
+    shown = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "big.csv")
+    assert shown.exit_code == 0 and "rejected" not in shown.stderr, shown.output
+    assert any("2014/15" in l and "44.0%" in l for l in shown.stdout.splitlines())
+    assert run("show", "fte", "--targets", tree / "specs", "-r", tree / "big.csv").exit_code == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_show_reads_only_the_rows_of_its_target(tree, suffix):
+    # Rows of other targets that would be rejected (a bad value, a bad period, a comma in a number, an
+    # unknown id that is not this one misspelt) are not this target's problem: `show` does not read them.
+    others = [("fte", "2014/15", "lots"), ("crime", "2014/15 Q7", "80"), ("nodata", "2014/15", "1,760,"),
+              ("recycling", "2014/15", "40")]
+    if suffix == ".csv":
+        text = READINGS + "".join(f"{t},{p},{v},,\n" for t, p, v in others[:2])
+        text += "nodata,2014/15,1,760,,\n" + "recycling,2014/15,40,,\n"  # the third: one cell too many
+    else:
+        text = json.dumps([{"target": t, "period": p, "value": v} for t, p, v in others]
+                          + [{"target": "fte", "value": 1}, {"target": "reoffending", "period": "2014/15", "value": 44}])
+    path = tree / f"mixed{suffix}"
+    path.write_text(text, encoding="utf-8")
+    shown = run("show", "reoffending", "--targets", tree / "specs", "-r", path)
+    assert shown.exit_code == 0, shown.output
+    assert "rejected" not in shown.stderr
+    assert any("2014/15" in l and "44.0%" in l for l in shown.stdout.splitlines())
+    # The same file still fails `evaluate`, which reads every row, and `show` for a target with a bad row.
+    assert run("evaluate", path, "--targets", tree / "specs", "--format", "json").exit_code == 2
+    assert run("show", "fte", "--targets", tree / "specs", "-r", path).exit_code == 2
+
+
+def test_show_still_rejects_rows_that_may_be_its_own(tree):
+    # No target named, or an unknown id close to this one: they may be its rows, so they are reported.
+    (tree / "readings.csv").write_text(READINGS + ",2014/15,40,,\nreofending,2014/15,40,,\n", encoding="utf-8")
+    shown = run("show", "reoffending", "--targets", tree / "specs", "-r", tree / "readings.csv")
+    assert shown.exit_code == 2
+    assert "readings.csv:9: rejected: the target cell is empty" in shown.stderr
+    assert "readings.csv:10: rejected: unknown target `reofending`; did you mean `reoffending`?" in shown.stderr
 
 
 def test_long_lists_of_rejected_rows_are_cut_in_the_human_formats_not_in_csv(tree):

@@ -94,6 +94,8 @@ class ReadOptions:
     fingertips: Mapping[int, tuple[Wanted, ...]] = field(default_factory=dict)
     # Target id -> its area (spec `area:`): rows of a file's `area` column naming another are not used.
     areas: Mapping[str, str] = field(default_factory=dict)
+    # `targets show ID`: the rows of this target alone are read; a row naming another is left alone.
+    only: str | None = None
 
 
 def options_of(targets: Iterable[Any]) -> ReadOptions:
@@ -123,6 +125,8 @@ class _Reader:
         # Where the current file's rows start in the builder, and its rows waiting on an ambiguous label.
         self.file_start = (0, 0, 0)  # readings, suppressed, rejected
         self.pending: list[tuple[Mapping[str, Any], str, int, int | None, str | None]] = []
+        self.only = self.options.only
+        self.near_only: dict[str, bool] = {}  # an unknown id -> whether it may be a misspelling of `only`
 
     def start_file(self, name: str) -> None:
         self.finish_file()
@@ -140,8 +144,23 @@ class _Reader:
             column: str | None = None) -> None:
         """One row or record (`number`: its place in a JSON/YAML list; `column`: a workbook cell's
         column, in a wide layout) to a reading, or where it went."""
+        if self.only is not None and self.elsewhere(record.get("target")):
+            return  # another target's row: not read, so not rejected either
         self.batch.rows += 1
         self._add(record, file, line, number, column)
+
+    def elsewhere(self, cell: Any) -> bool:
+        """With `only`: the row names another target, known or unknown, so it is not read. A row that
+        names no target, or an unknown one that may be `only` misspelt, is read (and rejected)."""
+        target = _text(cell)
+        if not target or target == self.only:
+            return False
+        if target in self.units:
+            return True
+        near = self.near_only.get(target)
+        if near is None:  # once per distinct id, against the one id (never every id: see SUGGESTIONS)
+            near = self.near_only[target] = difflib.SequenceMatcher(None, target, self.only).ratio() >= 0.6
+        return not near
 
     def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None, column: str | None = None,
              months: bool | None = None) -> None:
@@ -667,6 +686,8 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
             line_end = base + rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
+            if reader.only is not None and index["target"] < len(cells) and reader.elsewhere(cells[index["target"]]):
+                continue  # `targets show ID`: another target's row (even one with a cell too many)
             if len(cells) == width and collected is not None:
                 collected.append((line, cells, None))
             elif len(cells) == width:
@@ -777,7 +798,8 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     batch = reader.batch
     # Codes for the targets and period labels as written: -1 where the general way must look.
     labels = target_text.unique(maintain_order=True).to_list()
-    codes = [batch.target_code(t) if t in reader.units else -1 for t in labels]
+    # (`targets show ID`: another target's rows go the general way too, which leaves them alone.)
+    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) else -1 for t in labels]
     target = target_text.replace_strict(labels, codes, return_dtype=pl.Int32).to_numpy()
     labels = period_text.unique(maintain_order=True).to_list()
     codes = [_period_code(reader, p) for p in labels]
@@ -971,6 +993,10 @@ def _read_json_list(text: str, file: str, reader: _Reader) -> bool:
 
 def _structured_record(record: Any, file: str, line: int, number: int, reader: _Reader) -> None:
     batch = reader.batch
+    if reader.only is not None and isinstance(record, dict):
+        named = [v for k, v in record.items() if isinstance(k, str) and k.strip().lower() == "target"]
+        if len(named) == 1 and reader.elsewhere(named[0]):
+            return  # another target's record: not read, so not rejected either
     if not isinstance(record, dict):
         batch.rows += 1
         batch.rejected.append(_rejected(file, line, "this entry is not a record with target, period and value", number))
