@@ -151,9 +151,9 @@ fte,2014/15,81.2,per_10k,given per 10000
 fte,2015/16,[c],,small numbers
 crime,2014/15 Q2,"82",,
 """
-CONTRACT_TOP = {"as_of", "targets", "suppressed", "superseded", "rejected", "not_used", "warnings"}
+CONTRACT_TOP = {"as_of", "as_of_from", "targets", "suppressed", "superseded", "rejected", "not_used", "warnings"}
 CONTRACT_TARGET = {"id", "title", "unit", "polarity", "status", "breach", "breach_reason", "stale", "explanation",
-                   "latest", "readings", "after_as_of"}
+                   "latest", "readings", "after_as_of", "outcome"}
 CONTRACT_READING = {"period", "date", "value", "expected", "shortfall", "tolerance", "status", "breach", "explanation"}
 
 
@@ -739,3 +739,48 @@ def test_the_json_names_the_outcome(tree):
     assert by_id["reoffending"]["outcome"] == {"period": "2016/17", "date": "2017-03-31", "value": 35.0, "status": "achieved"}
     assert by_id["reoffending"]["status"] == "achieved" and by_id["reoffending"]["latest"]["status"] == "missed"
     assert by_id["fte"]["outcome"] is None  # still running
+
+
+# --- where the as-of date came from (issue 14) ------------------------------------------------------
+
+def test_every_report_says_which_reading_set_the_as_of_date(tree):
+    # Quarterly readings, and one annual row in another file that moves the date to 31 Mar 2017.
+    (tree / "annual.json").write_text('[{"target": "fte", "period": "2014/15", "value": 700},\n'
+                                      ' {"target": "reoffending", "period": "2016/17", "value": 36}]', encoding="utf-8")
+    files = (tree / "readings.csv", tree / "annual.json")
+    _, report = evaluate_json(tree, tree / "annual.json")
+    assert report["as_of"] == "2017-03-31"
+    assert report["as_of_from"] == {"file": str(tree / "annual.json"), "line": 2, "record": 2,
+                                    "target": "reoffending", "period": "2016/17", "readings": 1}
+    said = f"the latest reading: {tree / 'annual.json'} record 2 (reoffending, 2016/17)"
+    markdown = run("evaluate", *files, "--targets", tree / "specs", "--format", "markdown").stdout
+    from engine.model.safetext import markdown_cell
+
+    assert "As of 31 March 2017, " + markdown_cell(said) + "." in markdown
+    table = run("evaluate", *files, "--targets", tree / "specs", "--format", "table", env={"COLUMNS": "400"}).stdout
+    assert "as of 31 Mar 2017, " + said in table
+    page = tree / "report.html"
+    assert run("report", *files, "--targets", tree / "specs", "-o", page).exit_code == 0
+    assert f"(the latest reading: {tree / 'annual.json'} record 2 (reoffending, 2016/17))." in page.read_text()
+    # Given with --as-of, it says so; several readings of the latest date are counted.
+    _, given = evaluate_json(tree, "--as-of", "2016/17")
+    assert given["as_of_from"] is None
+    assert "as of 31 Mar 2017, the date given (--as-of)" in run(
+        "evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "table", "--as-of", "2016/17",
+        env={"COLUMNS": "400"}).stdout
+    _, plain = evaluate_json(tree)
+    # The revised 2015/16 row (line 4) superseded line 2; fte's 2015/16 is suppressed, not a reading.
+    assert plain["as_of_from"] == {"file": str(tree / "readings.csv"), "line": 4, "record": None, "target": "reoffending",
+                                   "period": "2015/16", "readings": 1}
+
+
+def test_the_as_of_reading_is_the_first_given_of_the_latest_date():
+    t, u = make_target("t"), make_target("u")
+    readings = [reading("t", "2014/15", 40, line=2), reading("u", "2015 Q1", 40, line=3), reading("u", "2014/15", 41, line=4)]
+    evaluation = evaluate([t, u], ReadingsBatch.of(readings))
+    assert evaluation.as_of == date(2015, 3, 31) and not evaluation.as_of_given
+    assert evaluation.as_of_reading.line == 2 and evaluation.as_of_readings == 3
+    assert evaluation.as_of_source == "the latest readings: r.csv line 2 (t, 2014/15) and 2 more"
+    alone = evaluate([t], ReadingsBatch.of(readings[:1]))
+    assert alone.as_of_source == "the latest reading: r.csv line 2 (t, 2014/15)"
+    assert evaluate([t], {}).as_of_source == ""

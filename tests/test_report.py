@@ -356,7 +356,8 @@ def test_report_writes_the_page_for_the_shipped_targets(tmp_path):
     assert f"{len(targets)} targets, {charts} charts" in result.stderr
     assert page.count('<svg class="chart"') == charts
     assert "Safe City Partnership Strategy 2014-17: targets report" in page  # the default title
-    assert "31 March 2017" in page and "the date of the latest reading" in page
+    assert "31 March 2017" in page
+    assert "(the latest readings: " in page and "readings-2014-17.csv line 4 (first-time-entrants, 2016/17) and 2 more)" in page
 
 
 def test_as_of_and_title_and_stdout(tmp_path):

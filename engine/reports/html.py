@@ -282,8 +282,8 @@ def render(evaluation: Evaluation, batch: ReadingsBatch, inputs: ReportInputs,
     if evaluation.as_of is None:
         position = "No readings: every target has no data yet."
     else:
-        how = "the date given" if inputs.as_of_given else "the date of the latest reading"
-        position = f"Position as of <strong>{_long_date(evaluation.as_of)}</strong> ({how})."
+        how = evaluation.as_of_source or ("the date given" if inputs.as_of_given else "the date of the latest reading")
+        position = f"Position as of <strong>{_long_date(evaluation.as_of)}</strong> ({escape(how)})."
     files = ", ".join(f"<code>{escape(f)}</code>" for f in inputs.readings_files) or "none"
     n = len(evaluation.results)
     out = [

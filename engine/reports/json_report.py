@@ -193,6 +193,16 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
         yield _target_heads(result) + ',"readings":[' + ",".join(mine) + '],"latest":' + latest + "}"
 
 
+def _as_of_from(evaluation: Evaluation) -> dict[str, Any] | None:
+    """The reading the as-of date is the date of (the first given, and how many are); None when
+    --as-of gave it or there are no readings."""
+    r = evaluation.as_of_reading
+    if r is None:
+        return None
+    return {"file": r.file, "line": r.line, "record": r.record, "target": r.target, "period": r.period.label,
+            "readings": evaluation.as_of_readings}
+
+
 def _others(batch: ReadingsBatch) -> dict[str, Any]:
     return {
         "suppressed": [
@@ -216,7 +226,7 @@ def _others(batch: ReadingsBatch) -> dict[str, Any]:
 def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, explain: str = "readings") -> None:
     """Stream the report a chunk of targets at a time: memory stays that of one chunk's text."""
     as_of = evaluation.as_of.isoformat() if evaluation.as_of else None
-    out.write('{"as_of":' + _dumps(as_of) + ',"targets":[')
+    out.write('{"as_of":' + _dumps(as_of) + ',"as_of_from":' + _dumps(_as_of_from(evaluation)) + ',"targets":[')
     results, every = evaluation.results, explain == "readings"
     tables = _Tables(evaluation.batch) if any(r.count for r in results) else None
     separator, start = "", 0

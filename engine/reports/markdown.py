@@ -24,6 +24,8 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     counts = Counter(r.status for r in evaluation.results)
     as_of = f" as of {evaluation.as_of:%d %B %Y}" if evaluation.as_of else ""
     lines = [f"## Targets{as_of}", ""]
+    if evaluation.as_of:
+        lines += [f"As of {evaluation.as_of:%d %B %Y}, {_cell(evaluation.as_of_source)}.", ""]
     lines.append(", ".join(f"**{counts[s]}** {STATUS_WORDS[s]}" for s in ALL_STATUSES if counts[s]) or "No targets.")
     breaches = sum(r.breach for r in evaluation.results)
     stale = sum(r.stale for r in evaluation.results)

@@ -121,7 +121,7 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
     from rich.text import Text
 
     console = _console(out)
-    as_of = f" as of {evaluation.as_of:%d %b %Y}" if evaluation.as_of else ""
+    as_of = f" as of {evaluation.as_of:%d %b %Y}, {evaluation.as_of_source}" if evaluation.as_of else ""
     table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), show_lines=True)
     for column in ("target", "status", "latest", "expected", "why"):
         table.add_column(column, overflow="fold")

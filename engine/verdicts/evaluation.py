@@ -17,7 +17,7 @@ import numpy as np
 from engine.model.periods import KEY_DAY, Period, months_between
 from engine.model.readings import PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
 from engine.model.spec import Target
-from engine.verdicts.explain import TargetWords, stale_note, together_note
+from engine.verdicts.explain import TargetWords, as_of_words, stale_note, together_note
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
@@ -187,6 +187,15 @@ class Evaluation:
     as_of: date | None
     results: tuple[TargetResult, ...]
     batch: ReadingsBatch
+    as_of_given: bool = False  # the as-of date was given (--as-of), not taken from the readings
+    # Else the reading it came from: the first given of those dated that day, and how many are.
+    as_of_reading: Reading | None = None
+    as_of_readings: int = 0
+
+    @property
+    def as_of_source(self) -> str:
+        """Where the as-of date came from, in words: `the latest reading: budget.csv line 14 (recycling, 2025/26)`."""
+        return as_of_words(self.as_of_given, self.as_of_reading, self.as_of_readings)
 
     @property
     def after_as_of(self) -> int:
@@ -224,10 +233,15 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     row_target = where[batch.target] if len(batch.target) else np.zeros(0, dtype=np.int64)
     row_key = keys[batch.period] if len(batch.period) else np.zeros(0, dtype=np.int64)
     known = row_target >= 0
-    if as_of is None:
-        latest = int(row_key[known].max()) if known.any() else None
-        as_of = date.fromordinal(latest // KEY_DAY) if latest is not None else None
     row_day = row_key // KEY_DAY
+    given, source, same_day = as_of is not None, None, 0
+    if as_of is None and known.any():
+        latest = int(row_day[known].max())
+        as_of = date.fromordinal(latest)
+        # Said in the reports, so that one row that moves the date (an annual reading among
+        # quarterly ones) is seen: the first of the readings dated that day, and how many there are.
+        that_day = np.flatnonzero(known & (row_day == latest))
+        source, same_day = batch.reading(int(that_day[0])), len(that_day)
     judge = known & (row_day <= as_of.toordinal()) if as_of is not None else known
     later = known & ~judge
     # Judged rows sorted by target, then period (by last day, then first day): one sort on a key
@@ -253,7 +267,7 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
         results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
                                int(statuses[i]), int(breaches[i])))
-    return Evaluation(as_of, tuple(results), batch)
+    return Evaluation(as_of, tuple(results), batch, given, source, same_day)
 
 
 def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.model.periods import Period
-from engine.model.readings import PROVISIONAL, qualifier_words
-from engine.model.readings import Reading
+from engine.model.readings import PROVISIONAL, Reading, qualifier_words
 from engine.model.spec import Target
 from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
