@@ -155,7 +155,8 @@ def test_readings_file_errors_and_rejected_rows_cannot_start_a_workflow_command(
     result = run("evaluate", readings, "-t", specs, env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 2 and "::add-mask::" in result.stderr
     _no_workflow_commands(result.stderr)
-    readings.write_text(f'target,period,value\n"youth{INJECT}",2014/15,1\n', encoding="utf-8")
+    # `show` reads only its own target's rows: the hostile cell is in one of them.
+    readings.write_text(f'target,period,value\nyouth-custody,"2014/15{INJECT}",1\n', encoding="utf-8")
     result = run("show", "youth-custody", "-t", specs, "-r", readings, env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 2 and "rejected" in result.stderr
     _no_workflow_commands(result.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -490,3 +491,155 @@ def test_a_reading_at_a_computed_target_level_is_achieved(baseline, change, lowe
                          goal_extra={"relative_change": float(rate)})
     verdict = judge(target, "2016/17", float(level))
     assert verdict.status == "achieved", (baseline, rate, verdict.expected)
+
+
+# --- numbers as people read them (issue 14, item 9) ---------------------------------------------------
+
+def test_whole_counts_are_shown_without_a_decimal():
+    # The spec has a decimal (320.5), so counts used to be shown with one: "301.0 a year".
+    target = make_target(unit="count/year", baseline=("2013/14", 320.5), goal=("2016/17", 290))
+    v = judge(target, "2014/15", 301)
+    assert v.explanation.startswith("301 a year in 2014/15 against 310.3 a year expected")
+    assert "301.0" not in v.explanation and "9.3 a year better" in v.explanation
+    assert judge(target, "2014/15", 300.5).explanation.startswith("300.5 a year in 2014/15")
+    # A whole gap is whole too; percentages and rates keep their one decimal.
+    counted = make_target(unit="count/year", baseline=("2013/14", 10.5), goal=None)
+    assert "11 a year in 2014/15 against the baseline of 10.5 a year" in judge(counted, "2014/15", 11).explanation
+    assert ": 2 a year worse" in judge(counted, "2014/15", 12.5).explanation
+    assert judge(make_target(), "2014/15", 44).explanation.startswith("44.0% in 2014/15")
+
+
+def test_maintain_targets_read_as_a_level_to_keep():
+    target = make_target(baseline=("2023/24", 96.5), goal=("2025/26", None), goal_extra={"maintain": True},
+                         polarity="higher_is_better", tolerance={"absolute": 1})
+    v = judge(target, "2024/25", 96.0)
+    assert v.explanation == ("96.0% in 2024/25 against the target to maintain 96.5% until 2025/26: "
+                             "0.5 points worse, within the 1.0-point tolerance, so at risk")
+    assert "path from" not in v.explanation
+    assert "against the target to maintain 96.5% until 2025/26: 0.1 points short" in judge(target, "2025/26", 96.4).explanation
+    # A path that moves is still a path.
+    assert "linear path from 48.3% (2013/14) to 35% (2016/17)" in judge(make_target(), "2014/15", 44).explanation
+
+
+def test_a_gap_beyond_the_tolerance_shows_the_digits_that_make_it_so():
+    target = make_target(baseline=("2013/14", 50.0), goal=("2016/17", 50.0), tolerance={"absolute": 2.0})
+    beyond = judge(target, "2014/15", 52.05)
+    assert beyond.status == "off_track"
+    assert "2.05 points worse, beyond the 2.0-point tolerance" in beyond.explanation  # was "2.0 ... beyond the 2.0"
+    within = judge(target, "2014/15", 52.0)
+    assert "2.0 points worse, within the 2.0-point tolerance" in within.explanation
+    direction = make_target(baseline=("2013/14", 10.0), goal=None, unit="per_1000", tolerance={"absolute": 0.5})
+    assert "0.52 per 1,000 worse, beyond the 0.5 per 1,000 tolerance" in judge(direction, "2015/16", 10.52).explanation
+
+
+_SHOWN = r"(?:less than )?(-?[\d,]+(?:\.\d+)?)"
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@settings(max_examples=200, deadline=None)
+@given(level=st.integers(1, 10**5), places=st.integers(0, 3), tolerance=st.integers(1, 500), over=st.integers(-30, 30),
+       unit=st.sampled_from(["percent", "count", "per_100k"]), direction=st.booleans())
+def test_the_gap_and_the_tolerance_as_shown_agree_with_the_status(level, places, tolerance, over, unit, direction):
+    import re
+
+    scale = 10.0 ** -places
+    level_value, t = level * scale, tolerance * scale / 10
+    reading = level_value + t + over * scale / 1000  # a hair either side of the edge of the band
+    target = make_target(unit=unit, baseline=("2013/14", level_value), goal=None if direction else ("2016/17", level_value),
+                         tolerance={"absolute": t})
+    v = judge(target, "2014/15", reading)
+    words = re.search(_SHOWN + r"(?: points?| per 100,000)? worse, (within|beyond) the " + _SHOWN
+                      + r"(?:-point| per 100,000)? tolerance", v.explanation)
+    if words is None:
+        assert v.shortfall <= 0 or "exactly" in v.explanation or "same as" in v.explanation, v.explanation
+        return
+    gap, side, shown_tolerance = _number(words[1]), words[2], _number(words[3])
+    if side == "beyond":
+        assert gap > shown_tolerance, v.explanation
+    else:
+        assert gap <= shown_tolerance, v.explanation
+
+
+@settings(max_examples=200, deadline=None)
+@given(limit=st.integers(1, 10**5), places=st.integers(0, 3), over=st.integers(1, 50), lower=st.booleans())
+def test_a_reading_beyond_the_limit_is_shown_beyond_it(limit, places, over, lower):
+    import re
+
+    limit_value = limit * 10.0 ** -places
+    reading = limit_value + (1 if lower else -1) * over * 10.0 ** -(places + 4)  # past the limit, finer than written
+    target = make_target(unit="count", polarity="lower_is_better" if lower else "higher_is_better",
+                         baseline=("2013/14", limit_value), goal=None, limit=limit_value)
+    v = judge(target, "2014/15", reading)
+    assert v.breach_reason == "limit"
+    shown = _number(re.match(_SHOWN, v.explanation)[1])
+    assert (shown > limit_value) if lower else (shown < limit_value), v.explanation
+
+
+@settings(max_examples=150, deadline=None)
+@given(unit=st.sampled_from(["percent", "count", "count/year", "per_100k", "GBP", "dimensionless"]),
+       baseline=st.integers(0, 10**6), baseline_places=st.integers(0, 3),
+       value=st.integers(0, 10**6), value_places=st.integers(0, 4), path=st.booleans(), limit=st.booleans())
+def test_charts_tables_and_sentences_show_a_reading_alike(unit, baseline, baseline_places, value, value_places,
+                                                          path, limit):
+    from engine.reports.chart import chart_series
+    from engine.verdicts.evaluation import evaluate
+
+    level = baseline * 10.0 ** -baseline_places
+    x = value * 10.0 ** -value_places
+    target = make_target(unit=unit, baseline=("2013/14", level), goal=("2016/17", level * 0.9) if path else None,
+                         tolerance={"absolute": 10.0 ** -baseline_places}, limit=level if limit else None)
+    evaluation = evaluate([target], {"t": [factories.reading("t", "2014/15", x)]})
+    (result,) = evaluation.results
+    (plotted,) = chart_series(result).readings
+    assert result.explanation.startswith(plotted.shown + " in 2014/15")
+    assert plotted.short in plotted.shown  # the label on the chart: the same number without the unit's words
+    if " expected on the " in result.explanation:  # the expected value in the chart's table as in the sentence
+        assert f" against {plotted.expected_shown} expected" in result.explanation
+
+
+def test_the_table_shows_the_latest_reading_and_its_expected_value_as_its_sentence_does(tmp_path):
+    # A whole count with a spec written to one decimal; a reading beyond its tolerance by a hair.
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    (tmp_path / "t.yaml").write_text(
+        "id: t\ntitle: T\nmeasure: {description: d, unit: count/year, polarity: lower_is_better}\n"
+        "baseline: {period: 2013/14, value: 320.5}\ntarget: {period: 2016/17, value: 290}\n", encoding="utf-8")
+    (tmp_path / "r.csv").write_text("target,period,value\nt,2014/15,301\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["evaluate", str(tmp_path / "r.csv"), "-t", str(tmp_path), "--format", "table"],
+                             env={"COLUMNS": "400", "NO_COLOR": "1"}).stdout
+    assert "301 a year (2014/15)" in out and "310.3 a year" in out
+    assert "301 a year in 2014/15 against 310.3 a year expected" in out
+
+
+def test_a_reading_converted_from_another_unit_says_so(tmp_path):
+    from engine import run
+    from engine.verdicts.evaluation import evaluate
+
+    target = make_target(unit="count/year", baseline=("2023/24", 7200), goal=("2025/26", 6000), polarity="lower_is_better")
+    (tmp_path / "r.csv").write_text("target,period,value,unit\n"
+                                    "t,2024/25 Q1,\"1,760\",count/quarter\n"
+                                    "t,2024/25 Q2,1800,count/year\n"  # already in the target's unit: nothing to say
+                                    "t,2024/25 Q3,150,count/month\n"
+                                    "t,2024/25 Q3,1700,count/quarter\n"  # supersedes the monthly row
+                                    "t,2024/25 Q4,7000,\n", encoding="utf-8")
+    batch = run.read_readings([tmp_path / "r.csv"], [target])
+    (result,) = evaluate([target], batch).results
+    first, second, third, fourth = result.verdicts
+    assert first.value == pytest.approx(7040)
+    assert first.explanation.startswith("1,760 a quarter (7,040 a year) in 2024/25 Q1 against ")
+    assert second.explanation.startswith("1,800 a year in 2024/25 Q2 against ")
+    assert third.explanation.startswith("1,700 a quarter (6,800 a year) in 2024/25 Q3 against ")
+    assert fourth.explanation.startswith("7,000 a year in 2024/25 Q4 against ")
+    assert result.readings[0].written == (1760.0, "count/quarter")
+    assert result.readings[1].written is None
+    # The shipped example: first-time entrants given per 10,000.
+    fte = run.load_targets(Path(__file__).resolve().parent.parent / "targets" / "youth-crime" / "first-time-entrants.yaml")
+    (tmp_path / "fte.json").write_text('[{"target": "first-time-entrants", "period": "2014/15", "value": 81.2, '
+                                       '"unit": "per_10k"}]', encoding="utf-8")
+    (result,) = evaluate(fte, run.read_readings([tmp_path / "fte.json"], fte)).results
+    assert result.explanation.startswith("81.2 per 10,000 (812.0 per 100,000) in 2014/15 against ")
