@@ -999,3 +999,14 @@ def test_a_minified_json_list_names_each_record(tmp_path):
     raw = '[{"target":"youth-custody","period":"2014/15","value":16},{"target":"nope","period":"2014/15","value":1}]'
     batch = read(tmp_path, raw, name="r.json")
     assert batch.count() == 1 and batch.rejected[0].record == 2 and batch.rejected[0].reason.startswith("record 2: ")
+
+
+@pytest.mark.parametrize("digits", [310, 5000])
+def test_a_json_integer_of_thousands_of_digits_is_infinite_not_a_traceback(tmp_path, digits):
+    # int() refuses strings of over 4,300 digits; such a number is beyond any float, so infinite.
+    huge = "9" * digits
+    raw = (f'[{{"target": "youth-custody", "period": "2014/15", "value": {huge}}},\n'
+           f' {{"target": "youth-custody", "period": "2015/16", "value": 15, "note": -{huge}}}]')
+    batch = read(tmp_path, raw, name="r.json")
+    assert batch.rows == 2
+    assert "not a finite number" in batch.rejected[0].reason

@@ -75,6 +75,11 @@ class _Tables:
         self.breach = pl.Series(["false", "true"], dtype=pl.String)
 
 
+def _not_finite(value: float) -> None:
+    # json.dumps(allow_nan=False) refused these too; the spec rules keep every path finite.
+    raise ValueError(f"an expected value of {value} cannot be written as JSON")
+
+
 def _number_texts(column: np.ndarray):  # -> polars Series of str
     """Each float as json.dumps writes it (Python's repr), NaN as null; formatted in compiled code.
 

@@ -925,6 +925,8 @@ def _json_constant(name: str) -> float:
 
 
 def _json_int(text: str) -> int | float:
+    if len(text.lstrip("-")) > 309:  # beyond any float; int() would refuse over 4,300 digits (a ValueError)
+        return float(text)
     number = int(text)
     return number if abs(number) <= sys.float_info.max else float(text)  # as yamlsafe reads a huge integer
 

@@ -258,6 +258,13 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     latest = np.where(bounds[1:] > bounds[:-1], bounds[1:] - 1, -1)
     settled = outcome.settled_by(decisions, t, len(targets))
     statuses, breaches = outcome.for_targets(decisions, latest, settled)
+    # Readings dated after each outcome (a shorter period ending the same day is not "since"): the
+    # judged rows run by target, then day, so one search on (target, day) finds where they start.
+    since = np.zeros(len(targets), dtype=np.int64)
+    done = np.flatnonzero(settled >= 0)
+    if len(done):
+        key = t.astype(np.int64) * (1 << 22) + row_day[rows]
+        since[done] = bounds[done + 1] - np.searchsorted(key, key[settled[done]], side="right")
     later_rows = np.flatnonzero(later)
     later_rows = later_rows[np.argsort(row_order[later_rows], kind="stable")]
     later_bounds = np.searchsorted(row_target[later_rows], np.arange(len(targets) + 1))
@@ -266,12 +273,12 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         start, stop = int(bounds[i]), int(bounds[i + 1])
         left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
         results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
-                               int(statuses[i]), int(breaches[i])))
+                               int(statuses[i]), int(breaches[i]), int(since[i])))
     return Evaluation(as_of, tuple(results), batch, given, source, same_day)
 
 
 def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],
-            as_of: date | None, settled: int, status: int, breach_code: int) -> TargetResult:
+            as_of: date | None, settled: int, status: int, breach_code: int, since: int) -> TargetResult:
     if stop == start:
         return TargetResult(target, "no_data", False, None, False, "no readings", judged, index, start, stop, later)
     latest = stop - 1
@@ -280,7 +287,10 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
     breach = BREACH_REASONS[breach_code]
     sentence = judged.sentence(index, latest)
     if settled >= 0:  # concluded: the outcome stands, later readings are reported after it; never stale
-        explanation = _concluded(judged, index, settled, latest) or judged.sentence(index, settled)
+        if since:
+            explanation = _concluded(judged, index, settled, latest, since)
+        else:
+            explanation = sentence if settled == latest else judged.sentence(index, settled)
         return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, False, explanation,
                             judged, index, start, stop, later, sentence, settled)
     stale = as_of is not None and is_stale(target.measure.frequency, period.end, as_of)
@@ -299,18 +309,18 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
                         judged, index, start, stop, later, sentence)
 
 
-def _concluded(judged: Judged, index: int, settled: int, latest: int) -> str:
-    """The outcome, then what the readings dated after it say (the latest of them, and how many);
-    empty when there are none (a shorter period ending the same day is not "since")."""
-    batch = judged.batch
-    ends = [batch.periods[code].end for code in batch.period[judged.rows[settled:latest + 1]].tolist()]
-    since = sum(end > ends[0] for end in ends)
-    if not since:
-        return ""
-    first, last = judged.verdict(index, settled), judged.verdict(index, latest)
-    return judged.words(index).concluded(first.period, first.value, first.status, first.shortfall,  # type: ignore[arg-type]
-                                         first.breach_reason, last.period, last.value, last.shortfall,  # type: ignore[arg-type]
-                                         last.breach_reason, since=since)
+def _concluded(judged: Judged, index: int, settled: int, latest: int, since: int) -> str:
+    """The outcome, then what the `since` readings dated after it say (the latest of them, and how many)."""
+    batch, d = judged.batch, judged.decisions
+
+    def reading(i: int) -> tuple[Period, float, float, BreachReason | None]:
+        row = judged.rows[i]
+        return batch.periods[batch.period[row]], float(batch.value[row]), float(d.shortfall[i]), BREACH_REASONS[d.breach[i]]
+
+    period, value, shortfall, breach = reading(settled)
+    last_period, last_value, last_shortfall, last_breach = reading(latest)
+    return judged.words(index).concluded(period, value, ALL_STATUSES[d.status[settled]], shortfall, breach,
+                                         last_period, last_value, last_shortfall, last_breach, since=since)
 
 
 def judge_one(target: Target, period: Period, value: float) -> Verdict:
