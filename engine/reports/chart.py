@@ -150,11 +150,12 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
     plotted: list[PlottedReading] = []
     before: Period | None = None
     for v, r in zip(result.verdicts, result.readings, strict=True):
-        places = words.reading_decimals(v.value, v.status, v.shortfall)
+        places = words.reading_decimals(v.value, v.status, v.shortfall, v.tolerance, v.breach_reason)
         plotted.append(PlottedReading(
             period=v.period.label, date=v.date, value=v.value, shown=with_unit(v.value, unit, decimals=places),
             short=on_axis(v.value, unit, decimals=places),
-            expected=v.expected, expected_shown="" if v.expected is None else with_unit(v.expected, unit, decimals=places),
+            expected=v.expected, expected_shown="" if v.expected is None else with_unit(
+                v.expected, unit, decimals=words.expected_decimals(v.expected, v.value, v.status, v.shortfall, v.tolerance)),
             status=v.status, breach=v.breach, note=r.note, source=r.source,
             joined=before is not None and follows_on(before, v.period, target.measure.frequency),
         ))

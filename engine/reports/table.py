@@ -11,7 +11,7 @@ from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.reports.base import LISTED, Reporter
 from engine.verdicts.evaluation import Evaluation
-from engine.verdicts.explain import display_decimals, shown_decimals
+from engine.verdicts.explain import display_decimals, level_decimals
 from engine.verdicts.statuses import RAG, STATUS_WORDS
 from engine.verdicts.wording import describe_goal, describe_point, with_unit
 
@@ -135,18 +135,20 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
             status.append("\nprovisional", style="italic")
         latest = r.latest
         unit = r.target.measure.unit
-        decimals = display_decimals(r.target)
+        shown = expected = "-"
+        if latest is not None:  # at the digits of its sentence in the `why` column
+            words = r.judged.words(r.index)
+            places = words.reading_decimals(latest.value, latest.status, latest.shortfall, latest.tolerance,
+                                            latest.breach_reason)
+            marks = "".join(", " + QUALIFIERS[q] for q in latest.qualifiers)  # `(2014/15, provisional)`
+            shown = f"{with_unit(latest.value, unit, decimals=places)} ({latest.period.label}{marks})"
+            if latest.expected is not None:
+                expected = with_unit(latest.expected, unit, decimals=words.expected_decimals(
+                    latest.expected, latest.value, latest.status, latest.shortfall, latest.tolerance))
         name = _text(r.target.title)
         name.append("\n")
         name.append(_text(r.target.id, "dim"))
-        table.add_row(
-            name,
-            status,
-            _text(f"{with_unit(latest.value, unit, decimals=shown_decimals(latest.value, decimals))} ({latest.period.label}"
-                  f"{''.join(', ' + QUALIFIERS[q] for q in latest.qualifiers)})" if latest else "-"),
-            _text(with_unit(latest.expected, unit, decimals=decimals) if latest and latest.expected is not None else "-"),
-            _text(r.explanation),
-        )
+        table.add_row(name, status, _text(shown), _text(expected), _text(r.explanation))
     console.print(table)
     later = evaluation.after_as_of
     used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
