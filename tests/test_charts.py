@@ -390,7 +390,8 @@ def test_a_label_shows_the_digits_that_make_a_tiny_gap_as_the_sentence_does():
     result = result_for(target, ("2014/15", 17))
     (plotted,) = chart_series(result).readings
     (verdict,) = result.verdicts
-    assert number_in(verdict.explanation) != "17"  # the sentence shows the digits that tell 17 from the path
+    # A whole count is shown whole (issue 14); the path's digits tell 17 from it.
+    assert verdict.explanation.startswith("17 a year in 2014/15 against 17.003 a year expected")
     assert number_in(plotted.short) == number_in(verdict.explanation)
     assert plotted.expected_shown in verdict.explanation
 

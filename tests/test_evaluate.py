@@ -784,3 +784,15 @@ def test_the_as_of_reading_is_the_first_given_of_the_latest_date():
     alone = evaluate([t], ReadingsBatch.of(readings[:1]))
     assert alone.as_of_source == "the latest reading: r.csv line 2 (t, 2014/15)"
     assert evaluate([t], {}).as_of_source == ""
+
+
+def test_a_concluded_target_is_provisional_when_its_outcome_is():
+    t = make_target(baseline=("2020", 10.0), goal=("2030", 5))
+    outcome = Reading("t", parse_period("2030"), 5.0, "r.csv", 2, qualifiers=("p",))
+    later = Reading("t", parse_period("2031"), 5.2, "r.csv", 3)
+    (result,) = evaluate([t], ReadingsBatch.of([outcome, later])).results
+    assert result.status == "achieved" and result.provisional  # the outcome rests on a provisional value
+    settled = Reading("t", parse_period("2030"), 5.0, "r.csv", 2)
+    since = Reading("t", parse_period("2031"), 5.2, "r.csv", 3, qualifiers=("p",))
+    (result,) = evaluate([t], ReadingsBatch.of([settled, since])).results
+    assert result.status == "achieved" and not result.provisional  # a provisional later reading changes nothing

@@ -326,7 +326,9 @@ def test_a_low_reliability_value_is_never_judged_worse_than_at_risk_and_nothing_
             assert "Provisional" in verdict.explanation
         for code in reading.qualifiers:
             assert QUALIFIERS[code] in verdict.explanation  # shown in words
-    assert judged.provisional == ("p" in judged.readings[-1].qualifiers)
+    # The reading the target's status rests on: its latest, or the one that settled its outcome (issue 14).
+    deciding = judged.readings[judged.settled - judged.start] if judged.settled >= 0 else judged.readings[-1]
+    assert judged.provisional == ("p" in deciding.qualifiers)
 
 
 def test_a_low_reliability_breach_of_the_limit_stands():

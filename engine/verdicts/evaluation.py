@@ -159,11 +159,13 @@ class TargetResult:
 
     @property
     def provisional(self) -> bool:
-        """The target's status rests on a provisional value (its latest reading is marked `[p]`)."""
+        """The target's status rests on a provisional value: its latest reading, or the reading that
+        settled its outcome once one has (rule `outcome`), is marked `[p]`."""
         batch = self.judged.batch
         if self.stop == self.start or batch.qualifiers is None:
             return False
-        return bool(batch.qualifiers[self.judged.rows[self.stop - 1]] & PROVISIONAL)
+        decides = self.settled if self.settled >= 0 else self.stop - 1
+        return bool(batch.qualifiers[self.judged.rows[decides]] & PROVISIONAL)
 
     @property
     def latest(self) -> Verdict | None:
