@@ -507,7 +507,10 @@ def test_the_streamed_json_says_what_json_dumps_would(unit, limit, rows):
     (result,) = evaluation.results
     want = [{"period": v.period.label, "date": v.date.isoformat(), "value": v.value, "expected": v.expected,
              "shortfall": v.shortfall, "tolerance": v.tolerance, "status": v.status, "breach": v.breach,
-             "explanation": v.explanation, "file": r.file, "line": r.line}
+             "interval": None if v.interval is None else {"lower": v.interval.lower, "upper": v.interval.upper,
+                                                          "confidence": v.interval.confidence,
+                                                          "method": v.interval.method},
+             "significant": v.significant, "explanation": v.explanation, "file": r.file, "line": r.line}
             for v, r in zip(result.verdicts, result.readings)]
     assert got["readings"] == json.loads(json.dumps(want))
     assert got["latest"] == (got["readings"][-1] if want else None)

@@ -42,3 +42,86 @@ def test_a_published_interval_wins_and_keeps_its_own_confidence():
     assert got.method[0] == METHOD["published"]
     assert got.method[1] == METHOD["wilson"]  # no published interval: worked out
     assert (got.lower[2], got.confidence[2], got.method[2]) == (1.0, 95.0, METHOD["published"])  # the target's level
+
+
+# --- significance-aware verdicts, end to end -------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from engine.model.periods import parse_period  # noqa: E402
+from engine.model.readings import Reading, ReadingsBatch  # noqa: E402
+from engine.model.spec import build_target  # noqa: E402
+from engine.verdicts.evaluation import evaluate  # noqa: E402
+from engine.verdicts.statuses import ALL_STATUSES  # noqa: E402
+
+
+def _target(significance=True, **extra):
+    data = {"id": "safe", "title": "Feel safe", "measure": {"description": "d", "unit": "percent",
+            "polarity": "higher_is_better", "statistic": "proportion"},
+            "baseline": {"period": "2014", "value": 93}, "target": {"period": "2015/16", "maintain": True}, **extra}
+    if significance:
+        data["significance"] = {"confidence": 95}
+    return build_target(data)
+
+
+def _judge(target, rows):
+    readings = [Reading(target.id, parse_period(p), v, "r.csv", i + 2, numerator=n, denominator=d)
+                for i, (p, v, n, d) in enumerate(rows)]
+    return evaluate([target], ReadingsBatch.of(readings)).results[0]
+
+
+def test_a_survey_reading_inside_its_sampling_error_is_at_risk_not_off_track():
+    result = _judge(_target(), [("2015", 92.1, 921, 1000)])
+    (verdict,) = result.verdicts
+    assert verdict.status == "at_risk" and verdict.significant is False
+    assert verdict.interval is not None and verdict.interval.method == "wilson"
+    assert ("92.1% in 2015 against the target to maintain 93% until 2015/16: 0.9 points worse, not a significant "
+            "difference at 95% (90.3% to 93.6%, 921 of 1,000), so at risk") == verdict.explanation
+    # Judged by value alone (no significance), the same reading is off track.
+    (alone,) = _judge(_target(significance=False), [("2015", 92.1, 921, 1000)]).verdicts
+    assert alone.status == "off_track" and alone.significant is None
+
+
+def test_a_difference_the_whole_interval_confirms_stays_off_track():
+    (verdict,) = _judge(_target(), [("2015", 80.0, 8000, 10000)]).verdicts
+    assert verdict.status == "off_track" and verdict.significant is True
+    assert "a significant difference at 95% (79.2% to 80.8%, 8,000 of 10,000), so off track" in verdict.explanation
+
+
+def test_a_reading_without_an_interval_is_judged_on_its_value_and_says_so():
+    (verdict,) = _judge(_target(), [("2015", 92.1, None, None)]).verdicts
+    assert verdict.status == "off_track" and verdict.significant is None and verdict.interval is None
+    assert verdict.explanation.endswith("(judged on its value alone: the reading has no interval)")
+
+
+def test_direction_only_needs_the_whole_interval_beyond_the_baseline():
+    target = build_target({
+        "id": "night", "title": "Night", "measure": {"description": "d", "unit": "percent",
+        "polarity": "higher_is_better", "statistic": "proportion"}, "baseline": {"period": "2014", "value": 63},
+        "significance": {"confidence": 95}})
+    small, large = _judge(target, [("2015", 61.0, 610, 1000), ("2016", 66.0, 660, 1000)]).verdicts
+    assert small.status == "no_change" and "no significant change at 95%" in small.explanation
+    assert large.status == "improving" and large.significant is True
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.floats(0.5, 99.5), size=st.integers(10, 100_000), year=st.sampled_from(["2015", "2016", "2017"]),
+       higher=st.booleans(), tolerance=st.sampled_from([0.0, 0.5, 2.0]))
+def test_significance_never_makes_a_status_worse(value, size, year, higher, tolerance):
+    """A significance-aware status is never worse than the value-only status of the same reading."""
+    numerator = round(value / 100 * size)
+    shown = numerator / size * 100
+    polarity = "higher_is_better" if higher else "lower_is_better"
+
+    def target(significance):
+        return _target(significance, measure={"description": "d", "unit": "percent", "polarity": polarity,
+                                              "statistic": "proportion"}, tolerance={"absolute": tolerance})
+    rank = {s: i for i, s in enumerate(("on_track", "achieved", "improving", "no_change", "at_risk", "worsening",
+                                        "off_track", "missed"))}
+    (with_interval,) = _judge(target(True), [(year, shown, numerator, size)]).verdicts
+    (by_value,) = _judge(target(False), [(year, shown, numerator, size)]).verdicts
+    assert with_interval.status in ALL_STATUSES
+    assert rank[with_interval.status] <= rank[by_value.status]
+    # The interval contains the value.
+    assert with_interval.interval.lower <= shown + 1e-9 and shown - 1e-9 <= with_interval.interval.upper

@@ -50,7 +50,33 @@ def _target_heads(result: TargetResult) -> str:
         "explanation": result.explanation,
         "after_as_of": result.after_as_of,
         "outcome": _outcome(result),
+        "trend": _assessment(result.trend),
+        "projection": _projection(result),
+        "progress": _assessment(result.progress),
     })[:-1]
+
+
+def _projection(result: TargetResult) -> dict[str, Any] | None:
+    """The projection to the target date: `date` is that date (null without a target level)."""
+    found = _assessment(result.projection)
+    if found is None:
+        return None
+    goal = result.target.goal
+    dated = goal.period.end.isoformat() if goal is not None and goal.value is not None else None
+    return {"value": found["value"], "date": dated, "meets_target": found["meets_target"], "gap": found["gap"],
+            "reaches_target_on": found["reaches_target_on"], "slope": found["slope"], "points": found["points"],
+            "reason": found["reason"]}
+
+
+def _assessment(found: Any) -> dict[str, Any] | None:
+    """A target's trend, projection or progress (engine/stats) as its JSON object, field by field."""
+    if found is None:
+        return None
+    out = {}
+    for name in found.__dataclass_fields__:
+        value = getattr(found, name)
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
 
 
 def _outcome(result: TargetResult) -> dict[str, Any] | None:
@@ -111,6 +137,36 @@ def _qualifier_texts(bits: np.ndarray):  # -> polars Series of str
     return pl.Series(texts, dtype=pl.String).gather(codes.ravel())
 
 
+def _interval_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; -> literals and Series
+    """Each reading's `interval` ({lower, upper, confidence, method} or null) and `significant`
+    (true, false, or null where not assessed), as pieces after a comma."""
+    import numpy as np
+    import polars as pl
+
+    from engine.stats.intervals import METHODS
+
+    iv, significant = judged.intervals, judged.decisions.significant[at]
+    method = iv.method[at]
+    has = method > 0
+    if not has.any():
+        interval: Any = ',"interval":null'
+    else:
+        frame = pl.DataFrame({
+            "lower": _number_texts(iv.lower[at]), "upper": _number_texts(iv.upper[at]),
+            "confidence": _number_texts(iv.confidence[at]),
+            "method": pl.Series([_string(m) for m in METHODS], dtype=pl.String).gather(method),
+            "has": has})
+        text = pl.concat_str([pl.lit('{"lower":'), pl.col("lower"), pl.lit(',"upper":'), pl.col("upper"),
+                              pl.lit(',"confidence":'), pl.col("confidence"), pl.lit(',"method":'), pl.col("method"),
+                              pl.lit("}")])
+        interval = pl.concat_str([pl.lit(',"interval":'), pl.when(pl.col("has")).then(text).otherwise(pl.lit("null"))])
+        interval = frame.select(interval).to_series()
+    if (significant < 0).all():
+        return [interval, ',"significant":null']
+    words = pl.Series(["null", "false", "true"], dtype=pl.String).gather((significant + 1).astype(np.int8))
+    return [interval, ',"significant":', words]
+
+
 class _Pieces:
     """Text pieces of every reading of a chunk, in order: literals, and columns (polars Series of
     JSON text). `texts` writes them one after another, row by row, in compiled code."""
@@ -168,6 +224,7 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
                ',"breach":', tables.breach.gather((d.breach[at] != 0).astype(np.int8)))
     if batch.qualifiers is not None:  # only where a file gave qualifiers: `"qualifiers":["p"]`, else nothing
         fields.add(_qualifier_texts(batch.qualifiers[rows]))
+    fields.add(*_interval_pieces(judged, at))
     fields.add(",")
     head = list(fields.order)
     fields.order = []

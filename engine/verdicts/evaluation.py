@@ -15,9 +15,15 @@ from datetime import date
 import numpy as np
 
 from engine.model.periods import KEY_DAY, Period, months_between
-from engine.model.readings import PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
+from engine.model.readings import BREAK_IN_SERIES, PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
 from engine.model.spec import Target
-from engine.verdicts.explain import TargetWords, as_of_words, stale_note, together_note
+from engine.stats.intervals import METHODS
+from engine.stats.progress import Progress
+from engine.stats.projection import Projection
+from engine.stats.trend import Trend
+from engine.verdicts.assessments import Assessments, assess, LENGTHS
+from engine.verdicts.explain import Interval, TargetWords, as_of_words, projection_note, stale_note, together_note
+from engine.verdicts.intervals import ReadingIntervals, reading_intervals, statistic_codes
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
@@ -41,6 +47,8 @@ class Verdict:
     breach_reason: BreachReason | None
     explanation: str
     qualifiers: tuple[str, ...] = ()  # the value's GSS qualifiers (codes): ("p",) for a provisional value
+    interval: Interval | None = None  # the reading's confidence interval, published or worked out
+    significant: bool | None = None  # rule `significance`: does the interval confirm the difference? None: not assessed
 
     @property
     def provisional(self) -> bool:
@@ -52,12 +60,27 @@ class Judged:
     """Every reading of a batch judged, as columns sorted by target (in the order given) then period:
     the rows of the batch, and the decisions of the rules for each."""
 
-    def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions: Decisions) -> None:
+    def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions: Decisions,
+                 intervals: ReadingIntervals | None = None, assessments: Assessments | None = None) -> None:
         self.facts = facts
         self.batch = batch
         self.rows = rows  # batch rows, in judged order
         self.decisions = decisions
+        self.intervals = intervals if intervals is not None else ReadingIntervals.none(len(rows))  # in judged order
+        self.assessments = assessments  # per target: trend, projection, progress
         self._words: dict[int, TargetWords] = {}
+
+    def interval(self, i: int) -> Interval | None:
+        """The confidence interval of judged row i, as its sentence shows it (None: none)."""
+        iv = self.intervals
+        if iv.method[i] == 0:
+            return None
+        row = int(self.rows[i])
+        batch = self.batch
+        numerator = None if batch.numerator is None else _number(batch.numerator[row])
+        denominator = None if batch.denominator is None else _number(batch.denominator[row])
+        return Interval(float(iv.lower[i]), float(iv.upper[i]), float(iv.confidence[i]), METHODS[iv.method[i]],
+                        numerator, denominator)
 
     def words(self, target: int) -> TargetWords:
         """The target's wording, made the first time one of its sentences is needed."""
@@ -86,10 +109,20 @@ class Judged:
 
     def sentences(self, target: int, start: int, stop: int) -> list[str]:
         """The sentences of judged rows start..stop, all of one target."""
-        periods, sentence = self.batch.periods, self.words(target).sentence
+        periods, words = self.batch.periods, self.words(target)
+        sentence = words.sentence
         said = [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
                          marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a)
                 for p, v, s, e, g, t, b, r, q, w, a in self._columns(start, stop)]
+        if words.confidence is not None:  # judged with intervals: each sentence says what its interval said
+            significant = self.decisions.significant
+            for i in range(start, stop):
+                p, v, s, e, g, t, b, r, q, w, a = next(iter(self._columns(i, i + 1)))
+                said[i - start] = sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
+                                           BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
+                                           after_outcome=a, written=self.batch.written.get(int(self.rows[i])),
+                                           interval=self.interval(i), significant=int(significant[i]))
+            return said
         if self.batch.written:  # readings converted from another unit say so (a few rows, when any)
             written = self.batch.written
             for i, row in enumerate(self.rows[start:stop].tolist()):
@@ -104,10 +137,13 @@ class Judged:
         """The verdicts of judged rows start..stop, all of one target, with their sentences."""
         periods = self.batch.periods
         out = []
-        for (p, v, s, e, g, t, _, r, q, _, _), why in zip(self._columns(start, stop), self.sentences(target, start, stop)):
+        significant = self.decisions.significant[start:stop].tolist()
+        for i, ((p, v, s, e, g, t, _, r, q, _, _), why) in enumerate(zip(self._columns(start, stop),
+                                                                        self.sentences(target, start, stop))):
             period, breach = periods[p], BREACH_REASONS[r]
             out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
-                               breach is not None, breach, why, qualifier_codes(q)))
+                               breach is not None, breach, why, qualifier_codes(q), self.interval(start + i),
+                               None if significant[i] < 0 else bool(significant[i])))
         return out
 
     def verdict(self, target: int, i: int) -> Verdict:
@@ -143,6 +179,24 @@ class TargetResult:
     @property
     def count(self) -> int:
         return self.stop - self.start
+
+    @property
+    def trend(self) -> Trend | None:
+        """Fingertips' recent trend over the latest 5 readings (engine/stats/trend.py)."""
+        a = self.judged.assessments
+        return a.trends.one(self.index) if a is not None else None
+
+    @property
+    def projection(self) -> Projection | None:
+        """Where the pace since the baseline leads by the target date (engine/stats/projection.py)."""
+        a = self.judged.assessments
+        return a.projections.one(self.index) if a is not None else None
+
+    @property
+    def progress(self) -> Progress | None:
+        """Open SDG's progress category (engine/stats/progress.py)."""
+        a = self.judged.assessments
+        return a.progresses.one(self.index) if a is not None else None
 
     @property
     def readings(self) -> tuple[Reading, ...]:
@@ -253,9 +307,23 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     rows = np.flatnonzero(judge)
     rows = rows[np.argsort(row_order[rows], kind="stable")]
     t = row_target[rows]
-    decisions = decide(facts, Readings(t, row_day[rows], batch.value[rows], row_key[rows] % KEY_DAY,
-                                       batch.qualifiers[rows] if batch.qualifiers is not None else None))
-    judged = Judged(facts, batch, rows, decisions)
+
+    def column(c: np.ndarray | None) -> np.ndarray | None:
+        return c[rows] if c is not None else None
+
+    statistic, scale, level = statistic_codes(facts.targets)
+    intervals = reading_intervals(t, statistic, scale, level, column(batch.numerator), column(batch.denominator),
+                                  column(batch.lower), column(batch.upper), column(batch.confidence))
+    qualifiers = column(batch.qualifiers)
+    day, value = row_day[rows], batch.value[rows]
+    decisions = decide(facts, Readings(t, day, value, row_key[rows] % KEY_DAY, qualifiers,
+                                       intervals.lower, intervals.upper))
+    lengths = np.fromiter((LENGTHS.get(p.kind, 0) for p in batch.periods), dtype=np.int64, count=len(batch.periods))
+    breaks = (qualifiers & BREAK_IN_SERIES) != 0 if qualifiers is not None else np.zeros(len(rows), dtype=bool)
+    assessments = assess(facts, t, day, row_key[rows], lengths[batch.period[rows]] if len(rows) else lengths[:0],
+                         value, intervals.lower, intervals.upper, intervals.confidence, breaks,
+                         column(batch.numerator), column(batch.denominator))
+    judged = Judged(facts, batch, rows, decisions, intervals, assessments)
     bounds = np.searchsorted(t, np.arange(len(targets) + 1))
     latest = np.where(bounds[1:] > bounds[:-1], bounds[1:] - 1, -1)
     settled = outcome.settled_by(decisions, t, len(targets))
@@ -307,6 +375,8 @@ def _result(judged: Judged, index: int, target: Target, start: int, stop: int, l
         explanation += together_note(together, period)
     if stale:
         explanation += stale_note(target.measure.frequency or "", period, as_of)  # type: ignore[arg-type]
+    if judged.assessments is not None:
+        explanation += projection_note(judged.words(index), target, judged.assessments.projections.one(index))
     return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, stale, explanation,
                         judged, index, start, stop, later, sentence)
 

@@ -7,6 +7,7 @@ made only for the outputs that show them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from engine.model.periods import Period
@@ -15,7 +16,23 @@ from engine.model.spec import Target
 from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
 from engine.verdicts.statuses import STATUS_WORDS, BreachReason, Status
-from engine.verdicts.wording import fixed, with_unit
+from engine.verdicts.wording import fixed, number, with_unit
+
+# Statuses a reading's interval has a say in (rule `significance`).
+_JUDGED_BY_INTERVAL = frozenset({"on_track", "at_risk", "off_track", "improving", "no_change", "worsening",
+                                 "achieved", "missed"})
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A reading's confidence interval, as its sentence shows it."""
+
+    lower: float
+    upper: float
+    confidence: float
+    method: str  # engine.stats.intervals.METHODS: wilson, exact, byar, published
+    numerator: float | None = None
+    denominator: float | None = None
 
 
 class TargetWords:
@@ -24,7 +41,7 @@ class TargetWords:
 
     __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
-                 "_limit_exact", "_path_words", "_fraction_hint")
+                 "_limit_exact", "_path_words", "_fraction_hint", "confidence")
 
     def __init__(self, target: Target, trajectory: Trajectory | None):
         self.decimals = display_decimals(target)
@@ -58,11 +75,13 @@ class TargetWords:
         if goal is not None and goal.value is not None:
             levels.append(goal.value)
         self._fraction_hint = is_percent(unit) and bool(levels) and min(levels) >= 10
+        self.confidence = target.significance  # readings are judged with their intervals at this level
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
                  *, marks: int = 0, tempered: Status | None = None, after_outcome: bool = False,
-                 written: tuple[float, str] | None = None) -> str:
+                 written: tuple[float, str] | None = None, interval: Interval | None = None,
+                 significant: int = -1) -> str:
         """One reading's verdict in words. marks: the value's GSS qualifier bits; tempered: the
         status a value of low reliability would have had; after_outcome: a reading at or after the
         target date that did not settle the outcome (rule `outcome`); written: the value and unit as
@@ -74,12 +93,42 @@ class TargetWords:
             x = f"{x} ({qualifier_words(marks)})"
         why = self._judged(period, x, decimals, judged, expected, shortfall, tolerance, beyond, breach, after_outcome,
                            value)
+        if self.confidence is not None and judged in _JUDGED_BY_INTERVAL:
+            why = self._significance(why, judged, interval, significant, decimals)
         if tempered is not None:
             why = (f"{why}; but the value is of low reliability [u], so it is judged {STATUS_WORDS[status]} at worst, "
                    f"not {STATUS_WORDS[tempered]}")
         if marks & PROVISIONAL:
             why = f"{why}. Provisional: the value may be revised, and this verdict with it"
         return why
+
+    def _significance(self, why: str, status: Status, interval: Interval | None, significant: int, decimals: int) -> str:
+        """What the reading's confidence interval said (rule `significance`), before the status it led to."""
+        if interval is None:
+            return f"{why} (judged on its value alone: the reading has no interval)"
+        level = f"{interval.confidence:g}%"
+        if self._suffix.startswith(" "):  # `44.1 to 100.7 per 100,000`: the unit once
+            shown = f"{self._prefix}{fixed(interval.lower, decimals)} to {self._value(interval.upper, decimals)}"
+        else:  # `90.3% to 93.6%`
+            shown = f"{self._value(interval.lower, decimals)} to {self._value(interval.upper, decimals)}"
+        if interval.numerator is not None and interval.denominator is not None and interval.method != "published":
+            shown += f", {number(interval.numerator)} of {number(interval.denominator)}"
+        if status in ("achieved", "missed"):
+            clause = (f", and significantly so at {level} ({shown})" if significant == 1
+                      else f", though not significantly at {level} ({shown})")
+            ending = f", so {status}"
+        else:
+            if significant == 1:
+                clause = f", a significant difference at {level} ({shown})"
+            elif status == "no_change":
+                clause = f", no significant change at {level} ({shown})"
+            elif significant == 0:
+                clause = f", not a significant difference at {level} ({shown})"
+            else:  # on track: no difference to test
+                clause = f" ({shown} at {level})"
+            ending = f", so {STATUS_WORDS[status]}"
+        at = why.find(ending)
+        return why[:at] + clause + why[at:] if at >= 0 else f"{why}{clause}"
 
     def _judged(self, period: Period, x: str, decimals: int, status: Status, expected: float | None,
                 shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
@@ -390,3 +439,22 @@ def stale_note(frequency: str, latest: Period, as_of: date) -> str:
     article = "an" if frequency[:1] in "aeiou" else "a"
     return (f". Stale: the latest reading is for {latest.label}, older than {article} "
             f"{frequency} measure allows on {as_of:%d %b %Y}")
+
+
+def projection_note(words: TargetWords, target: Target, projection) -> str:  # projection: stats.projection.Projection
+    """Where the pace since the baseline leads (issue 11), after a target's explanation: `. At the
+    pace since 2013/14 it would reach 38.1% by 31 Mar 2017, 3.1 points short of the target of 35%`."""
+    if projection is None or projection.value is None or target.goal is None or target.baseline is None:
+        return ""
+    goal = target.goal
+    decimals = words.decimals
+    reach = words._value(projection.value, decimals)
+    when = f"{goal.period.end:%d %b %Y}"
+    level = words._goal_exact
+    if projection.meets_target:
+        result = f"meeting the target of {level}"
+        if projection.reaches_target_on is not None:
+            result += f" (on {projection.reaches_target_on:%d %b %Y})"
+    else:
+        result = f"{words._d(abs(projection.gap), decimals)} short of the target of {level}"
+    return f". At the pace since {target.baseline.period.label} it would reach {reach} by {when}, {result}"

@@ -6,8 +6,8 @@ decisions (status, expected value, shortfall, tolerance, breach) for the reading
 and leaves the rest alone. A rule decides and says nothing: `explain` words its decisions.
 
 The status rules run in the order `status_rules()` gives, each on the readings no earlier rule has
-decided; then the refining rules (`refine_rules()`), which may temper a status decided (a value of
-low reliability); then the outcome rule marks the reading that settles each dated target's
+decided; then the refining rules (`refine_rules()`), which may soften a status decided (a
+difference its confidence interval does not confirm; a value of low reliability); then the outcome rule marks the reading that settles each dated target's
 outcome; then the breach rules run on every reading.
 """
 
@@ -50,6 +50,7 @@ class Facts:
     tolerance_absolute: np.ndarray
     tolerance_relative: np.ndarray
     limit: np.ndarray  # NaN: no limit
+    confidence: np.ndarray  # the `significance` level readings are judged at (95, 99.8); NaN: by value alone
 
     @classmethod
     def of(cls, targets: Sequence[Target]) -> Facts:
@@ -79,6 +80,7 @@ class Facts:
             tolerance_absolute=column((t.tolerance.absolute for t in targets), np.float64),
             tolerance_relative=column((t.tolerance.relative for t in targets), np.float64),
             limit=column((t.limit if t.limit is not None else np.nan for t in targets), np.float64),
+            confidence=column((t.significance if t.significance is not None else np.nan for t in targets), np.float64),
         )
 
 
@@ -93,6 +95,15 @@ class Readings:
     value: np.ndarray
     start: np.ndarray
     qualifiers: np.ndarray | None = None
+    # Each reading's confidence interval (verdicts/intervals.py); NaN: none. Only `significance` reads them.
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.lower is None or self.upper is None:
+            nan = np.full(len(self.value), np.nan)
+            object.__setattr__(self, "lower", nan)
+            object.__setattr__(self, "upper", nan.copy())
 
 
 @dataclass
@@ -109,12 +120,15 @@ class Decisions:
     # track); UNDECIDED where none did.
     tempered: np.ndarray
     outcome: np.ndarray  # NOT_CONCLUDING, SETTLES (the reading that settles the outcome) or AFTER_OUTCOME
+    # Rule `significance`: 1 the reading's interval confirms the difference, 0 it does not, -1 not assessed.
+    significant: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> Decisions:
         nan = np.full(n, np.nan)
         return cls(np.full(n, UNDECIDED, dtype=np.int8), nan, nan.copy(), nan.copy(), np.zeros(n, dtype=bool),
-                   np.zeros(n, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8), np.zeros(n, dtype=np.int8))
+                   np.zeros(n, dtype=np.int8), np.full(n, UNDECIDED, dtype=np.int8), np.zeros(n, dtype=np.int8),
+                   np.full(n, UNDECIDED, dtype=np.int8))
 
     def undecided(self) -> np.ndarray:
         return self.status == UNDECIDED
@@ -143,9 +157,9 @@ def status_rules():  # -> tuple of modules, in order
 
 
 def refine_rules():
-    from engine.verdicts.rules import low_reliability
+    from engine.verdicts.rules import low_reliability, significance
 
-    return (low_reliability,)
+    return (significance, low_reliability)
 
 
 def outcome_rules():
