@@ -125,3 +125,46 @@ def test_significance_never_makes_a_status_worse(value, size, year, higher, tole
     assert rank[with_interval.status] <= rank[by_value.status]
     # The interval contains the value.
     assert with_interval.interval.lower <= shown + 1e-9 and shown - 1e-9 <= with_interval.interval.upper
+
+
+# --- readings: numerator and denominator give the value, or must agree with it ----------------------
+
+from engine.sources.readings import options_of, read_readings, units_of  # noqa: E402
+
+
+def _read(tmp_path, text, target=None):
+    target = target or _target()
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    return read_readings([path], units_of([target]), options_of([target]))
+
+
+def test_an_empty_value_is_worked_out_from_numerator_and_denominator(tmp_path):
+    batch = _read(tmp_path, "target,period,value,numerator,denominator\nsafe,2015,,921,1000\n")
+    (reading,) = batch.readings["safe"]
+    assert reading.value == pytest.approx(92.1) and reading.numerator == 921 and reading.denominator == 1000
+    assert batch.rejected == [] and batch.suppressed == []
+
+
+def test_a_value_agrees_with_its_numerator_and_denominator_to_the_digits_written(tmp_path):
+    batch = _read(tmp_path, "target,period,value,numerator,denominator\n"
+                            "safe,2015,45.1,198,439\n"  # 45.1025...: agrees to one decimal
+                            "safe,2016,45.3,198,439\n"  # does not
+                            "safe,2017,45%,198,439\n")  # 45 to no decimals: 45.1 is within half of 1
+    assert [r.line for r in batch.readings["safe"]] == [2, 4]
+    (rejected,) = batch.rejected
+    assert rejected.line == 3
+    assert "the value `45.3` does not agree with its numerator and denominator (198 of 439 gives 45.1025)" in rejected.reason
+
+
+def test_an_empty_value_without_a_denominator_is_rejected_with_the_fix(tmp_path):
+    batch = _read(tmp_path, "target,period,value,numerator,denominator\nsafe,2015,,921,0\n")
+    (rejected,) = batch.rejected
+    assert "the numerator and denominator give none for a proportion" in rejected.reason
+
+
+def test_a_target_without_a_statistic_keeps_an_empty_value_suppressed(tmp_path):
+    other = build_target({"id": "safe", "title": "t", "measure": {"description": "d", "unit": "percent",
+                          "polarity": "higher_is_better"}, "baseline": {"period": "2014", "value": 93}})
+    batch = _read(tmp_path, "target,period,value,numerator,denominator\nsafe,2015,,921,1000\n", other)
+    assert len(batch.suppressed) == 1 and batch.count() == 0

@@ -167,3 +167,20 @@ def fraction_note(value: float) -> str:
 def difference_word(unit: str) -> str:
     """How a difference is named: percent differences are percentage points."""
     return "points" if is_percent(unit) else ""
+
+
+# What a proportion's or rate's numerator / denominator is multiplied by to be in the measure's unit
+# (issue 11): a percent x 100, a fraction x 1, a rate per 100,000 x 100,000.
+STATISTIC_SCALE = {"percent": 100.0, "dimensionless": 1.0, "per_100k": 100_000.0, "per_10k": 10_000.0,
+                   "per_1000": 1_000.0}
+
+
+def from_counts(statistic: str, unit: str, numerator: float, denominator: float | None) -> float | None:
+    """The value a numerator and denominator give for a measure's statistic, in its unit (None: they
+    give none: `other`, a missing or zero denominator, a unit the statistic does not fit)."""
+    if statistic == "count":
+        return numerator
+    scale = STATISTIC_SCALE.get(base_unit(unit))
+    if statistic not in ("proportion", "rate") or scale is None or not denominator:
+        return None
+    return numerator / denominator * scale

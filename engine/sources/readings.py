@@ -32,7 +32,7 @@ from engine.model.readings import (QUALIFIER_BIT, QUALIFIERS, NotUsed, ReadingsB
                                    Suppressed)
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
-from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor
+from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor, from_counts
 from engine.sources.yamlsafe import DECIMAL, decode, load_yaml, position, refuse_stray_characters
 
 COLUMNS = ("target", "period", "value", "unit", "note", "source", "numerator", "denominator", "lower", "upper",
@@ -96,6 +96,9 @@ class ReadOptions:
     areas: Mapping[str, str] = field(default_factory=dict)
     # `targets show ID`: the rows of this target alone are read; a row naming another is left alone.
     only: str | None = None
+    # Target id -> its measure's statistic (proportion, rate, count; `other` left out): a value can
+    # be worked out from the row's numerator and denominator, and one given must agree with them.
+    statistics: Mapping[str, str] = field(default_factory=dict)
 
 
 def options_of(targets: Iterable[Any]) -> ReadOptions:
@@ -107,7 +110,8 @@ def options_of(targets: Iterable[Any]) -> ReadOptions:
             fingertips.setdefault(source.indicator, []).append(Wanted(t.id, source.sex, source.age, t.area))
     return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"),
                        fingertips={k: tuple(v) for k, v in fingertips.items()},
-                       areas={t.id: t.area for t in targets if getattr(t, "area", None)})
+                       areas={t.id: t.area for t in targets if getattr(t, "area", None)},
+                       statistics={t.id: t.measure.statistic for t in targets if t.measure.statistic != "other"})
 
 
 class _Reader:
@@ -180,6 +184,12 @@ class _Reader:
             as_months = target in self.options.monthly if months is None else months
             raw_value = record.get("value")
             value_text = _text(raw_value)
+            statistic = self.options.statistics.get(target)
+            worked_out = None
+            if not value_text and statistic is not None and _text(record.get("numerator")):
+                # Left empty for the numerator and denominator to give (issue 11).
+                worked_out = self._from_counts(record, statistic, unit)
+                raw_value = value_text = repr(worked_out)
             if value_text.lower() in SUPPRESSION_SYMBOLS:
                 self.period(period_text, as_months)
                 batch.suppressed.append(Suppressed(file, line, target, period_text, value_text or "(empty)", column))
@@ -211,6 +221,8 @@ class _Reader:
                                     "measure's value (over 10^15): check the number and the unit")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
+            if statistic is not None and numerator is not None and worked_out is None:
+                _agrees(value, value_text, factor, statistic, unit, numerator, denominator)
             lower = _optional_measure(record.get("lower"), unit, "lower", factor)
             upper = _optional_measure(record.get("upper"), unit, "upper", factor)
             if lower is not None and upper is not None and lower > upper:
@@ -236,6 +248,15 @@ class _Reader:
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
                        record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area,
                        written=written)
+
+    def _from_counts(self, record: Mapping[str, Any], statistic: str, unit: str) -> float:
+        numerator = _optional_number(record.get("numerator"), "numerator")
+        denominator = _optional_number(record.get("denominator"), "denominator")
+        value = from_counts(statistic, unit, numerator, denominator) if numerator is not None else None
+        if value is None:
+            raise _RowError(f"the value is empty and the numerator and denominator give none for a {statistic} "
+                            f"(a denominator above 0 is needed): give the value, or both")
+        return value
 
     def finish_file(self) -> None:
         """Settle the rows of the file just read whose period label is ambiguous (`2010-11`): months
@@ -368,6 +389,24 @@ def _not_a_number(text: str, column: str) -> str:
     if "," in text:
         return f"the {column} `{shown}` is not a number (commas are read only as thousands separators, as in 1,683)"
     return f"the {column} `{shown}` is not a number"
+
+
+def _agrees(value: float, text: str, factor: float, statistic: str, unit: str, numerator: float,
+            denominator: float | None) -> None:
+    """A value given with its numerator and denominator must be what they give, to the digits it is
+    written with (45.1 for 198 of 439, which is 45.1025...); else the row is rejected naming both."""
+    worked = from_counts(statistic, unit, numerator, denominator)
+    if worked is None:
+        return  # no denominator (a count takes none): nothing to check against
+    digits = _NUMBER.fullmatch(text.replace(" ", "")) if isinstance(text, str) else None
+    written = digits["digits"] if digits is not None else text
+    decimals = len(written.split(".")[1]) if "." in written and "e" not in written.lower() else 0
+    # Half a unit in the last place written (in the file's unit), and a little for float rounding.
+    allowed = 0.5 * 10.0 ** -decimals * abs(factor) * (1 + 1e-9) + 1e-12 * max(abs(value), abs(worked))
+    if abs(value - worked) > allowed:
+        of = f"{numerator:g} of {denominator:g}" if statistic != "count" else f"a count of {numerator:g}"
+        raise _RowError(f"the value `{visible(text)}` does not agree with its numerator and denominator ({of} "
+                        f"gives {worked:.6g}): check the three cells, or leave the value empty to have it worked out")
 
 
 def _optional_number(raw: Any, column: str) -> float | None:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.model.spec import Target
-from engine.model.units import base_unit
+from engine.model.units import STATISTIC_SCALE, base_unit
 from engine.stats import intervals as stats
 
 DEFAULT_CONFIDENCE = 95.0
 STATISTICS = ("other", "proportion", "rate", "count")
-# What a proportion's or rate's numerator / denominator is multiplied by, in the measure's unit.
-SCALE = {"percent": 100.0, "dimensionless": 1.0, "per_100k": 100_000.0, "per_10k": 10_000.0, "per_1000": 1_000.0}
+SCALE = STATISTIC_SCALE
 
 
 @dataclass(frozen=True)
