@@ -168,3 +168,15 @@ def test_a_target_without_a_statistic_keeps_an_empty_value_suppressed(tmp_path):
                           "polarity": "higher_is_better"}, "baseline": {"period": "2014", "value": 93}})
     batch = _read(tmp_path, "target,period,value,numerator,denominator\nsafe,2015,,921,1000\n", other)
     assert len(batch.suppressed) == 1 and batch.count() == 0
+
+
+def test_an_achieved_target_says_whether_its_interval_excludes_the_level():
+    target = build_target({"id": "safe", "title": "t", "measure": {"description": "d", "unit": "percent",
+                           "polarity": "lower_is_better", "statistic": "proportion"},
+                           "baseline": {"period": "2013/14", "value": 48.3}, "target": {"period": "2016/17", "value": 35},
+                           "significance": {"confidence": 95}})
+    close, far = _judge(target, [("2016/17", 35.0, 147, 420)]).verdicts + \
+        _judge(target, [("2016/17", 30.0, 3000, 10000)]).verdicts
+    assert close.status == far.status == "achieved"
+    assert close.significant is False and "not significantly different from the target at 95%" in close.explanation
+    assert far.significant is True and "significantly so at 95% (29.1% to 30.9%, 3,000 of 10,000)" in far.explanation

@@ -114,8 +114,8 @@ class TargetWords:
         if interval.numerator is not None and interval.denominator is not None and interval.method != "published":
             shown += f", {number(interval.numerator)} of {number(interval.denominator)}"
         if status in ("achieved", "missed"):
-            clause = (f", and significantly so at {level} ({shown})" if significant == 1
-                      else f", though not significantly at {level} ({shown})")
+            clause = (f", significantly so at {level} ({shown})" if significant == 1
+                      else f", not significantly different from the target at {level} ({shown})")
             ending = f", so {status}"
         else:
             if significant == 1:
