@@ -81,11 +81,14 @@ def _assessment(found: Any) -> dict[str, Any] | None:
 
 def _outcome(result: TargetResult) -> dict[str, Any] | None:
     """The reading that settled a dated target's outcome (its status is the target's), or None."""
-    verdict = result.outcome
-    if verdict is None:
+    if result.settled < 0:
         return None
-    return {"period": verdict.period.label, "date": verdict.date.isoformat(), "value": verdict.value,
-            "status": verdict.status}
+    # From the columns, as the readings are written (result.outcome would word a sentence for it).
+    judged = result.judged
+    row, batch = judged.rows[result.settled], judged.batch
+    period = batch.periods[batch.period[row]]
+    return {"period": period.label, "date": period.iso_end, "value": float(batch.value[row]),
+            "status": ALL_STATUSES[judged.decisions.status[result.settled]]}
 
 
 class _Tables:
