@@ -173,3 +173,11 @@ def test_many_targets_at_once_give_what_each_gives_alone(targets, random):
         if alone.value is not None:
             assert got.value == pytest.approx(alone.value, rel=1e-9)
     assert together.reaches_target_on.dtype == np.int64 and NOT_REACHED == -1
+
+
+def test_a_pace_that_overflows_is_no_projection_not_a_met_target():
+    # Found by the property above: a compound fit so steep that the value at the target date is
+    # infinite, which the comparison rule would call equal to any level.
+    p = projection([BASELINE + 1, BASELINE + 2, BASELINE + 3], [1.0, 1e100, 1e200], baseline_day=BASELINE,
+                   target_day=TARGET_DAY, target_value=5.0, lower_is_better=True, compound=True)
+    assert p.reason == "too_steep" and p.value is None and p.meets_target is None

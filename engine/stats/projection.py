@@ -35,6 +35,7 @@ REASONS = (
     "too_few_readings",  # fewer than 3 readings from the baseline on
     "readings_on_one_day",  # every reading ends on the same day: no pace to see
     "not_positive",  # a compound path is fitted on logarithms: a value of 0 or below has none
+    "too_steep",  # the pace leads beyond any number by the target date (the fitted value overflows)
 )
 REASON = {name: code for code, name in enumerate(REASONS)}
 
@@ -132,6 +133,10 @@ def projections(group, day, value, *, baseline_day, target_day, target_value, lo
         fitted = mean_y + slope * (at - mean_x)
         with np.errstate(over="ignore", invalid="ignore"):
             projected = np.where(ok, np.where(compound, np.exp(fitted), fitted), np.nan)
+        # Infinite would compare equal to any level (the comparison rule's slack is relative): no projection.
+        mark(ok & ~np.isfinite(projected), "too_steep")
+        ok = reason == 0
+        projected = np.where(ok, projected, np.nan)
         level = target_value
         gap = np.where(ok, np.where(lower_is_better, difference(projected, level), difference(level, projected)), np.nan)
         meets = ok & np.where(strict, gap < 0, gap <= 0)
