@@ -15,13 +15,17 @@ from engine.model.safetext import csv_cell
 from engine.reports.base import Reporter
 
 HEADER = ("target", "title", "unit", "target_status", "stale", "period", "date", "value", "expected",
-          "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row")
+          "shortfall", "tolerance", "status", "breach", "breach_reason", "explanation", "row",
+          # Added with issue 11, after `row` so that readers counting columns still find theirs.
+          "interval_lower", "interval_upper", "interval_confidence", "interval_method", "significant")
 
 
 # Columns of text, each cell made formula-safe (csv_cell); the numeric columns (value, expected,
-# shortfall, tolerance) are written by the program as numbers and left as they are.
+# shortfall, tolerance, the interval's limits and confidence) are written by the program as numbers
+# and left as they are.
 TEXT_COLUMNS = frozenset(("target", "title", "unit", "target_status", "stale", "period", "date", "status",
-                          "breach", "breach_reason", "explanation", "row"))
+                          "breach", "breach_reason", "explanation", "row", "interval_method", "significant"))
+_NO_INTERVAL = ("",) * 5  # the interval columns of a row that is not a judged reading
 _TEXT = tuple(name in TEXT_COLUMNS for name in HEADER)
 
 
@@ -65,24 +69,30 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) 
         t = result.target
         common = (t.id, t.title, t.measure.unit, result.status, str(result.stale).lower())
         if not result.count:
-            writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings", "no_data"))
+            writer.writerow(common + ("", "", "", "", "", "", "no_data", "false", "", "no readings", "no_data")
+                            + _NO_INTERVAL)
         for v in result.iter_verdicts():
+            iv = v.interval
+            interval = _NO_INTERVAL[:4] if iv is None else (_num(iv.lower), _num(iv.upper), _num(iv.confidence), iv.method)
             writer.writerow(common + (v.period.label, v.date.isoformat(), _num(v.value), _num(v.expected),
                                       _num(v.shortfall), _num(v.tolerance), v.status, str(v.breach).lower(),
-                                      v.breach_reason or "", v.explanation, "reading"))
+                                      v.breach_reason or "", v.explanation, "reading") + interval
+                            + ("" if v.significant is None else str(v.significant).lower(),))
         for r in result.left_out:
             writer.writerow(common + (r.period.label, r.period.end.isoformat(), _num(r.value)) + ("",) * 6
-                            + (f"{r.file}:{r.line}: dated after the as-of date, so not judged", "after_as_of"))
+                            + (f"{r.file}:{r.line}: dated after the as-of date, so not judged", "after_as_of") + _NO_INTERVAL)
     blank = ("",) * 14
     for x in batch.suppressed:
-        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: suppressed ({x.symbol})", "suppressed"))
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: suppressed ({x.symbol})", "suppressed")
+                        + _NO_INTERVAL)
     for x in batch.superseded:
         writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8
-                        + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded"))
+                        + (f"{x.file}:{x.line}: superseded by {x.by_file}:{x.by_line}", "superseded") + _NO_INTERVAL)
     for x in batch.rejected:
-        writer.writerow(blank + (f"{x.where}: {x.reason}", "rejected"))
+        writer.writerow(blank + (f"{x.where}: {x.reason}", "rejected") + _NO_INTERVAL)
     for x in batch.not_used:
-        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: not used: {x.reason}", "not_used"))
+        writer.writerow((x.target, "", "", "", "", x.period) + ("",) * 8 + (f"{x.where}: not used: {x.reason}", "not_used")
+                        + _NO_INTERVAL)
 
 
 class CsvReporter(Reporter):

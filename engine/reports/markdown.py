@@ -9,8 +9,11 @@ from typing import TextIO
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
 from engine.reports.base import LISTED, Reporter
-from engine.verdicts.evaluation import Evaluation
+from engine.model.readings import QUALIFIERS
+from engine.verdicts.evaluation import Evaluation, TargetResult
+from engine.verdicts.explain import trend_words, with_interval
 from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
+from engine.verdicts.wording import with_unit
 
 
 
@@ -31,10 +34,19 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     stale = sum(r.stale for r in evaluation.results)
     if breaches or stale:
         lines.append(f"\n{breaches} in breach, {stale} stale.")
-    lines += ["", "| Target | Status | Explanation |", "| --- | --- | --- |"]
+    lines += ["", "| Target | Status | Latest [interval] | Trend | Explanation |", "| --- | --- | --- | --- | --- |"]
+    intervals = False
     for r in evaluation.results:
         flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "") + (" · provisional" if r.provisional else "")
-        lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} | {_cell(r.explanation)} |")
+        latest, has_interval = _latest(r)
+        intervals = intervals or has_interval
+        trend, why_not = trend_words(r.trend) if r.count else ("-", "")
+        trend = f"{trend} ({why_not})" if why_not else trend
+        lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} "
+                     f"| {_cell(latest)} | {_cell(trend)} | {_cell(r.explanation)} |")
+    if intervals:
+        lines += ["", "\\[a–b\\]: the reading's confidence interval, at the level its target asks (95% or 99.8%). "
+                      "Trend: over the latest 5 readings, as OHID Fingertips marks a recent trend."]
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
         lines += [f"- `{markdown_code(x.where)}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
@@ -47,6 +59,18 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     if batch.suppressed or batch.superseded:
         lines += ["", f"{len(batch.suppressed)} suppressed value(s), {len(batch.superseded)} superseded row(s)."]
     return "\n".join(lines) + "\n"
+
+
+def _latest(result: TargetResult) -> tuple[str, bool]:
+    """The latest reading at its sentence's digits, its interval beside it: `92.1% [90.3–93.6] (2015)`."""
+    v = result.latest
+    if v is None:
+        return "-", False
+    places = result.judged.words(result.index).reading_decimals(v.value, v.status, v.shortfall, v.tolerance,
+                                                               v.breach_reason)
+    marks = "".join(", " + QUALIFIERS[q] for q in v.qualifiers)
+    shown = with_interval(with_unit(v.value, result.target.measure.unit, decimals=places), v.interval, places)
+    return f"{shown} ({v.period.label}{marks})", v.interval is not None
 
 
 _evaluation = evaluation  # the method below takes the name for its argument

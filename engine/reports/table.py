@@ -11,7 +11,7 @@ from engine.model.safetext import visible
 from engine.model.spec import Target
 from engine.reports.base import LISTED, Reporter
 from engine.verdicts.evaluation import Evaluation
-from engine.verdicts.explain import display_decimals, level_decimals
+from engine.verdicts.explain import display_decimals, level_decimals, trend_words, with_interval
 from engine.verdicts.statuses import RAG, STATUS_WORDS
 from engine.verdicts.wording import describe_goal, describe_point, with_unit
 
@@ -123,8 +123,9 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
     console = _console(out)
     as_of = f" as of {evaluation.as_of:%d %b %Y}, {evaluation.as_of_source}" if evaluation.as_of else ""
     table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), show_lines=True)
-    for column in ("target", "status", "latest", "expected", "why"):
+    for column in ("target", "status", "latest [interval]", "expected", "trend", "why"):
         table.add_column(column, overflow="fold")
+    any_interval = False
     for r in evaluation.results:
         status = Text(STATUS_WORDS[r.status], style=STYLE[RAG[r.status]])
         if r.breach:
@@ -141,15 +142,25 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
             places = words.reading_decimals(latest.value, latest.status, latest.shortfall, latest.tolerance,
                                             latest.breach_reason)
             marks = "".join(", " + QUALIFIERS[q] for q in latest.qualifiers)  # `(2014/15, provisional)`
-            shown = f"{with_unit(latest.value, unit, decimals=places)} ({latest.period.label}{marks})"
+            value = with_interval(with_unit(latest.value, unit, decimals=places), latest.interval, places)
+            any_interval = any_interval or latest.interval is not None
+            shown = f"{value} ({latest.period.label}{marks})"
             if latest.expected is not None:
                 expected = with_unit(latest.expected, unit, decimals=words.expected_decimals(
                     latest.expected, latest.value, latest.status, latest.shortfall, latest.tolerance))
         name = _text(r.target.title)
         name.append("\n")
         name.append(_text(r.target.id, "dim"))
-        table.add_row(name, status, _text(shown), _text(expected), _text(r.explanation))
+        trend, why_not = trend_words(r.trend) if r.count else ("-", "")
+        trend_cell = _text(trend)
+        if why_not:
+            trend_cell.append("\n")
+            trend_cell.append(_text(why_not, "dim"))
+        table.add_row(name, status, _text(shown), _text(expected), trend_cell, _text(r.explanation))
     console.print(table)
+    if any_interval:
+        console.print(_text("[a–b]: the reading's confidence interval, at the level its target asks (95% or 99.8%); "
+                            "trend: the latest 5 readings, as OHID Fingertips marks a recent trend"))
     later = evaluation.after_as_of
     used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
     console.print(_text(f"{used}, {len(batch.suppressed)} suppressed, "

@@ -458,3 +458,42 @@ def projection_note(words: TargetWords, target: Target, projection) -> str:  # p
     else:
         result = f"{words._d(abs(projection.gap), decimals)} short of the target of {level}"
     return f". At the pace since {target.baseline.period.label} it would reach {reach} by {when}, {result}"
+
+
+# A target's recent trend (engine/stats/trend.py) in plain words: the one mapping every format uses.
+TREND_WORDS = {
+    "increasing_getting_better": "increasing, getting better",
+    "increasing_getting_worse": "increasing, getting worse",
+    "decreasing_getting_better": "decreasing, getting better",
+    "decreasing_getting_worse": "decreasing, getting worse",
+    "no_significant_change": "no significant change",
+    "cannot_be_calculated": "cannot be calculated",
+}
+
+# Why a trend cannot be calculated, as docs/methods.md words the codes.
+TREND_REASON_WORDS = {
+    "too_few_points": "fewer than 5 readings: a trend needs 5",
+    "mixed_period_lengths": "the latest 5 readings are not all for periods of one length",
+    "no_interval": "one of the latest 5 readings has no interval",
+    "zero_width_interval": "one of the latest 5 readings has an interval of no width",
+    "numerator_equals_denominator": "one of the latest 5 readings is 100% (numerator equals denominator)",
+}
+
+
+def trend_words(trend) -> tuple[str, str]:  # trend: stats.trend.Trend | None
+    """(the trend's label in words, why it cannot be calculated or ""); ("", "") without a trend."""
+    if trend is None:
+        return "", ""
+    return TREND_WORDS[trend.label], TREND_REASON_WORDS.get(trend.reason or "", "")
+
+
+def interval_range(interval: Interval, decimals: int) -> str:
+    """A reading's interval, compact, at the reading's own digits (reading_decimals), for beside its
+    value: `90.3–93.6`; ` to ` when a limit is negative (`-1.2–0.4` would read as a minus)."""
+    lower, upper = fixed(interval.lower, decimals), fixed(interval.upper, decimals)
+    return f"{lower} to {upper}" if interval.lower < 0 or interval.upper < 0 else f"{lower}–{upper}"
+
+
+def with_interval(shown: str, interval: Interval | None, decimals: int) -> str:
+    """A reading as shown, with its interval beside it in brackets: `92.1% [90.3–93.6]`."""
+    return shown if interval is None else f"{shown} [{interval_range(interval, decimals)}]"
