@@ -20,7 +20,7 @@ from engine.verdicts.paths import Trajectory, trajectory_for
 from engine.model.periods import Period, add_months, month_end_of
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.verdicts.explain import display_decimals
+from engine.verdicts.explain import display_decimals, interval_range
 from engine.verdicts.statuses import RAG, STATUS_WORDS, Status
 from engine.model.units import is_percent
 from engine.verdicts.wording import describe_goal, on_axis, with_unit
@@ -33,6 +33,8 @@ RAG_MARKERS: dict[str, str] = {"green": "o", "amber": "^", "red": "s", "grey": "
 PATH_COLOUR = "#1f3a5f"
 BAND_COLOUR = "#f3c766"
 LIMIT_COLOUR = "#a1140b"
+INTERVAL_COLOUR = "#444444"
+PROJECTION_COLOUR = "#6a3d9a"  # purple: apart from the path's blue and the statuses' colours
 # More readings than this and only the latest is labelled (the others would crowd it): the data
 # table under the chart has them all.
 MAX_LABELLED_READINGS = 12
@@ -56,6 +58,9 @@ class PlottedReading:
     note: str | None
     source: str | None
     joined: bool  # the line comes to it from the reading before: no period is missing between them
+    lower: float | None = None  # its confidence interval, drawn as a whisker; None: it has none
+    upper: float | None = None
+    interval_shown: str = ""  # `90.3–93.6 (95%)`, at the reading's digits
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ class ChartSeries:
     target_date: date | None
     target_period: str | None
     summary: str  # the chart in one paragraph: its text alternative
+    # Where the pace since the baseline leads (engine/stats/projection.py): from the latest reading
+    # to the target date, drawn dashed; empty when there is no projected value to draw.
+    projection: tuple[tuple[date, float], ...] = ()
+    projection_short: str = ""  # its value on the chart: `projected 38.1%`
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -151,6 +160,7 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
     before: Period | None = None
     for v, r in zip(result.verdicts, result.readings, strict=True):
         places = words.reading_decimals(v.value, v.status, v.shortfall, v.tolerance, v.breach_reason)
+        iv = v.interval
         plotted.append(PlottedReading(
             period=v.period.label, date=v.date, value=v.value, shown=with_unit(v.value, unit, decimals=places),
             short=on_axis(v.value, unit, decimals=places),
@@ -158,6 +168,8 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
                 v.expected, unit, decimals=words.expected_decimals(v.expected, v.value, v.status, v.shortfall, v.tolerance)),
             status=v.status, breach=v.breach, note=r.note, source=r.source,
             joined=before is not None and follows_on(before, v.period, target.measure.frequency),
+            lower=None if iv is None else iv.lower, upper=None if iv is None else iv.upper,
+            interval_shown="" if iv is None else f"{interval_range(iv, places)} ({iv.confidence:g}%)",
         ))
         before = v.period
     readings = tuple(plotted)
@@ -191,6 +203,13 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
             band_label = "no change: within tolerance of the baseline"
     goal = target.goal
     target_date = goal.period.end if goal is not None else None
+    projection: tuple[tuple[date, float], ...] = ()
+    projection_short = ""
+    ahead = result.projection
+    if (ahead is not None and ahead.value is not None and target_date is not None and readings
+            and readings[-1].date < target_date):
+        projection = ((readings[-1].date, readings[-1].value), (target_date, ahead.value))
+        projection_short = "projected " + on_axis(ahead.value, unit, decimals=decimals)
     return ChartSeries(
         target_id=target.id, title=target.title, unit=unit, unit_label=unit_label(target),
         path_kind=trajectory.kind if trajectory is not None else None,
@@ -198,7 +217,8 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
         marks=tuple(marks), readings=readings,
         limit=target.limit, limit_shown=None if target.limit is None else with_unit(target.limit, unit),
         target_date=target_date, target_period=goal.period.label if goal is not None else None,
-        summary=_summary(target, trajectory, readings),
+        summary=_summary(target, trajectory, readings, projection_short),
+        projection=projection, projection_short=projection_short,
     )
 
 
@@ -222,7 +242,8 @@ def follows_on(before: Period, after: Period, frequency: str | None) -> bool:
     return False
 
 
-def _summary(target: Target, trajectory: Trajectory | None, readings: Sequence[PlottedReading]) -> str:
+def _summary(target: Target, trajectory: Trajectory | None, readings: Sequence[PlottedReading],
+             projection: str = "") -> str:
     """The chart in words, for people who cannot see it (and for anyone who prefers numbers)."""
     unit = target.measure.unit
     parts = []
@@ -243,12 +264,16 @@ def _summary(target: Target, trajectory: Trajectory | None, readings: Sequence[P
         parts.append(f"The limit is {with_unit(target.limit, unit)}.")
     if readings:
         listed = "; ".join(
-            f"{r.period} {r.shown}, {STATUS_WORDS[r.status]}{' (breach)' if r.breach else ''}" for r in readings
+            f"{r.period} {r.shown}{f' (interval {r.interval_shown})' if r.interval_shown else ''}, "
+            f"{STATUS_WORDS[r.status]}{' (breach)' if r.breach else ''}" for r in readings
         )
         count = f"{len(readings)} reading{'s' if len(readings) != 1 else ''}"
         parts.append(f"{count}: {listed}.")
     else:
         parts.append("No readings yet.")
+    if projection:
+        parts.append(f"The dashed line from the latest reading is the pace since the baseline carried on to the "
+                     f"target date: {projection}.")
     return " ".join(parts)
 
 
@@ -363,6 +388,7 @@ class DrawnChart:
     readings_line: Any | None  # the thin line through the readings, broken where a period is missing
     mark_labels: tuple[Any, ...]  # baseline, milestones, target: always labelled
     value_labels: tuple[Any, ...]  # readings' values: those that fit, the latest first
+    projection_label: Any | None = None  # the projected value at the target date, when projected
 
 
 @contextmanager
@@ -417,9 +443,9 @@ def _draw(series: ChartSeries) -> DrawnChart:
     axes.set_axisbelow(True)
     legend = _legend(figure, handles, renderer)
     _lay_out(figure, axes, series, renderer)
-    mark_labels, value_labels = _label_points(axes, series)
+    mark_labels, value_labels, projection_label = _label_points(axes, series)
     figure.set_layout_engine("none")  # laid out: the labels were placed in these pixels, keep them
-    return DrawnChart(figure, axes, legend, readings_line, mark_labels, value_labels)
+    return DrawnChart(figure, axes, legend, readings_line, mark_labels, value_labels, projection_label)
 
 
 def _plot(axes, series: ChartSeries) -> tuple[list, Any]:
@@ -460,6 +486,22 @@ def _plot(axes, series: ChartSeries) -> tuple[list, Any]:
     if series.target_date is not None:
         handles.append(axes.axvline(series.target_date, color="#555555", linewidth=1.2, linestyle=":",
                                     label=f"target date ({series.target_period})"))
+    if series.projection:
+        dates, values = zip(*series.projection)
+        (line,) = axes.plot(dates, values, color=PROJECTION_COLOUR, linewidth=1.5, linestyle=(0, (4, 3)), zorder=3,
+                            marker="", label="projection: the pace since the baseline")
+        axes.plot([dates[-1]], [values[-1]], marker="o", markersize=PROJECTION_MARKER_SIZE, markerfacecolor="white",
+                  markeredgecolor=PROJECTION_COLOUR, markeredgewidth=1.5, linestyle="none", zorder=4)
+        handles.append(line)
+    whiskers = [r for r in series.readings if r.lower is not None and r.upper is not None]
+    if whiskers:
+        # Each reading's confidence interval, a whisker with caps, under its marker.
+        bars = axes.errorbar([r.date for r in whiskers], [r.value for r in whiskers],
+                             yerr=[[max(r.value - r.lower, 0.0) for r in whiskers],  # type: ignore[operator]
+                                   [max(r.upper - r.value, 0.0) for r in whiskers]],  # type: ignore[operator]
+                             fmt="none", ecolor=INTERVAL_COLOUR, elinewidth=1.1, capsize=WHISKER_CAP, zorder=4,
+                             label="confidence interval")
+        handles.append(bars)
     seen: dict[str, None] = {}
     for reading in series.readings:
         rag = RAG[reading.status]
@@ -487,6 +529,8 @@ def _plot(axes, series: ChartSeries) -> tuple[list, Any]:
 
 
 READING_MARKER_SIZE = 9
+PROJECTION_MARKER_SIZE = 7
+WHISKER_CAP = 3  # points each side of a whisker's end
 
 
 def _mark_size(mark: PathMark) -> float:
@@ -552,7 +596,7 @@ def _lay_out(figure, axes, series: ChartSeries, renderer) -> None:
     lay_out(figure)
 
 
-def _label_points(axes, series: ChartSeries) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def _label_points(axes, series: ChartSeries) -> tuple[tuple[Any, ...], tuple[Any, ...], Any | None]:
     """Once the layout is final, the labels in its pixels: the latest reading's value, the baseline,
     milestone and target, then the other readings' values (the latest first), each beside its point
     where it overlaps no other label and no marker and stays inside the plot. A reading's value with
@@ -567,8 +611,17 @@ def _label_points(axes, series: ChartSeries) -> tuple[tuple[Any, ...], tuple[Any
         half = size * DPI / 72 / 2 + LABEL_PAD
         return Bbox.from_extents(x - half, y - half, x + half, y + half)
 
+    def whisker_box(r: PlottedReading) -> Any:
+        x, low = to_pixels((_date_number(r.date), r.lower))
+        _, high = to_pixels((_date_number(r.date), r.upper))
+        half = WHISKER_CAP * DPI / 72 + LABEL_PAD
+        return Bbox.from_extents(x - half, min(low, high) - LABEL_PAD, x + half, max(low, high) + LABEL_PAD)
+
     markers = ([marker_box(m.date, m.value, _mark_size(m)) for m in series.marks]
-               + [marker_box(r.date, r.value, READING_MARKER_SIZE) for r in series.readings])
+               + [marker_box(r.date, r.value, READING_MARKER_SIZE) for r in series.readings]
+               + [whisker_box(r) for r in series.readings if r.lower is not None and r.upper is not None])
+    if series.projection:
+        markers.append(marker_box(*series.projection[-1], PROJECTION_MARKER_SIZE))
     taken: list[Any] = []
 
     def place(text: str, on: date, value: float, spots: Sequence[str], style: dict, must: bool) -> Any | None:
@@ -607,12 +660,17 @@ def _label_points(axes, series: ChartSeries) -> tuple[tuple[Any, ...], tuple[Any
         spots = _TARGET_SPOTS if mark.kind == "target" else _MARK_SPOTS
         mark_labels.append(place(f"{mark.kind} {mark.short}", mark.date, mark.value, spots,
                                  {"fontsize": 8, "color": PATH_COLOUR, "zorder": 6}, must=True))
+    projection_label = None
+    if series.projection:
+        on, value = series.projection[-1]
+        projection_label = place(series.projection_short, on, value, _TARGET_SPOTS,
+                                 {"fontsize": 8, "color": PROJECTION_COLOUR, "zorder": 6}, must=True)
     if len(latest_first) <= MAX_LABELLED_READINGS:  # a dense series: the latest alone, the others would crowd it
         for reading in latest_first[1:]:
             label = place(reading.short, reading.date, reading.value, _READING_SPOTS, value_style, must=False)
             if label is not None:
                 value_labels.append(label)
-    return tuple(mark_labels), tuple(value_labels)
+    return tuple(mark_labels), tuple(value_labels), projection_label
 
 
 def _date_number(on: date) -> float:
@@ -650,7 +708,9 @@ def _frame(axes, series: ChartSeries) -> None:
     margin = max(timedelta(days=45), (last - first) * 0.06)
     axes.set_xlim(first - margin, last + margin)
     values = ([v for _, v in series.path] + [m.value for m in series.marks] + [r.value for r in series.readings]
-              + [x for _, low, high in series.band for x in (low, high)])
+              + [x for _, low, high in series.band for x in (low, high)]
+              + [x for r in series.readings for x in (r.lower, r.upper) if x is not None]
+              + [v for _, v in series.projection])
     if series.limit is not None:
         values.append(series.limit)
     low, high = min(values), max(values)

@@ -16,6 +16,7 @@ from html import escape as _escape
 from engine.verdicts.evaluation import Evaluation, TargetResult
 from engine.model.readings import ReadingsBatch
 from engine.model.spec import Target
+from engine.verdicts.explain import trend_words
 from engine.verdicts.statuses import ALL_STATUSES, RAG, STATUS_WORDS, Status
 from engine.verdicts.wording import describe_goal, describe_point
 from engine.model.safetext import visible
@@ -62,6 +63,7 @@ tfoot td, tfoot th { font-weight: 700; border-top: 2px solid var(--ink); border-
         font-weight: 700; border: 1.5px solid currentColor; }
 .flag.breach { color: var(--red); }
 .flag.stale, .flag.draft { color: var(--muted); }
+.trend { display: inline-block; margin-left: .5rem; font-size: .85rem; color: var(--muted); }
 .key { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; font-size: .9rem; color: var(--muted); margin: .4rem 0 1rem; }
 .key .status { font-weight: 400; color: var(--ink); }
 article { border: 1px solid var(--rule); border-left: .45rem solid var(--grey); border-radius: .3rem;
@@ -210,9 +212,11 @@ def _data_table(series: ChartSeries) -> str:
     if not series.readings:
         return ""
     has_expected = any(r.expected is not None for r in series.readings)
+    has_interval = any(r.interval_shown for r in series.readings)
     has_note = any(r.note for r in series.readings)
     has_source = any(r.source for r in series.readings)
     head = ('<th scope="col">Period</th><th scope="col" class="n">Reading</th>'
+            + ('<th scope="col" class="n">Interval</th>' if has_interval else "")
             + ('<th scope="col" class="n">Expected</th>' if has_expected else "")
             + '<th scope="col">Status</th>'
             + ('<th scope="col">Note</th>' if has_note else "")
@@ -221,6 +225,7 @@ def _data_table(series: ChartSeries) -> str:
     for r in series.readings:
         rows.append(
             f'<tr><th scope="row">{escape(r.period)}</th><td class="n">{escape(r.shown)}</td>'
+            + (f'<td class="n">{escape(r.interval_shown)}</td>' if has_interval else "")
             + (f'<td class="n">{escape(r.expected_shown)}</td>' if has_expected else "")
             + f"<td>{status_html(r.status)}{' <strong>breach</strong>' if r.breach else ''}</td>"
             + (f"<td>{escape(r.note or '')}</td>" if has_note else "")
@@ -251,7 +256,7 @@ def _target_section(result: TargetResult, draw: Callable[[ChartSeries, str], str
     parts = [
         f'<article id="{anchor}" class="rag-{RAG[result.status]}" aria-labelledby="{anchor}-h">',
         f'<div class="head"><h3 id="{anchor}-h">{escape(target.title)}</h3><code>{escape(target.id)}</code></div>',
-        f"<p>{status_html(result.status)}{flags}</p>",
+        f"<p>{status_html(result.status)}{flags}{_trend_html(result)}</p>",
         f'<dl class="facts">{facts_html}</dl>',
         f'<p class="why">{escape(_sentence(result.explanation))}</p>',
     ]
@@ -261,6 +266,17 @@ def _target_section(result: TargetResult, draw: Callable[[ChartSeries, str], str
                      f"<figcaption>{escape(series.summary)}</figcaption>{_data_table(series)}</figure>")
     parts.append("</article>")
     return "".join(parts)
+
+
+def _trend_html(result: TargetResult) -> str:
+    """The recent trend on the card, in words; why it cannot be calculated as its tooltip."""
+    if not result.count:
+        return ""
+    trend, why_not = trend_words(result.trend)
+    if not trend:
+        return ""
+    title = f' title="{escape(why_not)}"' if why_not else ""
+    return f'<span class="trend"{title}>Trend: {escape(trend)}{escape(f" ({why_not})") if why_not else ""}</span>'
 
 
 def _sentence(text: str) -> str:
