@@ -30,8 +30,10 @@ from tests.factories import make_target, reading
 
 
 def result_for(target, *values):
-    """values: (period, value) pairs."""
-    readings = {target.id: [reading(target.id, p, v, i + 2) for i, (p, v) in enumerate(values)]}
+    """values: (period, value) pairs, or (period, value, lower, upper) for a reading with a 95% interval."""
+    readings = {target.id: [reading(target.id, p, v, i + 2) if not rest
+                            else reading(target.id, p, v, i + 2)._replace(lower=rest[0], upper=rest[1], confidence=95.0)
+                            for i, (p, v, *rest) in enumerate(values)]}
     (result,) = evaluate([target], readings).results
     return result
 
@@ -82,7 +84,14 @@ CALENDAR_QUARTERS = (
                 goal=("2018 Q4", 900)),
     [(f"{y} Q{q}", 1200 - 15 * (4 * (y - 2015) + q) + 40 * ((q % 2) - 0.5)) for y in range(2015, 2019) for q in range(1, 5)],
 )
-SERIES = {"quarterly": QUARTERLY, "monthly": MONTHLY, "fifteen years": FIFTEEN_YEARS,
+# Issue 11: whiskers on every reading (one wide enough to reach the path's labels) and the
+# projection's dashed line and label running on to a target date years ahead.
+WHISKERS_AND_PROJECTION = (
+    make_target("projected", goal=("2020/21", 35), tolerance={"absolute": 1.0}),
+    [("2014/15", 46.0, 44.1, 47.9), ("2015/16", 44.5, 38.0, 49.5), ("2016/17", 42.0, 40.2, 43.9),
+     ("2017/18", 43.1, 41.0, 45.3)],
+)
+SERIES = {"quarterly": QUARTERLY, "whiskers and projection": WHISKERS_AND_PROJECTION, "monthly": MONTHLY, "fifteen years": FIFTEEN_YEARS,
           "on the milestones": ON_THE_MILESTONES, "long legend": LONG_LEGEND, "direction only": DIRECTION_ONLY,
           "path only": PATH_ONLY, "calendar quarters": CALENDAR_QUARTERS}
 
@@ -184,7 +193,8 @@ def marker_boxes(series, chart):
 
 def test_value_labels_pile_onto_no_label_and_no_marker(drawn):
     series, chart = drawn
-    labels = list(chart.mark_labels) + list(chart.value_labels)
+    labels = list(chart.mark_labels) + list(chart.value_labels) + (
+        [chart.projection_label] if chart.projection_label is not None else [])
     boxes = {label: label.get_window_extent() for label in labels}
     for a, b in combinations(labels, 2):
         if a in chart.value_labels or b in chart.value_labels:
