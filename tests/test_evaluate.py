@@ -263,7 +263,7 @@ def test_markdown_format(tree):
     result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "markdown")
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "| Target | Status | Explanation |" in text
+    assert "| Target | Status | Latest [interval] | Trend | Explanation |" in text
     for tid in ("reoffending", "fte", "crime", "nodata"):
         assert f"(`{tid}`)" in text
     assert "1 suppressed value(s), 1 superseded row(s)" in text
