@@ -471,3 +471,21 @@ def test_in_chromium_no_chart_text_overlaps_another_or_leaves_its_chart(tmp_path
             shared_x = min(a["r"], b["r"]) - max(a["l"], b["l"])
             shared_y = min(a["b"], b["b"]) - max(a["t"], b["t"])
             assert shared_x <= 0.5 or shared_y <= 0.5, (chart["chart"], a["text"], b["text"])
+
+
+def test_a_reading_on_a_crowded_corner_of_milestones_keeps_its_label_clear():
+    # Found by the property above: milestones in adjacent quarters, a reading on one of them and
+    # the target the quarter after: the milestone's label had no free spot near enough and was
+    # laid over the reading's.
+    labels = [financial_quarter(2005 + i // 4, i % 4 + 1).label for i in range(21)]
+    milestones = [{"period": labels[1], "value": 47.6}, {"period": labels[18], "value": 36.3},
+                  {"period": labels[19], "value": 35.7}]
+    target = make_target("any", polarity="lower_is_better", baseline=(labels[0], 48.3), goal=(labels[-1], 35.0),
+                         milestones=milestones, tolerance={"absolute": 1.0}, limit=55)
+    series = chart_series(result_for(target, (labels[19], 33.0)))
+    chart = chart_figure(series)
+    chart.figure.draw_without_rendering()
+    marks = [label.get_window_extent() for label in chart.mark_labels]
+    assert len(marks) == 5  # baseline, three milestones and the target: every path point is still named
+    for value in (label.get_window_extent() for label in chart.value_labels):
+        assert not any(overlap(value, mark) for mark in marks)

@@ -371,8 +371,13 @@ _BESIDE = {
     "high right": (6, 16, "left", "bottom"), "low right": (6, -16, "left", "top"),
     "high left": (-6, 16, "right", "bottom"), "low left": (-6, -16, "right", "top"),
     "high": (0, 18, "center", "bottom"), "low": (0, -18, "center", "top"),
+    # A third ring, for crowded corners (milestones in adjacent quarters with a reading on one).
+    "higher right": (6, 28, "left", "bottom"), "lower right": (6, -28, "left", "top"),
+    "higher left": (-6, 28, "right", "bottom"), "lower left": (-6, -28, "right", "top"),
+    "higher": (0, 30, "center", "bottom"), "lower": (0, -30, "center", "top"),
 }
-_FURTHER = ("high right", "low right", "high left", "low left", "high", "low")
+_FURTHER = ("high right", "low right", "high left", "low left", "high", "low",
+            "higher right", "lower right", "higher left", "lower left", "higher", "lower")
 _MARK_SPOTS = ("above right", "below right", "above left", "below left", "above", "below", "right", "left") + _FURTHER
 _TARGET_SPOTS = ("below left", "above left", "below right", "above right", "below", "above", "left", "right") + _FURTHER
 _READING_SPOTS = ("above right", "below right", "above left", "below left", "right", "left", "above", "below") + _FURTHER
