@@ -365,3 +365,73 @@ def test_the_json_gives_qualifiers_where_a_value_has_them_and_marks_a_provisiona
     assert "provisional" in table.stdout
     markdown = run_cli("evaluate", str(path), "--format", "markdown")
     assert "· provisional" in markdown.stdout
+
+
+# --- numbers people write: the minus sign and spaces between thousands --------------------------------
+
+SEPARATORS = {"thin space": "\u2009", "narrow no-break space": "\u202f", "no-break space": "\u00a0", "comma": ","}
+
+
+def typeset(number: int, separator: str, minus: str = "\u2212") -> str:
+    """The number as typeset text writes it: groups of three digits, the sign a minus sign."""
+    grouped = f"{abs(number):,}".replace(",", separator)
+    return (minus if number < 0 else "") + grouped
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(-10**12, 10**12), st.sampled_from(sorted(SEPARATORS.values())), st.sampled_from(["\u2212", "-"]),
+       st.sampled_from(["", ".5", ".25"]))
+def test_typeset_numbers_read_as_the_number_they_show(tmp_path_factory, number, separator, minus, fraction):
+    tmp_path = tmp_path_factory.mktemp("r")
+    cell = typeset(number, separator, minus) + fraction
+    batch = read(tmp_path, f'target,period,value\nasb-incidents,2014/15,"{cell}"\n')
+    assert batch.rejected == []
+    expected = abs(number) + float(fraction or 0)
+    assert [r.value for r in batch.readings["asb-incidents"]] == [-expected if number < 0 else expected]
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("\u221245.1%", -45.1), ("\u2212\u00a35", -5.0), ("\u00a3\u22125", -5.0), ("1\u2009430", 1430.0),
+    ("\u00a31\u202f150", 1150.0), ("1\u00a0430\u00a0000.5", 1430000.5)])
+def test_the_minus_sign_and_thousands_spaces_with_pounds_and_percents(tmp_path, cell, expected):
+    units = {"p": "percent", "g": "GBP", "n": "count"}
+    target = "p" if "%" in cell else "g" if "\u00a3" in cell else "n"
+    batch = read(tmp_path, f"target,period,value,note\n{target},2014/15,{cell},\n", units=units)
+    assert batch.rejected == [] and [r.value for r in batch.readings[target]] == [expected]
+
+
+@pytest.mark.parametrize("cell,fix", [
+    ("1 430", "write 1430"),                    # a plain space: two numbers run together?
+    ("1\u2009430,000", "write 1430000"),        # two kinds of separator in one number
+    ("1'430", "write 1430"), ("1\u2019430", "write 1430"),
+    ("\u20135", "write -5"), ("\u20145", "write -5"), ("\u20105", "write -5"),  # dashes for a minus
+    ("(5)", "write -5"), ("5-", "write -5"), ("(1,430)", "write -1,430"),
+])
+def test_numbers_in_other_shapes_are_refused_saying_what_to_write(tmp_path, cell, fix):
+    batch = read(tmp_path, f'target,period,value\nasb-incidents,2014/15,"{cell}"\n')
+    assert batch.count() == 0
+    (rejected,) = batch.rejected
+    assert f"the value `{cell}` is not a number as written: {fix} " in rejected.reason
+
+
+@pytest.mark.parametrize("cell", ["1\u20094300", "\u2212\u22125", "(\u22125)", "45,1", "1\u200943"])
+def test_numbers_that_cannot_be_told_are_refused_without_a_guess(tmp_path, cell):
+    batch = read(tmp_path, f'target,period,value\nasb-incidents,2014/15,"{cell}"\n')
+    (rejected,) = batch.rejected
+    assert "is not a number" in rejected.reason and "write -" not in rejected.reason
+    assert "not a number as written" not in rejected.reason
+
+
+def test_the_columnar_path_leaves_typeset_numbers_to_the_general_way(tmp_path):
+    from datetime import date, timedelta
+
+    rows = [f"asb-incidents,{date(2000, 1, 1) + timedelta(days=i)},{i}" for i in range(6000)]
+    rows[10] = "asb-incidents,2000-01-11,\u22121\u2009430"
+    rows[11] = "asb-incidents,2000-01-12,1 430"
+    text = "target,period,value\n" + "\n".join(rows) + "\n"
+    assert len(text) > 65_536  # large enough for the columnar path
+    batch = read(tmp_path, text)
+    assert batch.rows == 6000 and len(batch.rejected) == 1
+    assert batch.rejected[0].line == 13 and "write 1430" in batch.rejected[0].reason
+    values = {r.line: r.value for r in batch.readings["asb-incidents"]}
+    assert len(values) == 5999 and values[12] == -1430.0 and values[14] == 12.0

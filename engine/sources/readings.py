@@ -60,8 +60,15 @@ SUPPRESSION_SYMBOLS = frozenset({"", "[c]", "[x]", "[z]", "[low]", "[u]", "..", 
 # separators in the 1,234,567.89 shape; a sign; a leading £ for GBP targets, the sign before or
 # after it (-£5 or £-5; a space after the £ allowed); a trailing % for percent targets (a space
 # before it allowed). float() alone would also take 1_000, Arabic-Indic or fullwidth digits, nan.
-_NUMBER = re.compile(r"(?P<sign>[+-]?)(?:(?P<pound>£)\s*(?P<pound_sign>[+-]?))?"
-                     r"(?P<digits>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|" + DECIMAL + r")(?:\s*(?P<percent>%))?")
+# As typeset text writes numbers (issue 13): the minus sign U+2212 for a minus, and a thin space
+# (U+2009), narrow no-break space (U+202F) or no-break space (U+00A0) between thousands, one kind
+# throughout a number (1 430 000). A plain space is not taken: `1 430` may be two numbers run together.
+MINUS = "\u2212"
+THOUSANDS_SPACES = "\u2009\u202f\u00a0"
+_SIGN = "[+\\-" + MINUS + "]?"
+_NUMBER = re.compile(r"(?P<sign>" + _SIGN + r")(?:(?P<pound>£)\s*(?P<pound_sign>" + _SIGN + r"))?"
+                     r"(?P<digits>[0-9]{1,3}(?P<separator>[," + THOUSANDS_SPACES + r"])[0-9]{3}(?:(?P=separator)[0-9]{3})*"
+                     r"(?:\.[0-9]*)?|" + DECIMAL + r")(?:\s*(?P<percent>%))?")
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)  # what float() reads as NaN or infinite
 
 
@@ -366,13 +373,20 @@ def _number(raw: Any, unit: str, column: str) -> float:
             raise _RowError(f"the {column} `{visible(text)}` has a % sign, but {measured}")
         if number["pound"] and base != "GBP":
             raise _RowError(f"the {column} `{visible(text)}` has a £ sign, but {measured}")
-        value = float((number["sign"] or number["pound_sign"] or "") + number["digits"].replace(",", ""))
+        value = float(_plain(number))
     if math.isnan(value) or math.isinf(value):
         raise _RowError(f"the {column} `{visible(str(raw))}` is not a finite number")
     if abs(value) > LARGEST:
         raise _RowError(f"the {column} `{visible(str(raw))}` is too large to be a measure's value (over 10^15, where a number "
                         "stops being held exactly): check the number of digits")
     return value
+
+
+def _plain(number: re.Match[str]) -> str:
+    """A number the grammar matched as float() reads it: ASCII sign, no separators."""
+    sign = (number["sign"] or number["pound_sign"] or "").replace(MINUS, "-")
+    digits = number["digits"]
+    return sign + (digits.replace(number["separator"], "") if number["separator"] else digits)
 
 
 def _not_a_number(text: str, column: str) -> str:
@@ -386,9 +400,40 @@ def _not_a_number(text: str, column: str) -> str:
         plain = text.replace("_", "")
         fix = f": write {visible(plain)}" if _NUMBER.fullmatch(plain) else ""
         return f"the {column} `{shown}`: underscores are not allowed in numbers{fix}"
+    written = _as_written(text)
+    if written is not None:
+        return (f"the {column} `{shown}` is not a number as written: write {visible(written)} (a minus is - or −; "
+                "thousands may be separated by commas, thin spaces or no-break spaces, one kind in a number)")
     if "," in text:
-        return f"the {column} `{shown}` is not a number (commas are read only as thousands separators, as in 1,683)"
+        return (f"the {column} `{shown}` is not a number (commas are read only as thousands separators, as in 1,683; "
+                "a decimal point is a full stop, as in 45.1)")
     return f"the {column} `{shown}` is not a number"
+
+
+# Dashes people type or paste for a minus (hyphen, non-breaking hyphen, figure dash, en dash, em
+# dash, small and fullwidth hyphen-minus); only the minus sign U+2212 is read as one.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d"
+# Between digits: spaces (a plain one, or thin and no-break ones mixed with others) and apostrophes
+# (Swiss 1'430), read by no grammar here as thousands separators.
+_GROUPED = re.compile(r"(?<![0-9])[0-9]{1,3}(?:[\s'\u2019,]+[0-9]{3})+(?![0-9])")
+_GROUP_MARKS = re.compile(r"[\s'\u2019,]+")
+
+
+def _as_written(text: str) -> str | None:
+    """What to write for a number set down in a way the grammar does not read (`1 430` with a plain
+    space, `–5` with an en dash, `(5)` or `5-` for a negative), or None when it cannot be told."""
+    # Runs grouped by commas alone are the grammar's own: their fault lies elsewhere (1,234e3).
+    candidate = _GROUPED.sub(lambda run: run.group() if set(_GROUP_MARKS.findall(run.group())) == {","}
+                             else _GROUP_MARKS.sub("", run.group()), text)
+    candidate = candidate.translate({ord(d): "-" for d in _DASHES})
+    accounting = re.fullmatch(r"\((.*)\)|(.*[0-9%])\s*-", candidate)
+    if accounting:  # (5) and 5- as accounts write a negative
+        inner = (accounting[1] if accounting[1] is not None else accounting[2]).strip()
+        candidate = "-" + inner if inner[:1] not in "+-" + MINUS else ""
+    number = _NUMBER.fullmatch(candidate) if candidate != text else None
+    if number is None or (number["sign"] and number["pound_sign"]):
+        return None
+    return candidate.replace(MINUS, "-")
 
 
 def _agrees(value: float, text: str, factor: float, statistic: str, unit: str, numerator: float,
@@ -749,7 +794,7 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
 # Columns whose cells are numbers: a three-digit number there after a short value is not a sign of
 # a number split by its thousands comma.
 NUMERIC_COLUMNS = frozenset(("numerator", "denominator", "count", "lower", "upper", "confidence", "value"))
-_SHORT_VALUE = re.compile(r"[+-]?£?[0-9]{1,3}")
+_SHORT_VALUE = re.compile(r"[+\-\u2212]?£?[0-9]{1,3}")
 _THOUSANDS_GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]*)?(?:\s*%)?")
 
 
