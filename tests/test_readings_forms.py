@@ -435,3 +435,47 @@ def test_the_columnar_path_leaves_typeset_numbers_to_the_general_way(tmp_path):
     assert batch.rejected[0].line == 13 and "write 1430" in batch.rejected[0].reason
     values = {r.line: r.value for r in batch.readings["asb-incidents"]}
     assert len(values) == 5999 and values[12] == -1430.0 and values[14] == 12.0
+
+
+# --- ragged rows: empty trailing cells dropped by a spreadsheet export ---------------------------------
+
+def test_a_row_short_only_of_optional_trailing_cells_is_read_with_them_empty(tmp_path):
+    raw = ("target,period,value,note,source\n"
+           "asb-incidents,2013/14,120,a note,police\n"
+           "asb-incidents,2014/15,118,a note\n"   # source dropped
+           "asb-incidents,2015/16,117\n"          # note and source dropped
+           "asb-incidents,2016/17\n")             # the value missing: still ragged
+    batch = read(tmp_path, raw)
+    assert [(r.line, r.value, r.note, r.source) for r in batch.readings["asb-incidents"]] == [
+        (2, 120.0, "a note", "police"), (3, 118.0, "a note", None), (4, 117.0, None, None)]
+    (rejected,) = batch.rejected
+    assert rejected.line == 5 and rejected.reason.startswith("the row has 2 cells but the header has 5")
+    assert batch.rows == 4
+
+
+def test_a_required_column_after_the_optional_ones_is_still_required(tmp_path):
+    batch = read(tmp_path, "note,target,period,value\nx,asb-incidents,2014/15\nx,asb-incidents,2015/16,12\n")
+    assert [r.line for r in batch.readings["asb-incidents"]] == [3]
+    assert [r.line for r in batch.rejected] == [2] and "the header has 4" in batch.rejected[0].reason
+
+
+def test_a_split_number_in_a_short_row_is_still_rejected(tmp_path):
+    batch = read(tmp_path, "target,period,value,note,source\nasb-incidents,2014/15,7,790\n")
+    (rejected,) = batch.rejected
+    assert batch.count() == 0 and "`7` is followed by `790` in the note column" in rejected.reason
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 999), st.integers(0, 2)), min_size=1, max_size=12))
+def test_dropping_empty_trailing_cells_reads_the_same_as_writing_them(tmp_path_factory, rows):
+    """A file with the empty trailing cells written and one without them read alike."""
+    tmp_path = tmp_path_factory.mktemp("r")
+    full = ["target,period,value,note,source"]
+    for i, (value, kept) in enumerate(rows):
+        cells = ["asb-incidents", f"{2000 + i}/{(i + 1) % 100:02d}", str(value), "n" if kept > 1 else "", ""]
+        full.append(",".join(cells))
+    short = [full[0]] + [line.rstrip(",") for line in full[1:]]
+    a = read(tmp_path, "\n".join(full) + "\n", "a.csv")
+    b = read(tmp_path, "\n".join(short) + "\n", "b.csv")
+    assert labels(a, "asb-incidents") == labels(b, "asb-incidents") and a.rejected == b.rejected == []
+    assert [r.note for r in a.readings["asb-incidents"]] == [r.note for r in b.readings["asb-incidents"]]

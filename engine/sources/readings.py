@@ -764,6 +764,10 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
     # The column after the value, when it holds text: `7,790` unquoted there would read as 7 and a
     # note of 790 (issue 13). None when there is no such column.
     after = value_at + 1 if value_at + 1 < width and header[value_at + 1] not in NUMERIC_COLUMNS else None
+    # A row may stop before optional trailing columns (spreadsheet exports drop empty trailing
+    # cells); it must reach the last required one. Not for Fingertips exports, whose own columns
+    # are all needed.
+    shortest = width if collected is not None else max(index[c] for c in REQUIRED) + 1
     try:
         for cells in rows:
             line = line_end + 1
@@ -772,6 +776,8 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
                 continue  # blank lines (and rows of empty cells) are not rows
             if reader.only is not None and index["target"] < len(cells) and reader.elsewhere(cells[index["target"]]):
                 continue  # `targets show ID`: another target's row (even one with a cell too many)
+            if shortest <= len(cells) < width:
+                cells += [""] * (width - len(cells))  # the empty trailing cells the export dropped
             if len(cells) == width and collected is not None:
                 collected.append((line, cells, None))
             elif len(cells) == width:
