@@ -30,7 +30,7 @@ BASE = {
     "action": "Work with the board", "lead": "YOS", "partners": ["YOS Management Board", "Police"],
     "source": "Strategy 2014-17", "notes": "As worded.",
     "measure": {"description": "Young offenders who re-offend", "unit": "percent", "polarity": "lower_is_better",
-                "frequency": "annual", "statistic": "proportion"},
+                "frequency": "annual", "statistic": "proportion", "range": [0, 100]},
     "significance": {"confidence": 95},
     "baseline": {"period": "2013/14", "value": 48.3},
     "target": {"period": "2016/17", "value": 35, "strict": False},
@@ -44,6 +44,7 @@ BASE = {
 FIELDS = [(), ("id",), ("title",), ("status",), ("priority",), ("action",), ("lead",), ("partners",), ("partners", 0),
           ("source",), ("notes",), ("measure",), ("measure", "description"), ("measure", "unit"),
           ("measure", "polarity"), ("measure", "frequency"), ("measure", "statistic"),
+          ("measure", "range"), ("measure", "range", 0), ("measure", "range", 1),
           ("significance",), ("significance", "confidence"), ("baseline",), ("baseline", "period"),
           ("baseline", "value"), ("target",), ("target", "period"), ("target", "value"), ("target", "change"),
           ("target", "relative_change"), ("target", "annual_rate"), ("target", "maintain"), ("target", "strict"),
@@ -68,7 +69,8 @@ VALUES = st.recursive(
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
         st.dictionaries(st.sampled_from(["period", "value", "change", "absolute", "relative", "date", "reason",
-                                         "approved_by", "description", "unit", "polarity", "confidence", "statistic", "x"]),
+                                         "approved_by", "description", "unit", "polarity", "confidence", "statistic", "range",
+                                         "x"]),
                         inner, max_size=4),
     ),
     max_leaves=6,
@@ -162,6 +164,17 @@ def test_compiled_and_jsonschema_agree_on_the_corpus_and_the_shipped_specs():
     ((("significance", "confidence"), True), False),
     ((("significance", "confidence"), 90), False),
     ((("measure", "statistic"), "ratio"), False),
+    ((("measure", "statistic"), "rank"), True),
+    ((("measure", "range"), [0, 1e6]), True),
+    ((("measure", "range"), [0.5, 1]), True),
+    ((("measure", "range"), [100, 0]), True),  # the measure-range rule's to refuse, not the schema's
+    ((("measure", "range"), [0]), False),  # minItems
+    ((("measure", "range"), [0, 1, 2]), False),  # maxItems
+    ((("measure", "range"), []), False),
+    ((("measure", "range"), [0, "100"]), False),
+    ((("measure", "range"), [0, True]), False),
+    ((("measure", "range"), {"min": 0}), False),
+    ((("measure", "range"), 100), False),
     # Issue 14: what a first-time user wrote; the messages come from jsonschema's errors either way.
     ((("tolerance",), 1), False),
     ((("tolerance", "relative"), 5), True),  # a rule's to refuse, not the schema's

@@ -479,3 +479,87 @@ def test_dropping_empty_trailing_cells_reads_the_same_as_writing_them(tmp_path_f
     b = read(tmp_path, "\n".join(short) + "\n", "b.csv")
     assert labels(a, "asb-incidents") == labels(b, "asb-incidents") and a.rejected == b.rejected == []
     assert [r.note for r in a.readings["asb-incidents"]] == [r.note for r in b.readings["asb-incidents"]]
+
+
+# --- plausibility: values a reading of the measure cannot take ------------------------------------------
+
+from engine.model.plausible import bounds  # noqa: E402
+from engine.sources.readings import options_of, units_of  # noqa: E402
+
+
+def measured(tid: str, unit: str, statistic: str = "other", range=None):
+    """A target whose measure has this unit, statistic and range (make_target sets the unit alone)."""
+    from dataclasses import replace
+
+    target = make_target(tid, unit=unit, baseline=("2013/14", 50), goal=("2016/17", 40))
+    return replace(target, measure=replace(target.measure, statistic=statistic,
+                                           range=None if range is None else tuple(map(float, range))))
+
+
+def plausible_targets():
+    return [measured("share", "percent", "proportion"),
+            measured("pct", "percent"),  # a percent change can be anything
+            measured("crimes", "count/year"), measured("rate", "per_100k"), measured("place", "dimensionless", "rank"),
+            measured("ranged", "GBP", range=[-1000, 5000])]
+
+
+def read_plausible(tmp_path, rows: str):
+    targets = plausible_targets()
+    return read(tmp_path, "target,period,value,unit\n" + rows, units=units_of(targets), options=options_of(targets))
+
+
+def test_readings_a_measure_cannot_take_are_rejected_with_the_reason(tmp_path):
+    batch = read_plausible(tmp_path, "share,2014/15,101.5,\nshare,2015/16,100,\nshare,2016/17,-0.1%,\n"
+                                     "pct,2014/15,-140,\ncrimes,2014/15,-3,\nrate,2014/15,-1,\nplace,2014/15,0,\n"
+                                     "place,2015/16,1,\nranged,2014/15,-1500,\nranged,2015/16,-900,\n"
+                                     "crimes,2015/16,-1,count/quarter\n")
+    reasons = {r.line: r.reason for r in batch.rejected}
+    assert reasons == {
+        2: "the value `101.5` is above 100, but a proportion in percent is between 0 and 100: check the value "
+           "(if it can be, give the measure a `range: [min, max]` in its spec)",
+        4: "the value `-0.1%` is below 0, but a proportion in percent is between 0 and 100: check the value "
+           "(if it can be, give the measure a `range: [min, max]` in its spec)",
+        6: "the value `-3` is below 0, but a count cannot be negative: check the value (if it can be, give the "
+           "measure a `range: [min, max]` in its spec)",
+        7: "the value `-1` is below 0, but a rate cannot be negative: check the value (if it can be, give the "
+           "measure a `range: [min, max]` in its spec)",
+        8: "the value `0` is below 1, but a rank is 1 or more (1 is the first place): check the value (if it can "
+           "be, give the measure a `range: [min, max]` in its spec)",
+        10: "the value `-1500` is below -1000, but the measure's range is -1000 to 5000 (`measure.range`): "
+            "check the value",
+        12: "the value `-1` (-4 count/year) is below 0, but a count cannot be negative: check the value (if it can "
+            "be, give the measure a `range: [min, max]` in its spec)",
+    }
+    assert {t: [r.value for r in rs] for t, rs in batch.readings.items()} == {
+        "share": [100.0], "pct": [-140.0], "place": [1.0], "ranged": [-900.0]}
+
+
+def test_a_range_replaces_the_bounds_its_unit_gives():
+    within = bounds(measured("c", "count", range=[-50, 50]).measure)
+    assert (within.low, within.high) == (-50.0, 50.0)
+    assert bounds(measured("g", "GBP").measure) is None
+    assert bounds(measured("p", "percent").measure) is None
+    assert bounds(measured("f", "dimensionless", "proportion").measure) is None  # a fraction: not asked for yet
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([-5.0, -0.5, 0.0, 0.5, 1.0, 99.5, 100.0, 100.5, 250.0]), min_size=1, max_size=30),
+       st.sampled_from(["share", "crimes", "place", "ranged"]))
+def test_both_csv_paths_keep_the_same_plausible_readings(tmp_path_factory, values, target):
+    """The columnar path (a file over 64 KB) and the row-at-a-time one agree on what is rejected."""
+    from datetime import date, timedelta
+
+    tmp_path = tmp_path_factory.mktemp("r")
+    padding = [f"pct,{date(1900, 1, 1) + timedelta(days=i)},1" for i in range(4000)]  # to make the file large
+    rows = [f"{target},{date(2000, 1, 1) + timedelta(days=i)},{v:g}" for i, v in enumerate(values)]
+    targets = plausible_targets()
+    small = read(tmp_path, "target,period,value\n" + "\n".join(rows) + "\n", "small.csv", units_of(targets),
+                 options_of(targets))
+    large_text = "target,period,value\n" + "\n".join(rows + padding) + "\n"
+    assert len(large_text) > 65_536
+    large = read(tmp_path, large_text, "large.csv", units_of(targets), options_of(targets))
+    within = bounds(next(t for t in targets if t.id == target).measure)
+    kept = [v for v in values if (within.low is None or v >= within.low) and (within.high is None or v <= within.high)]
+    assert [r.value for r in small.readings.get(target, [])] == kept
+    assert [r.value for r in large.readings.get(target, [])] == kept
+    assert [(r.line, r.reason) for r in small.rejected] == [(r.line, r.reason) for r in large.rejected]

@@ -1386,3 +1386,31 @@ def test_a_confidence_level_other_than_95_or_99_8_is_refused(tmp_path):
     result = invoke("validate", write(tmp_path, f"{STEM}.yaml", text), "--format", "text")
     assert result.exit_code == 1
     assert "significance" in result.output and "95" in result.output
+
+
+# --- measure-range: min below max, and a rank (issue 13) --------------------------------------------------
+
+RANGE_CASES = [
+    ("a range", "  unit: percent\n  range: [0, 60]", None),
+    ("a rank", "  unit: dimensionless\n  statistic: rank", None),
+    ("the wrong way round", "  unit: percent\n  range: [100, 0]",
+     "the range's min (100) must be below its max (0): write [min, max], such as [0, 100]"),
+    ("empty", "  unit: percent\n  range: [5, 5]", "the range's min and max are both 5"),
+    ("a rank in percent", "  unit: percent\n  statistic: rank", None),  # statistic-unit's, not this rule's
+]
+
+
+@pytest.mark.parametrize("case, replacement, message", RANGE_CASES, ids=[c[0] for c in RANGE_CASES])
+def test_a_measure_range_has_its_min_below_its_max(tmp_path, case, replacement, message):
+    path = write(tmp_path, f"{STEM}.yaml", edit(good(), "  unit: percent", replacement))
+    result = invoke("validate", path, "--format", "text")
+    problems = [p for p in text_problems(result.output) if p["rule"] == "measure-range"]
+    if message is None:
+        assert problems == [], result.output
+        if case == "a rank in percent":
+            assert "a rank is measured in `dimensionless`, not `percent`" in result.output
+        else:
+            assert result.exit_code == 0, result.output
+        return
+    assert len(problems) == 1 and problems[0]["severity"] == "error", result.output
+    assert message in problems[0]["message"] and result.exit_code == 1

@@ -25,7 +25,7 @@ from typing import Any
 _ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
                 "deprecated", "readOnly", "writeOnly"}
 _KNOWN = _ANNOTATIONS | {"type", "enum", "const", "properties", "additionalProperties", "required",
-                         "minProperties", "maxProperties", "items", "$ref", "pattern", "minLength",
+                         "minProperties", "maxProperties", "items", "minItems", "maxItems", "$ref", "pattern", "minLength",
                          "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 
 # Whether a value is of a JSON Schema type, as jsonschema's Draft 2020-12 type checker decides
@@ -214,6 +214,8 @@ class _Compiler:
                 lines.append(f"{inner}    pass")
 
     def arrays(self, schema: dict[str, Any], v: str, lines: list[str], indent: str, only: str | None) -> None:
+        if "minItems" in schema or "maxItems" in schema:
+            self.length(schema, "minItems", "maxItems", v, lines, self.guard("array", only, v, lines, indent))
         if "items" not in schema or schema["items"] is True or schema["items"] == {}:
             return
         inner = self.guard("array", only, v, lines, indent)

@@ -10,7 +10,7 @@ from engine.model.periods import Period, months_between, parse_period
 
 Polarity = Literal["lower_is_better", "higher_is_better"]
 TrajectoryKind = Literal["linear", "compound", "step"]
-Statistic = Literal["proportion", "rate", "count", "other"]
+Statistic = Literal["proportion", "rate", "count", "rank", "other"]
 TargetForm = Literal["value", "change", "relative_change", "annual_rate", "maintain"]
 TARGET_FORMS: tuple[TargetForm, ...] = ("value", "change", "relative_change", "annual_rate", "maintain")
 
@@ -32,6 +32,7 @@ class Measure:
     polarity: Polarity
     frequency: str | None = None
     statistic: Statistic = "other"  # what a reading is, for its confidence interval
+    range: tuple[float, float] | None = None  # `measure.range`: the values a reading can take
 
     @property
     def lower_is_better(self) -> bool:
@@ -147,6 +148,7 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         polarity=measure_raw["polarity"],
         frequency=measure_raw.get("frequency"),
         statistic=measure_raw.get("statistic", "other"),
+        range=(float(measure_raw["range"][0]), float(measure_raw["range"][1])) if "range" in measure_raw else None,
     )
     baseline = _point(data["baseline"]) if "baseline" in data else None
     goal = None

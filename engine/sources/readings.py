@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
 from engine.model.readings import (QUALIFIER_BIT, QUALIFIERS, NotUsed, ReadingsBatch, ReadingsBuilder, Rejected,
                                    Suppressed)
+from engine.model.plausible import Bounds, bounds, outside
 from engine.model.problems import LoadError, Problem
 from engine.model.safetext import visible
 from engine.model.units import UnitError, base_unit, canonical_unit, conversion_factor, from_counts
@@ -106,6 +107,8 @@ class ReadOptions:
     # Target id -> its measure's statistic (proportion, rate, count; `other` left out): a value can
     # be worked out from the row's numerator and denominator, and one given must agree with them.
     statistics: Mapping[str, str] = field(default_factory=dict)
+    # Target id -> the values its readings can take (engine/model/plausible.py): others are rejected.
+    bounds: Mapping[str, Bounds] = field(default_factory=dict)
 
 
 def options_of(targets: Iterable[Any]) -> ReadOptions:
@@ -118,7 +121,9 @@ def options_of(targets: Iterable[Any]) -> ReadOptions:
     return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"),
                        fingertips={k: tuple(v) for k, v in fingertips.items()},
                        areas={t.id: t.area for t in targets if getattr(t, "area", None)},
-                       statistics={t.id: t.measure.statistic for t in targets if t.measure.statistic != "other"})
+                       statistics={t.id: t.measure.statistic for t in targets
+                                   if t.measure.statistic not in ("other", "rank")},
+                       bounds={t.id: b for t in targets if (b := bounds(t.measure)) is not None})
 
 
 class _Reader:
@@ -226,6 +231,11 @@ class _Reader:
                 if abs(value) > LARGEST:
                     raise _RowError(f"the value `{visible(value_text)}` {visible(unit_text)} is {value:g} {unit}: too large to be a "
                                     "measure's value (over 10^15): check the number and the unit")
+            if (within := self.options.bounds.get(target)) is not None and (where := outside(value, within)):
+                shown = f"`{visible(value_text)}`" + (f" ({value:g} {unit})" if factor != 1 else "")
+                fix = "" if within.high is not None and "range" in within.why else \
+                    " (if it can be, give the measure a `range: [min, max]` in its spec)"
+                raise _RowError(f"the value {shown} is {where}, but {within.why}: check the value{fix}")
             numerator = _optional_number(record.get("numerator"), "numerator")
             denominator = _optional_number(record.get("denominator"), "denominator")
             if statistic is not None and numerator is not None and worked_out is None:
@@ -898,6 +908,8 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     value = value_text.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
     with np.errstate(invalid="ignore"):  # NaN compares False: not plain
         plain &= (np.abs(value) <= LARGEST) & (target >= 0) & (period >= 0)
+    if reader.options.bounds:
+        plain &= ~_out_of_bounds(reader, target, value)  # the general way rejects them, saying why
     lines = np.arange(first_line, first_line + n, dtype=np.int32)
     others = np.flatnonzero(~plain)
     cells = (target_text.gather(others).to_list(), period_text.gather(others).to_list(),
@@ -912,6 +924,27 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     _append(batch, target, period, value, lines, file_code, done, n)
     batch.rows += n - len(others)
     return True
+
+
+def _out_of_bounds(reader: _Reader, target, value):
+    """Where a value (numpy) is outside its target's bounds, compared as `_Reader` compares them."""
+    import numpy as np
+
+    from engine.model.compare import compare
+
+    ids = list(reader.batch.ids)
+    low = np.full(len(ids) + 1, -np.inf)  # the last entry is for rows of no known target (-1)
+    high = np.full(len(ids) + 1, np.inf)
+    for code, target_id in enumerate(ids):
+        within = reader.options.bounds.get(target_id)
+        if within is not None:
+            low[code] = -np.inf if within.low is None else within.low
+            high[code] = np.inf if within.high is None else within.high
+    at_low, at_high = low[target], high[target]
+    finite = np.isfinite(value)
+    below = np.isfinite(at_low) & finite & (compare(value, np.where(np.isfinite(at_low), at_low, 0)) < 0)
+    above = np.isfinite(at_high) & finite & (compare(value, np.where(np.isfinite(at_high), at_high, 0)) > 0)
+    return below | above
 
 
 def _period_code(reader: _Reader, label: str) -> int:

@@ -18,7 +18,7 @@ from engine.model.units import STATISTIC_SCALE, base_unit
 from engine.stats import intervals as stats
 
 DEFAULT_CONFIDENCE = 95.0
-STATISTICS = ("other", "proportion", "rate", "count")
+STATISTICS = ("other", "proportion", "rate", "count", "rank")  # rank: no interval
 SCALE = STATISTIC_SCALE
 
 

@@ -8,6 +8,8 @@
   under 10 events, Byar's approximation from 10.
 - `count`: a number of events, in `count` (or a per-time form such as `count/year`). The same
   Poisson limits on the count itself.
+- `rank`: a place in a league table (1 the first), `dimensionless`. No interval; a reading below 1
+  is rejected.
 - `other` (the default): no interval unless a reading gives its own (`lower`, `upper`).
 
 A statistic the unit cannot carry (a `rate` in `percent`) is an error: its intervals would be
@@ -29,7 +31,9 @@ FITS = {
     "proportion": ("percent", "dimensionless"),
     "rate": ("per_100k", "per_10k", "per_1000"),
     "count": ("count",),
+    "rank": ("dimensionless",),
 }
+INTERVALS = ("proportion", "rate", "count")  # the statistics whose readings' intervals can be worked out
 
 
 def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
@@ -42,7 +46,7 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
         yield Finding(("measure", "statistic"),
                       f"a {statistic} is measured in {units}, not `{measure['unit']}`: change the unit, or the "
                       f"statistic (`other` if readings bring their own intervals)")
-    if "significance" in data and fits is None:
+    if "significance" in data and statistic not in INTERVALS:
         yield Finding(("significance",),
                       "significance without a `statistic` (proportion, rate or count) under `measure`: only "
                       "readings that give their own interval (`lower` and `upper`) can be judged by it",
