@@ -13,7 +13,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional, TypeVar
+from typing import Annotated, Any, Callable, Optional, TypeVar
 
 import typer
 
@@ -221,6 +221,7 @@ def evaluate(
     explain: Annotated[Optional[Explain], typer.Option("--explain", help="json: a sentence for every reading (readings, the default) or for each target's latest reading only (targets: a smaller, faster report).")] = None,
     sheet: SheetOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of standard output; needed for xlsx.", show_default=False)] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="With --format csv: UTF-8 with a byte order mark, so that Excel opens it right (£, –, names with accents).")] = False,
 ) -> None:
     """Evaluate readings against every target's trajectory: status, breach and why.
 
@@ -233,6 +234,9 @@ def evaluate(
     if format is EvaluationFormat.xlsx and not to_file:
         raise _fail(Problem("--format", None, None, "error", "usage",
                             "xlsx is a binary format: give the file to write with -o (such as -o board.xlsx)"))
+    if excel and format is not EvaluationFormat.csv:
+        raise _fail(Problem("--excel", None, None, "error", "usage",
+                            "--excel is for a CSV report: add --format csv (an xlsx workbook opens in Excel as it is)"))
     if to_file:
         from engine.reports.outputs import check_output
 
@@ -254,7 +258,7 @@ def evaluate(
             data: str | bytes = workbook(result, batch)
         else:
             buffer = io.StringIO()
-            reporter(chosen).evaluation(result, batch, buffer, explain=style)
+            _write_evaluation(chosen, result, batch, buffer, style, excel)
             data = buffer.getvalue()
         # Specs are inputs too: a report must not replace one.
         write_output(output, data, [*readings, *(Path(t.file) for t in target_list)], "the report")
@@ -263,7 +267,18 @@ def evaluate(
         sys.stderr.write(f"wrote {visible(display_path(output))}: {len(result.results)} targets, {batch.count()} readings\n")
     else:
         # Streamed (json, csv): a million readings' report need not be held in memory as well.
-        reporter(chosen).evaluation(result, batch, sys.stdout, explain=style)
+        if excel:  # UTF-8 whatever the terminal's or the locale's encoding: the mark says UTF-8
+            import io
+
+            sys.stdout.flush()
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                _write_evaluation(chosen, result, batch, out, style, excel)
+                out.flush()
+            finally:
+                out.detach()  # leave sys.stdout's own buffer open
+        else:
+            reporter(chosen).evaluation(result, batch, sys.stdout, explain=style)
         sys.stdout.flush()
     if batch.rejected and not allow_rejected:
         sys.stderr.write(f"{len(batch.rejected)} row(s) rejected (listed in the report); "
@@ -278,6 +293,17 @@ def evaluate(
         more = f" and {len(hit) - 10} more" if len(hit) > 10 else ""
         sys.stderr.write(visible(f"--fail-on: {len(hit)} target(s): {shown}{more}") + "\n")
     raise typer.Exit(EXIT_FOUND if hit else EXIT_OK)
+
+
+def _write_evaluation(chosen: str, result: Any, batch: Any, out: Any, style: str, excel: bool) -> None:
+    if excel:
+        from engine.reports.csv_report import write_evaluation
+
+        write_evaluation(result, batch, out, excel=True)
+    else:
+        from engine.reports.base import reporter
+
+        reporter(chosen).evaluation(result, batch, out, explain=style)
 
 
 class Every(str, Enum):

@@ -799,3 +799,31 @@ def test_a_concluded_target_is_provisional_when_its_outcome_is():
     since = Reading("t", parse_period("2031"), 5.2, "r.csv", 3, qualifiers=("p",))
     (result,) = evaluate([t], ReadingsBatch.of([settled, since])).results
     assert result.status == "achieved" and not result.provisional  # a provisional later reading changes nothing
+
+
+# --- --excel: a CSV Excel opens right (issue 13) -----------------------------------------------------------
+
+def test_excel_csv_starts_with_a_byte_order_mark_and_is_otherwise_the_csv(tree, monkeypatch):
+    plain = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv")
+    excel = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv", "--excel")
+    assert excel.exit_code == plain.exit_code == 0, excel.output
+    assert excel.stdout_bytes.startswith(b"\xef\xbb\xbf") and not plain.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    assert excel.stdout_bytes[3:] == plain.stdout_bytes
+    assert excel.stdout_bytes.decode("utf-8-sig") == plain.stdout
+
+
+def test_excel_csv_to_a_file_is_utf_8_with_a_bom(tree):
+    out = tree / "board.csv"
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", "--format", "csv", "--excel", "-o", out)
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0]["target"] and "target" in rows[0]  # the first column's name is read without the mark
+
+
+@pytest.mark.parametrize("extra", [(), ("--format", "json"), ("--format", "markdown")])
+def test_excel_without_csv_is_refused(tree, extra):
+    result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", *extra, "--excel")
+    assert result.exit_code == 2
+    assert "--excel is for a CSV report: add --format csv" in result.output

@@ -61,8 +61,16 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     return out.getvalue()
 
 
-def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO) -> None:
-    """Streamed, as the JSON report is: rows are written as readings are judged."""
+# Excel reads a CSV file as the system's code page (Windows-1252 in the UK: `£` becomes `Â£`)
+# unless it starts with a byte order mark; with one it reads UTF-8. `--excel` writes it.
+BOM = "\ufeff"
+
+
+def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, *, excel: bool = False) -> None:
+    """Streamed, as the JSON report is: rows are written as readings are judged. excel: the
+    file starts with a byte order mark (the stream must encode UTF-8)."""
+    if excel:
+        out.write(BOM)
     writer = _SafeWriter(out)
     writer.writerow(HEADER)
     for result in evaluation.results:
