@@ -29,7 +29,7 @@ from engine.checks.checker import check_paths
 from engine.sources.specs import UsageError
 from engine.model.periods import parse_period
 from engine.model.problems import LoadError
-from engine.sources.readings import read_readings, units_of
+from engine.sources.readings import options_of, read_readings, units_of
 from engine.sources.yamlsafe import MAX_BYTES, MAX_DEPTH, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +123,7 @@ def test_spec(name, entry):
 # --- readings ------------------------------------------------------------------------------------
 
 UNITS = units_of(check_paths([TARGETS]).targets)
+OPTIONS = options_of(check_paths([TARGETS]).targets)  # as the CLI reads: plausible values, monthly targets
 
 
 def _where_rows_went(report: dict) -> dict[str, set[tuple[str, int]]]:
@@ -146,7 +147,7 @@ def test_readings(name, entry):
         assert result.stderr.startswith(f"{where}: error: "), result.stderr
         assert error["message"] in result.stderr
         return
-    batch = read_readings([path], UNITS)
+    batch = read_readings([path], UNITS, OPTIONS)
     # every row as a person counts them, each in exactly one place
     assert batch.rows == entry["rows"]
     accounted = batch.count() + len(batch.suppressed) + len(batch.superseded) + len(batch.rejected)

@@ -193,7 +193,7 @@ def test_negative_numbers_stay_numbers_in_csv(tmp_path):
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "change.yaml").write_text(
-        "id: change\ntitle: Change\nmeasure: {description: d, unit: count, polarity: higher_is_better}\n"
+        "id: change\ntitle: Change\nmeasure: {description: d, unit: count, polarity: higher_is_better, range: [-100, 100]}\n"
         "baseline: {period: 2013/14, value: -5}\ntarget: {period: 2016/17, value: 5}\n", encoding="utf-8")
     readings = tmp_path / "r.csv"
     readings.write_text("target,period,value\nchange,2014/15,-3.5\n", encoding="utf-8")
