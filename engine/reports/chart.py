@@ -343,7 +343,9 @@ def choose_ticks(candidates: Sequence[PeriodTick], room: Callable[[PeriodTick], 
             if not any(clash(a, b) for a, b in zip(regular, regular[1:])):
                 break
         else:
-            regular = []
+            # No steady step fits (readings days apart in one month): the latest first, then
+            # whichever others the pass below finds room for, so some reading is always named.
+            regular = others
     kept: list[PeriodTick] = []
     for tick in sorted((t for t in ordered if t.rank != READING_TICK), key=lambda t: (t.rank, t.date)) + regular[::-1]:
         if not any(clash(tick, other) for other in kept):
