@@ -563,3 +563,12 @@ def test_both_csv_paths_keep_the_same_plausible_readings(tmp_path_factory, value
     assert [r.value for r in small.readings.get(target, [])] == kept
     assert [r.value for r in large.readings.get(target, [])] == kept
     assert [(r.line, r.reason) for r in small.rejected] == [(r.line, r.reason) for r in large.rejected]
+
+
+def test_a_bound_is_compared_as_every_threshold_is_allowing_rounding(tmp_path):
+    # 100.00000000000001 is 100 up to rounding (engine/model/compare.py); 100.000001 is not.
+    batch = read_plausible(tmp_path, "share,2014/15,100.00000000000001,\nshare,2015/16,100.000001,\n"
+                                     "crimes,2014/15,-1e-300,\n")
+    assert [r.line for r in batch.readings["share"]] == [2]
+    # The slack is relative to the operands (as for every threshold), so a tiny negative count is still negative.
+    assert [r.line for r in batch.rejected] == [3, 4] and "crimes" not in batch.readings
