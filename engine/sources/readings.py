@@ -941,9 +941,10 @@ def _out_of_bounds(reader: _Reader, target, value):
             low[code] = -np.inf if within.low is None else within.low
             high[code] = np.inf if within.high is None else within.high
     at_low, at_high = low[target], high[target]
-    finite = np.isfinite(value)
-    below = np.isfinite(at_low) & finite & (compare(value, np.where(np.isfinite(at_low), at_low, 0)) < 0)
-    above = np.isfinite(at_high) & finite & (compare(value, np.where(np.isfinite(at_high), at_high, 0)) > 0)
+    finite = np.isfinite(value)  # NaN: not a plain number, read the general way anyway
+    number = np.where(finite, value, 0.0)
+    below = np.isfinite(at_low) & finite & (compare(number, np.where(np.isfinite(at_low), at_low, 0.0)) < 0)
+    above = np.isfinite(at_high) & finite & (compare(number, np.where(np.isfinite(at_high), at_high, 0.0)) > 0)
     return below | above
 
 
