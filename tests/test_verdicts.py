@@ -643,3 +643,13 @@ def test_a_reading_converted_from_another_unit_says_so(tmp_path):
                                        '"unit": "per_10k"}]', encoding="utf-8")
     (result,) = evaluate(fte, run.read_readings([tmp_path / "fte.json"], fte)).results
     assert result.explanation.startswith("81.2 per 10,000 (812.0 per 100,000) in 2014/15 against ")
+
+
+def test_a_gap_equal_to_the_tolerance_up_to_rounding_is_not_shown_past_it():
+    # Found by the property above: 0.0085 - 0.003 is 0.0055000000000000005 and the tolerance
+    # 0.0055: within the band, yet shown as "0.006 points worse, within the 0.005-point tolerance".
+    for goal in (None, ("2016/17", 0.003)):
+        target = make_target(unit="percent", baseline=("2013/14", 0.003), goal=goal, tolerance={"absolute": 0.0055})
+        v = judge(target, "2014/15", 0.0085)
+        assert v.status in ("at_risk", "no_change")
+        assert "0.005 points worse, within the 0.005-point tolerance" in v.explanation, v.explanation

@@ -255,7 +255,10 @@ class TargetWords:
             side = "better" if shortfall < 0 else "worse"
             if beyond and tolerance:  # beyond the band, so shown beyond it (2.05 against 2.0)
                 decimals = _apart(abs(shortfall), tolerance, decimals)
-            gap = f"{self._d(abs(shortfall), decimals)} {side}"
+            # Within the band, never shown past it: a gap equal to the tolerance up to rounding
+            # (0.0055 against 0.0055) is shown as the tolerance is, not one digit either side.
+            shown = abs(shortfall) if beyond or not tolerance else min(abs(shortfall), tolerance)
+            gap = f"{self._d(shown, decimals)} {side}"
             if tolerance:
                 gap += f", {'beyond' if beyond else 'within'} the {self._tolerance(tolerance, decimals)} tolerance"
         return (f"{x} {period.when} against the baseline of {self._baseline_exact} "
@@ -314,8 +317,9 @@ class TargetWords:
             return "exactly on the path"
         if shortfall < 0:
             return f"{self._d(-shortfall, decimals)} better"
-        if not beyond:
-            return f"{self._d(shortfall, decimals)} worse, within the {self._tolerance(tolerance, decimals)} tolerance"
+        if not beyond:  # within: never shown past the tolerance by rounding (see _direction)
+            return (f"{self._d(min(shortfall, tolerance), decimals)} worse, within the "
+                    f"{self._tolerance(tolerance, decimals)} tolerance")
         if tolerance:
             return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
         return f"{self._d(shortfall, decimals)} worse"
