@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.sources.specs import UsageError, find_specs, read_spec
+from engine.checks.areas import check_areas
+from engine.model.areas import Areas
+from engine.sources.specs import UsageError, find_areas, find_specs, read_areas, read_spec
 from engine.model.problems import LoadError, Problem
 from engine.checks.rules import Finding, all_rules
 from engine.checks.schema import check_schema
@@ -20,6 +22,7 @@ class CheckResult:
     files_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    areas: Areas | None = None  # from areas.yaml at the root of the specs folder, when there is one and it is valid
 
     @property
     def errors(self) -> list[Problem]:
@@ -86,8 +89,18 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
 def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
     result = CheckResult()
     first_use: dict[str, Document] = {}  # the spec that first used each id (without its data), for its line if needed
+    paths = list(paths)
     found = find_specs(paths)
-    if not found:
+    for areas_path in find_areas(paths):
+        result.files_checked += 1
+        try:
+            problems, areas = check_areas(read_areas(areas_path))
+        except LoadError as exc:
+            problems, areas = [exc.problem], None
+        result.problems.extend(problems)
+        if areas is not None and result.areas is None:
+            result.areas = areas
+    if not found and result.files_checked == 0:
         shown = ", ".join(str(p) for p in paths)
         raise UsageError(Problem(shown, None, None, "error", "path",
                                  "no target specs (*.yaml) found here: check the path"))

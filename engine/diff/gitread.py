@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from engine.checks.checker import check_document
 from engine.diff.compare import SpecVersion
-from engine.sources.specs import SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
+from engine.sources.specs import AREAS_FILES, SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
 from engine.model.problems import LoadError, Problem, TargetsError
 from engine.model.spec import Target, build_target
 from engine.sources.yamlsafe import MAX_BYTES, load_yaml
@@ -171,6 +171,8 @@ def _is_spec(path: PurePosixPath, location: SpecsLocation) -> bool:
     if location.is_file:
         return path == location.inside
     below = path.relative_to(location.inside).parts
+    if len(below) == 1 and below[0] in AREAS_FILES:
+        return False  # the areas file at the root of the specs folder is not a target spec
     return path.name.endswith(SPEC_SUFFIXES) and not any(part.startswith(".") for part in below)
 
 

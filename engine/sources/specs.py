@@ -14,6 +14,8 @@ from engine.model.safetext import visible
 from engine.sources.yamlsafe import MAX_BYTES, Document, load_yaml
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+# The areas and comparator groups, at the root of the specs folder: not a target spec.
+AREAS_FILES = ("areas.yaml", "areas.yml")
 
 
 class UsageError(TargetsError):
@@ -100,7 +102,8 @@ def find_specs(paths: Iterable[str | Path]) -> list[Found]:
         if stat.S_ISDIR(info.st_mode):
             found.extend(_walk(path))
         elif stat.S_ISREG(info.st_mode):
-            found.append(Found(path))
+            if path.name not in AREAS_FILES:  # an areas file named on its own: find_areas has it
+                found.append(Found(path))
         else:
             raise UsageError(Problem(display_path(path), None, None, "error", "path",
                                      "not a file or folder (a device or pipe?): give a spec file or a folder of them"))
@@ -117,6 +120,41 @@ def find_specs(paths: Iterable[str | Path]) -> list[Found]:
             seen.add(key)
             unique.append(item)
     return unique
+
+
+def find_areas(paths: Iterable[str | Path]) -> list[Path]:
+    """The areas files among the paths given: `areas.yaml` (or `.yml`) at the root of each folder,
+    or a file of that name given itself. Paths that cannot be reached are find_specs' to report."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.name in AREAS_FILES and path.is_file():
+            candidates = [path]
+        elif path.is_dir():
+            candidates = [path / name for name in AREAS_FILES if (path / name).is_file()]
+        else:
+            candidates = []
+        for candidate in candidates:
+            if all(os.path.realpath(candidate) != os.path.realpath(other) for other in found):
+                found.append(candidate)
+    return found
+
+
+def read_areas(path: Path) -> Document:
+    """Read an areas file (with marks: it is small, and its problems point at lines). Raises
+    LoadError for bad content, UsageError when it cannot be read at all."""
+    name = display_path(path)
+    try:
+        info = os.stat(path)
+        raw = _read_at_most(path, MAX_BYTES + 1, info.st_size)
+    except OSError as exc:
+        why = why_unreachable(path, exc) or "the file is gone (moved or deleted while the specs were being read)"
+        raise UsageError(Problem(_shown(path, exc), None, None, "error", "io", f"cannot read the file: {why}")) from None
+    if len(raw) > MAX_BYTES:
+        raise LoadError(Problem(name, None, None, "error", "file-size",
+                                f"the file is more than {MAX_BYTES:,} bytes; an areas file of every area in the UK "
+                                "is a fraction of that: is it the right file?"))
+    return load_yaml(raw, name)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
@@ -183,6 +221,8 @@ def _walk(top: Path) -> list[Found]:
                 if entry.name.startswith("."):
                     continue
                 path, kind = folder / entry.name, _kind(entry)
+                if real == root and entry.name in AREAS_FILES:
+                    continue  # the areas file (find_areas), not a spec
                 if kind == "link":
                     link(path, entry.name.endswith(SPEC_SUFFIXES))
                 elif kind == "folder":

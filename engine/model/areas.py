@@ -1,0 +1,57 @@
+"""Areas and comparator groups, as `areas.yaml` at the root of the specs folder declares them (pure).
+
+An area is a GSS code (the ONS's nine-character code: a letter for the country, E, W, S, N, or K
+for Great Britain / the United Kingdom, then eight digits, as E06000045 Southampton) with a name;
+a group (an ONS most similar group, CIPFA nearest neighbours, a region) is a named list of areas.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+GSS_CODE = re.compile(r"[EKNSW][0-9]{8}\Z")
+GROUP_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
+
+
+def is_gss_code(text: object) -> bool:
+    return isinstance(text, str) and GSS_CODE.match(text) is not None
+
+
+def name_key(name: str) -> str:
+    """How a name is matched: case and runs of spaces do not count ("Welwyn  hatfield")."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The areas (code -> name, in the file's order) and groups (name -> member codes)."""
+
+    names: Mapping[str, str]
+    groups: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, names: Mapping[str, str], groups: Mapping[str, tuple[str, ...]]) -> Areas:
+        # Read-only views: one Areas is shared by everything that evaluates.
+        return cls(MappingProxyType(dict(names)), MappingProxyType({g: tuple(m) for g, m in groups.items()}))
+
+    def name(self, code: str) -> str:
+        return self.names[code]
+
+    def code(self, text: str) -> str | None:
+        """The code of an area given by its code or its name (any case); None if unknown."""
+        if text in self.names:
+            return text
+        wanted = name_key(text)
+        upper = text.strip().upper()
+        if upper in self.names:
+            return upper
+        for code, name in self.names.items():
+            if name_key(name) == wanted:
+                return code
+        return None
+
+    def members(self, group: str) -> tuple[str, ...]:
+        return self.groups[group]
