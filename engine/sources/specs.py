@@ -141,7 +141,7 @@ def find_areas(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_areas(path: Path) -> Document:
-    """Read an areas file (with marks: it is small, and its problems point at lines). Raises
+    """Read an areas file. Raises
     LoadError for bad content, UsageError when it cannot be read at all."""
     name = display_path(path)
     try:
@@ -154,7 +154,7 @@ def read_areas(path: Path) -> Document:
         raise LoadError(Problem(name, None, None, "error", "file-size",
                                 f"the file is more than {MAX_BYTES:,} bytes; an areas file of every area in the UK "
                                 "is a fraction of that: is it the right file?"))
-    return load_yaml(raw, name)
+    return load_yaml(raw, name, marks=False)  # plain YAML is read without PyYAML (marks when a problem needs one)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

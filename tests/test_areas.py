@@ -1,0 +1,163 @@
+"""areas.yaml: the areas and comparator groups at the root of the specs folder (issue 12)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.checks.areas import check_areas
+from engine.checks.checker import check_paths
+from engine.model.areas import Areas, is_gss_code
+from engine.sources.yamlsafe import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "targets"
+SCHEMA = json.loads((ROOT / "schema" / "areas.schema.json").read_text(encoding="utf-8"))
+SEED = ROOT.parent / "shared" / "seed" / "safe-city-strategy-2014-17.txt"
+
+
+def check(text: str):
+    return check_areas(load_yaml(text, "areas.yaml"))
+
+
+def schema_valid(text: str) -> bool:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SCHEMA).is_valid(load_yaml(text, "areas.yaml").data)
+
+
+GOOD = """\
+areas:
+  E06000045: Southampton
+  E06000044: Portsmouth
+  W06000015: Cardiff
+groups:
+  south: [E06000045, E06000044]
+"""
+
+
+def test_a_good_file_gives_the_areas_and_groups():
+    problems, areas = check(GOOD)
+    assert problems == []
+    assert areas.name("E06000045") == "Southampton"
+    assert areas.members("south") == ("E06000045", "E06000044")
+    assert list(areas.names) == ["E06000045", "E06000044", "W06000015"]  # the file's order
+    assert areas.code("portsmouth") == "E06000044" and areas.code("w06000015") == "W06000015"
+    assert areas.code("Portsmouth ") == "E06000044" and areas.code("Pompey") is None
+
+
+def test_the_areas_are_read_only():
+    _, areas = check(GOOD)
+    with pytest.raises(TypeError):
+        areas.names["E06000001"] = "Hartlepool"  # type: ignore[index]
+
+
+BAD = {
+    "a code not in GSS form": ("areas:\n  E6000044: Portsmouth\n", 2, "`E6000044` is not a GSS code"),
+    "a lower-case code": ("areas:\n  e06000044: Portsmouth\n", 2, "is not a GSS code"),
+    "a number for a code": ("areas:\n  123456789: Portsmouth\n", 2, "is not a GSS code"),
+    "a member not among the areas": (
+        "areas:\n  E06000045: Southampton\ngroups:\n  g: [E06000045, E06000046]\n", 4,
+        "E06000046 in the group `g` is not among `areas`: did you mean E06000045 (Southampton)?"),
+    "a member twice": ("areas:\n  E06000045: Southampton\ngroups:\n  g:\n    - E06000045\n    - E06000045\n", 6,
+                       "listed twice"),
+    "a duplicate name": ("areas:\n  E06000045: Southampton\n  E06000044: SOUTHAMPTON\n", 3,
+                         "already given to E06000045 (line 2)"),
+    "a duplicate name, spaced": ("areas:\n  E07000241: Welwyn Hatfield\n  E07000104: Welwyn  hatfield\n", 3,
+                                 "already given to E07000241"),
+    "an empty name": ("areas:\n  E06000045: ''\n", 2, "should be text"),
+    "a name that is a number": ("areas:\n  E06000045: 12\n", 2, "should be text"),
+    "no areas": ("groups:\n  g: [E06000045]\n", 1, "`areas` is needed"),
+    "an unknown key": ("areas:\n  E06000045: Southampton\ngroup:\n  g: [E06000045]\n", 3, "did you mean `groups`?"),
+    "a bad group name": ("areas:\n  E06000045: Southampton\ngroups:\n  My Group: [E06000045]\n", 4, "group name"),
+    "an empty group": ("areas:\n  E06000045: Southampton\ngroups:\n  g: []\n", 4, "should list its members"),
+    "groups as a list": ("areas:\n  E06000045: Southampton\ngroups: [E06000045]\n", 3, "should be a mapping"),
+    "not a mapping": ("- E06000045\n", 1, "an areas file is a mapping"),
+}
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_each_mistake_is_named_at_its_line(name):
+    text, line, words = BAD[name]
+    problems, areas = check(text)
+    assert areas is None
+    assert problems and problems[0].line == line, [p.as_text() for p in problems]
+    assert words in problems[0].message
+    assert problems[0].file == "areas.yaml" and problems[0].severity == "error"
+
+
+@pytest.mark.parametrize("text", [GOOD] + [BAD[name][0] for name in BAD if "duplicate" not in name and "twice" not in name
+                                            and "not among" not in name])
+def test_the_schema_and_the_checks_agree(text):
+    # What a schema can say (the shape), it says as the checks do; duplicates and membership are the
+    # checks' alone.
+    problems, _ = check(text)
+    assert schema_valid(text) == (not problems)
+
+
+def test_hostile_text_in_a_message_is_escaped():
+    problems, _ = check("areas:\n  \"E0600\\e[31m0045\": x\n")
+    assert problems and "\x1b" not in problems[0].as_text()
+
+
+@settings(max_examples=200)
+@given(st.text(min_size=0, max_size=12))
+def test_the_gss_code_rule_matches_the_schema_pattern(text):
+    pattern = SCHEMA["properties"]["areas"]["propertyNames"]["pattern"]
+    assert is_gss_code(text) == (re.fullmatch(pattern.strip("^$"), text) is not None)
+
+
+# The specs folder ---------------------------------------------------------------------------------
+
+
+def test_the_shipped_file_holds_the_seed_group_of_15(tmp_path):
+    checked = check_paths([SHIPPED])
+    assert checked.errors == []
+    areas = checked.areas
+    assert isinstance(areas, Areas)
+    group = areas.members("msg-southampton")
+    assert len(group) == 15 and areas.name(group[0]) == "Southampton"
+    names = {areas.name(code) for code in group}
+    if SEED.exists():  # the strategy's own list: "ONS comparison group: Trafford, Coventry, ..."
+        listed = re.search(r"ONS comparison group: (.*)\.", SEED.read_text(encoding="utf-8")).group(1)
+        # The strategy writes "Welwyn and Hatfield"; the ONS's name is "Welwyn Hatfield".
+        seed = {n.strip().replace("Welwyn and Hatfield", "Welwyn Hatfield") for n in listed.split(",")}
+        assert names == seed | {"Southampton"}
+    assert all(t.file and not t.file.endswith("areas.yaml") for t in checked.targets)
+
+
+def test_areas_yaml_is_not_a_spec_but_a_nested_one_is(tmp_path):
+    specs = tmp_path / "specs"
+    shutil.copytree(SHIPPED / "crime-and-asb", specs / "crime-and-asb")
+    (specs / "areas.yaml").write_text(GOOD, encoding="utf-8")
+    checked = check_paths([specs])
+    assert checked.errors == [] and checked.areas is not None
+    assert checked.files_checked == len(checked.targets) + 1
+    # Deeper down, areas.yaml is an ordinary (here, broken) target spec.
+    (specs / "crime-and-asb" / "areas.yaml").write_text(GOOD, encoding="utf-8")
+    assert any(p.file.endswith("crime-and-asb/areas.yaml") for p in check_paths([specs]).errors)
+
+
+def test_a_broken_areas_file_fails_validate_with_its_line(tmp_path):
+    (tmp_path / "areas.yaml").write_text("areas:\n  E06000045: Southampton\ngroups:\n  g: [E09999999]\n", encoding="utf-8")
+    checked = check_paths([tmp_path])
+    assert checked.areas is None
+    assert [(Path(p.file).name, p.line, p.rule) for p in checked.errors] == [("areas.yaml", 4, "areas")]
+
+
+def test_an_areas_file_named_on_its_own_is_checked_as_one(tmp_path):
+    (tmp_path / "areas.yaml").write_text(GOOD, encoding="utf-8")
+    checked = check_paths([tmp_path / "areas.yaml"])
+    assert checked.errors == [] and checked.targets == [] and checked.areas is not None
+
+
+def test_an_areas_file_with_bad_yaml_is_a_problem_not_a_crash(tmp_path):
+    (tmp_path / "areas.yaml").write_text("areas:\n  E06000045: Southampton\n  E06000045: Portsmouth\n", encoding="utf-8")
+    checked = check_paths([tmp_path])
+    assert checked.areas is None and len(checked.errors) == 1 and checked.errors[0].line == 3
