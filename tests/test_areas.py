@@ -161,3 +161,27 @@ def test_an_areas_file_with_bad_yaml_is_a_problem_not_a_crash(tmp_path):
     (tmp_path / "areas.yaml").write_text("areas:\n  E06000045: Southampton\n  E06000045: Portsmouth\n", encoding="utf-8")
     checked = check_paths([tmp_path])
     assert checked.areas is None and len(checked.errors) == 1 and checked.errors[0].line == 3
+
+
+def test_targets_diff_leaves_the_areas_file_out(tmp_path, monkeypatch):
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false",
+                        *args], cwd=repo, capture_output=True, text=True, check=True)
+
+    repo = tmp_path / "repo"
+    shutil.copytree(SHIPPED / "youth-crime", repo / "targets" / "youth-crime")
+    shutil.copy(SHIPPED / "areas.yaml", repo / "targets" / "areas.yaml")
+    git("init", "-q", ".")
+    git("add", ".")
+    git("commit", "-q", "-m", "specs")
+    (repo / "targets" / "areas.yaml").write_text(GOOD, encoding="utf-8")  # changed: still not a target
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(cli.app, ["diff", "HEAD"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "areas" not in result.output

@@ -199,6 +199,8 @@ def test_the_benchmark_comparison_follows_the_interval(value, below, above, benc
     assert basis == "interval"
     if lower <= benchmark <= upper:
         assert name == "similar"
+    elif lower - benchmark > 1e-9 or benchmark - upper > 1e-9:  # clearly beyond it, not by rounding
+        assert name != "similar"
     elif name != "similar":  # an interval beyond the benchmark only by rounding is similar
         is_higher = lower > benchmark
         assert name == ("worse" if is_higher == lower_is_better else "better")

@@ -31,11 +31,13 @@ class Areas:
 
     names: Mapping[str, str]
     groups: Mapping[str, tuple[str, ...]]
+    by_name: Mapping[str, str]  # name_key(name) -> code: names are unique (engine/checks/areas.py)
 
     @classmethod
     def of(cls, names: Mapping[str, str], groups: Mapping[str, tuple[str, ...]]) -> Areas:
         # Read-only views: one Areas is shared by everything that evaluates.
-        return cls(MappingProxyType(dict(names)), MappingProxyType({g: tuple(m) for g, m in groups.items()}))
+        return cls(MappingProxyType(dict(names)), MappingProxyType({g: tuple(m) for g, m in groups.items()}),
+                   MappingProxyType({name_key(name): code for code, name in names.items()}))
 
     def name(self, code: str) -> str:
         return self.names[code]
@@ -44,14 +46,10 @@ class Areas:
         """The code of an area given by its code or its name (any case); None if unknown."""
         if text in self.names:
             return text
-        wanted = name_key(text)
         upper = text.strip().upper()
         if upper in self.names:
             return upper
-        for code, name in self.names.items():
-            if name_key(name) == wanted:
-                return code
-        return None
+        return self.by_name.get(name_key(text))
 
     def members(self, group: str) -> tuple[str, ...]:
         return self.groups[group]
