@@ -719,6 +719,9 @@ def test_the_plain_reader_reads_the_shipped_specs():
 
     for path in sorted((ROOT / "targets").rglob("*.yaml")):
         data, line = plainyaml.read_plain(decode(path.read_bytes(), path.name))
+        if path == ROOT / "targets" / "areas.yaml":  # the areas file, not a spec: plain YAML too
+            assert len(data["groups"]["msg-southampton"]) == 15
+            continue
         assert data["id"] == path.stem and line >= 1
 
 

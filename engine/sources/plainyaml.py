@@ -239,6 +239,8 @@ def _block_scalar(lines: list[str], header: str, i: int, indent: int) -> tuple[s
     # Blank lines after it are not part of it unless more of it follows.
     j = i
     while j < n and not lines[j].strip(" "):
+        if len(lines[j]) > column:
+            raise _NOT_PLAIN  # spaces beyond its indentation: YAML reads them as more of it (a space)
         j += 1
     if j < n and len(lines[j]) - len(lines[j].lstrip(" ")) > indent:
         raise _NOT_PLAIN
