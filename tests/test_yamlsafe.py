@@ -762,3 +762,10 @@ def test_a_duplicate_key_read_without_marks_still_names_the_first_line():
 ])
 def test_the_fast_paths_read_the_near_misses_as_the_strict_reader_does(text):
     _reads_alike(text)
+
+
+def test_spaces_beyond_a_block_scalar_after_a_blank_line_are_more_of_it():
+    # Found by the fast-path property test: "  " after a scalar indented by one is a space of it.
+    for raw in ("id: >-\n text line\n\n  \n", "id: >-\n text line\n\n \n", "id: |\n  a\n\n   \nx: 1\n"):
+        _reads_alike(raw)
+    assert load_yaml("id: >-\n text line\n\n  \n", "spec.yaml", marks=False).data == {"id": "text line\n\n "}
