@@ -9,7 +9,6 @@ import html
 import json
 import math
 import re
-import shutil
 import subprocess
 from datetime import date, timedelta
 from itertools import combinations
@@ -27,6 +26,7 @@ from engine.reports.chart import (
 from engine.verdicts.evaluation import evaluate
 from engine.verdicts.paths import trajectory_for
 from tests.factories import make_target, reading
+from tests.test_report import chromium
 
 
 def result_for(target, *values):
@@ -426,12 +426,6 @@ document.body.appendChild(pre);
 </script>"""
 
 
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 @pytest.mark.parametrize("width", [1200, 420])  # a laptop, a phone

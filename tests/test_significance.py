@@ -180,3 +180,11 @@ def test_an_achieved_target_says_whether_its_interval_excludes_the_level():
     assert close.status == far.status == "achieved"
     assert close.significant is False and "not significantly different from the target at 95%" in close.explanation
     assert far.significant is True and "significantly so at 95% (29.1% to 30.9%, 3,000 of 10,000)" in far.explanation
+
+
+def test_a_worked_out_value_is_in_the_targets_unit_whatever_the_unit_column_says(tmp_path):
+    rate = build_target({"id": "fte", "title": "t", "measure": {"description": "d", "unit": "per_100k",
+                         "polarity": "lower_is_better", "statistic": "rate"}, "baseline": {"period": "2013/14", "value": 954}})
+    batch = _read(tmp_path, "target,period,value,unit,numerator,denominator\nfte,2014/15,,per_10k,165,20320\n", rate)
+    (reading,) = batch.readings["fte"]
+    assert reading.value == pytest.approx(165 / 20320 * 100_000)

@@ -213,7 +213,8 @@ class _Reader:
                 value_text = raw_value
             value = _number(raw_value, unit, "value")
             factor = 1.0
-            unit_text = _text(record.get("unit"))
+            # A value worked out from numerator and denominator is in the target's unit already.
+            unit_text = _text(record.get("unit")) if worked_out is None else ""
             written = None
             if unit_text:
                 # A number that passed _number: a % is its percent sign, a £ its pound sign.

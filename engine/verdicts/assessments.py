@@ -58,10 +58,9 @@ def assess(facts, target: np.ndarray, day: np.ndarray, order: np.ndarray, length
     target then date; facts: engine.verdicts.rules.Facts."""
     targets = len(facts.targets)
     kept = after_breaks(target, breaks)
-    z = np.where(np.isnan(confidence), z_for(95.0), 0.0)
-    known = ~np.isnan(confidence)
-    if known.any():
-        z[known] = np.fromiter((z_for(c) for c in confidence[known]), dtype=np.float64, count=int(known.sum()))
+    z = np.full(len(confidence), z_for(95.0))
+    for level in np.unique(confidence[~np.isnan(confidence)]):  # a level or two, not one per reading
+        z[confidence == level] = z_for(float(level))
     nan = np.full(len(value), np.nan)
     trends = recent_trends(target[kept], order[kept], length[kept], value[kept], lower[kept], upper[kept], z=z[kept],
                            lower_is_better=facts.lower_is_better,

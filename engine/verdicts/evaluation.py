@@ -111,18 +111,16 @@ class Judged:
         """The sentences of judged rows start..stop, all of one target."""
         periods, words = self.batch.periods, self.words(target)
         sentence = words.sentence
+        if words.confidence is not None:  # judged with intervals: each sentence says what its interval said
+            significant, written = self.decisions.significant, self.batch.written
+            return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
+                             marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a,
+                             written=written.get(int(self.rows[i])), interval=self.interval(i),
+                             significant=int(significant[i]))
+                    for i, (p, v, s, e, g, t, b, r, q, w, a) in enumerate(self._columns(start, stop), start)]
         said = [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
                          marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a)
                 for p, v, s, e, g, t, b, r, q, w, a in self._columns(start, stop)]
-        if words.confidence is not None:  # judged with intervals: each sentence says what its interval said
-            significant = self.decisions.significant
-            for i in range(start, stop):
-                p, v, s, e, g, t, b, r, q, w, a = next(iter(self._columns(i, i + 1)))
-                said[i - start] = sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
-                                           BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
-                                           after_outcome=a, written=self.batch.written.get(int(self.rows[i])),
-                                           interval=self.interval(i), significant=int(significant[i]))
-            return said
         if self.batch.written:  # readings converted from another unit say so (a few rows, when any)
             written = self.batch.written
             for i, row in enumerate(self.rows[start:stop].tolist()):
