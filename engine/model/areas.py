@@ -53,3 +53,34 @@ class Areas:
 
     def members(self, group: str) -> tuple[str, ...]:
         return self.groups[group]
+
+    def suggest(self, text: str) -> str | None:
+        """The known area nearest to an unknown one, as `E06000044 (Portsmouth)`, for a did-you-mean."""
+        import difflib
+
+        by_key = {name_key(name): code for code, name in self.names.items()}
+        found = difflib.get_close_matches(name_key(text), list(by_key), n=1, cutoff=0.6)
+        if found:
+            code = by_key[found[0]]
+        else:
+            found = difflib.get_close_matches(text.strip().upper(), list(self.names), n=1, cutoff=0.6)
+            if not found:
+                return None
+            code = found[0]
+        return f"{code} ({self.names[code]})"
+
+
+GROUP_MEDIAN = "group_median"  # `benchmark: group_median`: the median of the comparators group
+
+
+def resolved(target, areas: Areas | None):  # Target -> Target
+    """The target with `areas:` as codes (the group's members, or each name or code of the list
+    as areas.yaml knows it). Unchanged when it has no `areas:`; the checker has made sure every
+    name is known (an unknown one is left as written)."""
+    from dataclasses import replace
+
+    if target.areas_group is not None and areas is not None and target.areas_group in areas.groups:
+        return replace(target, areas=areas.members(target.areas_group))
+    if target.areas and areas is not None:
+        return replace(target, areas=tuple(areas.code(a) or a for a in target.areas))
+    return target

@@ -26,6 +26,16 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """`measure: {derived: rank, of: <target id>, among: <group>}`: each period's reading is the
+    target's area's rank among the group's members by the other target's readings."""
+
+    kind: Literal["rank"]
+    of: str  # the target whose readings are ranked
+    among: str  # the group (areas.yaml) they are ranked among
+
+
+@dataclass(frozen=True)
 class Measure:
     description: str
     unit: str
@@ -33,6 +43,7 @@ class Measure:
     frequency: str | None = None
     statistic: Statistic = "other"  # what a reading is, for its confidence interval
     range: tuple[float, float] | None = None  # `measure.range`: the values a reading can take
+    derived: Derived | None = None  # readings worked out from another target's, not read from files
 
     @property
     def lower_is_better(self) -> bool:
@@ -98,7 +109,15 @@ class Target:
     notes: str | None = None
     file: str = ""
     fingertips: FingertipsSource | None = None
-    area: str | None = None  # a GSS code: readings of other areas are not used
+    area: str | None = None  # a GSS code: readings of other areas are not used (unless comparators)
+    # `comparators: <group>`: readings of the group's other members are compared with, not judged.
+    comparators: str | None = None
+    # `benchmark: <area code>` (its readings are the benchmark) or `benchmark: group_median`.
+    benchmark: str | None = None
+    # `areas: <group>` or a list: one target for each area, judged separately. As written until the
+    # checker resolves names and the group to codes (engine/checks/checker.py); empty: one area.
+    areas: tuple[str, ...] = ()
+    areas_group: str | None = None  # the group `areas:` named, if it named one
 
     @property
     def has_path(self) -> bool:
@@ -149,6 +168,8 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         frequency=measure_raw.get("frequency"),
         statistic=measure_raw.get("statistic", "other"),
         range=(float(measure_raw["range"][0]), float(measure_raw["range"][1])) if "range" in measure_raw else None,
+        derived=Derived(measure_raw["derived"], measure_raw["of"], measure_raw["among"])
+        if "derived" in measure_raw else None,
     )
     baseline = _point(data["baseline"]) if "baseline" in data else None
     goal = None
@@ -166,6 +187,7 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
             strict=bool(block.get("strict", False)),
         )
     tolerance_raw = data.get("tolerance", {})
+    areas = data.get("areas")
     source = data.get("source")
     fingertips = None
     if isinstance(source, dict):
@@ -196,4 +218,8 @@ def build_target(data: dict[str, Any], file: str = "") -> Target:
         file=file,
         fingertips=fingertips,
         area=data.get("area"),
+        comparators=data.get("comparators"),
+        benchmark=data.get("benchmark"),
+        areas=tuple(areas) if isinstance(areas, list) else (),
+        areas_group=areas if isinstance(areas, str) else None,
     )
