@@ -107,7 +107,9 @@ def test_the_spec_names_its_indicator_breakdown_and_area(tmp_path):
     assert (target.fingertips.indicator, target.fingertips.sex, target.fingertips.age, target.area, target.source) == (
         92904, "Persons", "<18 yrs", "E06000045", "Safe City Partnership Strategy 2014-17")
     options = options_of(checked.targets)
-    assert options.fingertips == {92904: (Wanted("alcohol", "Persons", "<18 yrs", "E06000045"),)}
+    (wanted,) = options.fingertips[92904]
+    assert (wanted.target, wanted.sex, wanted.age, wanted.area, wanted.places.own) == (
+        "alcohol", "Persons", "<18 yrs", "E06000045", {"E06000045"})
     (tmp_path / "export.csv").write_text(EXPORT)
     result = CliRunner().invoke(cli.app, ["evaluate", str(tmp_path / "export.csv"), "-t", str(tmp_path / "specs"),
                                           "--format", "json"])
@@ -137,7 +139,8 @@ def test_an_area_column_in_a_plain_file_leaves_other_areas_unused(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("target,period,value,area\nalcohol,2014/15,5,E06000045\nalcohol,2014/15,9,E08000025\nalcohol,2015/16,6,\n")
     batch = read_readings([path], UNITS, ReadOptions(areas={"alcohol": "E06000045"}))
-    assert [(r.value, r.area) for r in batch.readings["alcohol"]] == [(5.0, "E06000045"), (6.0, None)]
+    # A row that names no area is the target's own.
+    assert [(r.value, r.area) for r in batch.readings["alcohol"]] == [(5.0, "E06000045"), (6.0, "E06000045")]
     (x,) = batch.not_used
     assert x.line == 3 and "area `E08000025`" in x.reason
     assert units_of([]) == {}

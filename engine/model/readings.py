@@ -284,6 +284,9 @@ class ReadingsBuilder:
         self.confidence: array | None = None
         self.area: array | None = None
         self.areas: dict[str, int] = {}
+        # Targets tied to areas (issue 12): their rows for different areas are different readings.
+        # Other targets' rows keep their area as written, but one period is one reading whatever it says.
+        self.placed: set[str] = set()
         self.not_used: list[NotUsed] = []
         self.notes: dict[int, tuple[str | None, str | None]] = {}
         self.written: dict[int, tuple[float, str]] = {}
@@ -404,10 +407,11 @@ class ReadingsBuilder:
         same = np.zeros(0, dtype=bool)
         if n:
             period_keys = np.fromiter((p.key for p in self.period_list), dtype=np.int64, count=len(self.period_list))
-            if _maybe_duplicates(target, period, period_keys, len(self.ids)):
+            series, count = self._series(target, optional[-1])
+            if _maybe_duplicates(series, period, period_keys, count):
                 keys = period_keys[period]
-                order = np.lexsort((keys, target))  # stable: equal (target, period) rows stay in input order
-                same = (target[order][1:] == target[order][:-1]) & (keys[order][1:] == keys[order][:-1])
+                order = np.lexsort((keys, series))  # stable: equal (series, period) rows stay in input order
+                same = (series[order][1:] == series[order][:-1]) & (keys[order][1:] == keys[order][:-1])
             if same.any():
                 superseded = self._superseded(order, same, target, period, file, line)
                 # Each group of equal rows keeps the first row's place and takes the last row's data.
@@ -430,6 +434,19 @@ class ReadingsBuilder:
                              confidence=confidence, area=area, areas=tuple(self.areas), not_used=self.not_used,
                              written=written)
 
+
+    def _series(self, target, area):  # numpy columns -> (series code per row, number of codes)
+        """What makes a reading one of its own with the period: its target, and for a target tied to
+        areas its area too."""
+        import numpy as np
+
+        if area is None or not self.placed:
+            return target, len(self.ids)
+        placed = np.zeros(len(self.ids), dtype=bool)
+        placed[[self.ids[t] for t in self.placed if t in self.ids]] = True
+        width = len(self.areas) + 1
+        series = target.astype(np.int64) * width + np.where(placed[target], area + 1, 0)
+        return series, len(self.ids) * width
 
     def _superseded(self, order, same, target, period, file, line) -> list[Superseded]:  # numpy columns
         """Each earlier row of a group, superseded by the next, listed in the order of the rows that

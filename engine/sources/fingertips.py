@@ -117,7 +117,11 @@ def _mismatch(want: Any, sex: str, age: str, area: str, ages: set[str], areas: s
         shown = ", ".join(f"`{visible(a)}`" for a in sorted(ages))
         return (f"the file has several ages for the indicator ({shown}) and the target `{want.target}` names none: "
                 "give it `source.age`")
-    if want.area is not None:
+    if want.places is not None and (want.places.others or want.places.several):
+        # Comparators, a benchmark or several own areas: the reader says which each row is.
+        if area not in want.places.own and area not in want.places.others:
+            return f"area `{visible(area)}`, neither the target `{want.target}`'s own nor a comparator or benchmark"
+    elif want.area is not None:
         if area != want.area:
             return f"area `{visible(area)}`, where the target `{want.target}` is for `{want.area}` (area)"
     elif len(areas) > 1:

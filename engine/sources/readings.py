@@ -90,6 +90,54 @@ class Wanted:
     sex: str = "Persons"
     age: str | None = None  # None: the indicator's only age in the file
     area: str | None = None  # None: the file's only area for the indicator
+    places: Places | None = None  # a target tied to areas (issue 12): the areas whose rows it takes
+
+
+@dataclass(frozen=True)
+class Places:
+    """The areas a target's rows may be for: its own (judged; several for `areas:`) and the others
+    (its comparators group and benchmark area: kept, compared with, not judged)."""
+
+    own: frozenset[str]
+    others: frozenset[str] = frozenset()
+    says: str = ""  # how messages name the own area(s): `E06000045 (Southampton)`
+
+    @property
+    def several(self) -> bool:
+        return len(self.own) > 1
+
+
+def places_of(targets: Iterable[Any], areas: Any = None) -> dict[str, Places]:  # areas: Areas | None
+    """Each target's Places, for the targets that name an area, areas, comparators or a benchmark.
+    A derived rank's own target takes the rank's group as comparators too (its readings are ranked)."""
+    from engine.model.areas import GROUP_MEDIAN
+
+    targets = list(targets)
+    groups = areas.groups if areas is not None else {}
+    extra: dict[str, set[str]] = {}
+    for t in targets:
+        derived = t.measure.derived
+        if derived is not None and derived.among in groups:
+            extra.setdefault(derived.of, set()).update(groups[derived.among])
+    found = {}
+    for t in targets:
+        own = frozenset(t.areas) if t.areas else frozenset([t.area]) if t.area else frozenset()
+        others = set(extra.get(t.id, ()))
+        if t.comparators in groups:
+            others.update(groups[t.comparators])
+        if t.benchmark and t.benchmark != GROUP_MEDIAN:
+            others.add(t.benchmark)
+        if not own and not others:
+            continue
+        others -= own
+        if len(own) == 1:
+            (code,) = own
+            name = areas.names.get(code) if areas is not None else None
+            says = f"{code} ({name})" if name else code
+        else:
+            says = f"the {len(own)} areas of `{t.areas_group}`" if t.areas_group else f"its {len(own)} areas"
+        found[t.id] = Places(own, frozenset(others), says)
+    return found
 
 
 @dataclass(frozen=True)
@@ -102,6 +150,13 @@ class ReadOptions:
     fingertips: Mapping[int, tuple[Wanted, ...]] = field(default_factory=dict)
     # Target id -> its area (spec `area:`): rows of a file's `area` column naming another are not used.
     areas: Mapping[str, str] = field(default_factory=dict)
+    # Target id -> the areas its rows may be for (own, comparators, benchmark), for the targets that
+    # say any (issue 12); a target not here takes its rows whatever their area.
+    places: Mapping[str, Places] = field(default_factory=dict)
+    # Target id -> the target a derived rank ranks: its readings are worked out, never read.
+    derived: Mapping[str, str] = field(default_factory=dict)
+    # The areas file (areas.yaml), to know an area by its name and to name an unknown one's nearest.
+    known: Any = None  # engine.model.areas.Areas | None
     # `targets show ID`: the rows of this target alone are read; a row naming another is left alone.
     only: str | None = None
     # Target id -> its measure's statistic (proportion, rate, count; `other` left out): a value can
@@ -111,19 +166,23 @@ class ReadOptions:
     bounds: Mapping[str, Bounds] = field(default_factory=dict)
 
 
-def options_of(targets: Iterable[Any]) -> ReadOptions:
+def options_of(targets: Iterable[Any], areas: Any = None) -> ReadOptions:  # areas: Areas | None
     targets = list(targets)
+    places = places_of(targets, areas)
     fingertips: dict[int, list[Wanted]] = {}
     for t in targets:
         if getattr(t, "fingertips", None) is not None:
             source = t.fingertips
-            fingertips.setdefault(source.indicator, []).append(Wanted(t.id, source.sex, source.age, t.area))
+            fingertips.setdefault(source.indicator, []).append(Wanted(t.id, source.sex, source.age, t.area,
+                                                                      places.get(t.id)))
     return ReadOptions(monthly=frozenset(t.id for t in targets if t.measure.frequency == "monthly"),
                        fingertips={k: tuple(v) for k, v in fingertips.items()},
                        areas={t.id: t.area for t in targets if getattr(t, "area", None)},
                        statistics={t.id: t.measure.statistic for t in targets
                                    if t.measure.statistic not in ("other", "rank")},
-                       bounds={t.id: b for t in targets if (b := bounds(t.measure)) is not None})
+                       bounds={t.id: b for t in targets if (b := bounds(t.measure)) is not None},
+                       places=places, known=areas,
+                       derived={t.id: t.measure.derived.of for t in targets if t.measure.derived is not None})
 
 
 class _Reader:
@@ -142,6 +201,10 @@ class _Reader:
         self.file_start = (0, 0, 0)  # readings, suppressed, rejected
         self.pending: list[tuple[Mapping[str, Any], str, int, int | None, str | None]] = []
         self.only = self.options.only
+        # Targets tied to areas; `areas` alone (a library caller's target -> own area) is one own area.
+        self.places = dict(self.options.places)
+        for target, own in self.options.areas.items():
+            self.places.setdefault(target, Places(frozenset([own]), says=f"`{own}`"))
         self.near_only: dict[str, bool] = {}  # an unknown id -> whether it may be a misspelling of `only`
 
     def start_file(self, name: str) -> None:
@@ -190,6 +253,10 @@ class _Reader:
             unit = self.units.get(target)
             if unit is None:
                 raise _RowError(self._unknown_target(target))
+            if target in self.options.derived:
+                raise _RowError(f"the readings of `{target}` are worked out from those of `{self.options.derived[target]}` "
+                                "(its measure is a derived rank): remove this row, and give the readings of "
+                                f"`{self.options.derived[target]}` for every area of the group instead")
             period_text = _text(record.get("period"))
             if not period_text:
                 raise _RowError("the period cell is empty: give a period such as 2014/15")
@@ -249,10 +316,12 @@ class _Reader:
             # A level means nothing without its interval (Fingertips' header gives one to every row).
             confidence = _confidence(record.get("confidence")) if lower is not None or upper is not None else None
             area = _text(record.get("area")) or None
-            if area is not None and (own := self.options.areas.get(target)) is not None and area != own:
-                batch.not_used.append(NotUsed(file, line, target, period_text, f"area `{visible(area)}`, where the "
-                                              f"target `{target}` is for `{own}` (area)", column))
-                return
+            places = self.places.get(target)
+            if places is not None:
+                area, elsewhere = self._place(area, target, places)
+                if elsewhere:
+                    batch.not_used.append(NotUsed(file, line, target, period_text, elsewhere, column))
+                    return
         except _AmbiguousRow as exc:
             if months is None:  # settled at the end of the file, by the target's other labels
                 self.pending.append((record, file, line, number, column))
@@ -262,10 +331,37 @@ class _Reader:
         except _RowError as exc:
             batch.rejected.append(_rejected(file, line, str(exc), number, column))
             return
+        if places is not None:
+            self.batch.placed.add(target)
         self.batch.add(target, period_text, period, value, self.file, line, note=_text(record.get("note")) or None,
                        source=_text(record.get("source")) or None, numerator=numerator, denominator=denominator,
                        record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area,
                        written=written)
+
+    def _place(self, area: str | None, target: str, places: Places) -> tuple[str | None, str]:
+        """The area code of a row of a target tied to areas, and why the row is not the target's
+        (empty: it is: its own area, a comparator or the benchmark). Raises _RowError for an area
+        areas.yaml does not know, or a row without one for a target of several areas."""
+        known = self.options.known
+        if area is None:
+            if places.several:
+                raise _RowError(f"the area is not given, and the target `{target}` is for {places.says}: give "
+                                "each row its area (an `area` column: a GSS code such as E06000045, or a name in areas.yaml)")
+            return (next(iter(places.own)) if places.own else None), ""
+        code = known.code(area) if known is not None else area
+        if code is None:
+            near = known.suggest(area)
+            hint = f" (did you mean {near}?)" if near else ""
+            raise _RowError(f"the area `{visible(area)}` is not in areas.yaml{hint}: check the area, or add it to "
+                            "areas.yaml with its GSS code")
+        if code in places.own or code in places.others:
+            return code, ""
+        name = known.names.get(code) if known is not None else None
+        shown = f"`{visible(code)}`" + (f" ({visible(name)})" if name else "")
+        if places.own and not places.others:
+            return code, f"area {shown}, where the target `{target}` is for {places.says} (area)"
+        return code, (f"area {shown}, neither the target's own ({places.says or 'none'}) nor among its comparators or "
+                      "benchmark")
 
     def _from_counts(self, record: Mapping[str, Any], statistic: str, unit: str) -> float:
         numerator = _optional_number(record.get("numerator"), "numerator")
@@ -900,7 +996,9 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     # Codes for the targets and period labels as written: -1 where the general way must look.
     labels = target_text.unique(maintain_order=True).to_list()
     # (`targets show ID`: another target's rows go the general way too, which leaves them alone.)
-    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) else -1 for t in labels]
+    # A target tied to areas goes the general way too: its rows' areas are looked at (or it has several).
+    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) and t not in reader.places
+             and t not in reader.options.derived else -1 for t in labels]
     target = target_text.replace_strict(labels, codes, return_dtype=pl.Int32).to_numpy()
     labels = period_text.unique(maintain_order=True).to_list()
     codes = [_period_code(reader, p) for p in labels]

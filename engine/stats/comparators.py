@@ -99,7 +99,7 @@ def standings(group, value, lower=np.nan, upper=np.nan, *, lower_is_better, benc
         ordered = value[order]
         median[some] = (ordered[low] + ordered[high]) / 2
 
-    comparison, basis = _against(value, lower, upper, benchmark[group], lower_is_better[group], has_value)
+    comparison, basis = against(value, lower, upper, benchmark[group], lower_is_better[group], has_value)
     return Standing(rank, quartile, comparison, basis, of, median)
 
 
@@ -134,7 +134,7 @@ def _quartiles(rank: np.ndarray, of: np.ndarray) -> np.ndarray:
     return quartile
 
 
-def _against(value, lower, upper, benchmark, lower_is_better, has_value) -> tuple[np.ndarray, np.ndarray]:
+def against(value, lower, upper, benchmark, lower_is_better, has_value) -> tuple[np.ndarray, np.ndarray]:
     """better / similar / worse than the benchmark, and on what basis.
 
     With an interval: higher when its lower limit is above the benchmark, lower when its upper

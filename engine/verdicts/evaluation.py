@@ -14,6 +14,7 @@ from datetime import date
 
 import numpy as np
 
+from engine.model.areas import Areas
 from engine.model.periods import KEY_DAY, Period, months_between
 from engine.model.readings import BREAK_IN_SERIES, PROVISIONAL, Reading, ReadingsBatch, qualifier_codes
 from engine.model.spec import Target
@@ -22,14 +23,33 @@ from engine.stats.progress import Progress
 from engine.stats.projection import Projection
 from engine.stats.trend import Trend
 from engine.verdicts.assessments import Assessments, assess, LENGTHS
-from engine.verdicts.explain import Interval, TargetWords, as_of_words, projection_note, stale_note, together_note
+from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_note, neighbours_note, projection_note,
+                                     stale_note, together_note)
 from engine.verdicts.intervals import ReadingIntervals, reading_intervals, statistic_codes
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
+from engine.verdicts.derived import Neighbours, with_ranks
+from engine.verdicts.standings import Standings, row_units, standings_of, units
 from engine.verdicts.statuses import ALL_STATUSES, BREACH_REASONS, BreachReason, Status
 
 # How old the latest reading may be, at the as-of date, before a target is stale.
 STALE_AFTER_MONTHS = {"annual": 15, "quarterly": 4}
 STALE_AFTER_DAYS = {"monthly": 49}  # seven weeks
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One reading's standing among its comparators group that period, and against its benchmark
+    (rank, of, quartile, group median: None without comparators with a value that period; the
+    benchmark's area, value and the comparison: None without one)."""
+
+    rank: int | None
+    of: int | None
+    quartile: int | None
+    group_median: float | None
+    benchmark_area: str | None
+    benchmark_value: float | None
+    comparison: str | None  # better, similar, worse
+    basis: str | None  # interval (the reading's interval excludes the benchmark, or not) or value (by value alone)
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,7 @@ class Verdict:
     qualifiers: tuple[str, ...] = ()  # the value's GSS qualifiers (codes): ("p",) for a provisional value
     interval: Interval | None = None  # the reading's confidence interval, published or worked out
     significant: bool | None = None  # rule `significance`: does the interval confirm the difference? None: not assessed
+    standing: Standing | None = None  # how the area compares with its group and benchmark that period (issue 12)
 
     @property
     def provisional(self) -> bool:
@@ -61,8 +82,16 @@ class Judged:
     the rows of the batch, and the decisions of the rules for each."""
 
     def __init__(self, facts: Facts, batch: ReadingsBatch, rows: np.ndarray, decisions: Decisions,
-                 intervals: ReadingIntervals | None = None, assessments: Assessments | None = None) -> None:
+                 intervals: ReadingIntervals | None = None, assessments: Assessments | None = None,
+                 standings: Standings | None = None, neighbours: Mapping[int, Neighbours] | None = None,
+                 areas: Areas | None = None, unit: np.ndarray | None = None) -> None:
         self.facts = facts
+        self.unit = unit if unit is not None else np.zeros(len(rows), dtype=np.int64)  # each judged row's target
+        # Issue 12: each reading's standing among its group (in judged order), a derived rank's
+        # neighbours (by batch row) and the areas file (for names).
+        self.standings = standings if standings is not None else Standings.none(len(rows), len(facts.targets))
+        self.neighbours = dict(neighbours or {})
+        self.areas = areas
         self.batch = batch
         self.rows = rows  # batch rows, in judged order
         self.decisions = decisions
@@ -81,6 +110,22 @@ class Judged:
         denominator = None if batch.denominator is None else _number(batch.denominator[row])
         return Interval(float(iv.lower[i]), float(iv.upper[i]), float(iv.confidence[i]), METHODS[iv.method[i]],
                         numerator, denominator)
+
+    def standing(self, i: int) -> Standing | None:
+        """Judged row i's standing among its group and against its benchmark; None: the target has
+        neither comparators nor a benchmark."""
+        st = self.standings
+        target = int(self.unit[i])
+        group, bench = st.groups[target], st.benchmark_areas[target]
+        if group is None and bench is None:
+            return None
+        from engine.stats.comparators import BASES, COMPARISONS
+
+        ranked = st.rank[i] > 0
+        return Standing(int(st.rank[i]) if ranked else None, int(st.of[i]) if ranked else None,
+                        int(st.quartile[i]) or None if ranked else None, _number(st.median[i]) if ranked else None,
+                        bench, _number(st.benchmark[i]), COMPARISONS[st.comparison[i]] or None,
+                        BASES[st.basis[i]] or None)
 
     def words(self, target: int) -> TargetWords:
         """The target's wording, made the first time one of its sentences is needed."""
@@ -109,6 +154,20 @@ class Judged:
 
     def sentences(self, target: int, start: int, stop: int) -> list[str]:
         """The sentences of judged rows start..stop, all of one target."""
+        said = self._sentences(target, start, stop)
+        st = self.standings
+        if st.groups[target] is not None or st.benchmark_areas[target] is not None:  # how it compares (issue 12)
+            words, names = self.words(target), self.areas.names if self.areas is not None else None
+            said = [s + compare_note(words, self.standing(i), st.groups[target], names)
+                    for i, s in enumerate(said, start)]
+        if self.neighbours:  # a derived rank's readings name the areas just above and below
+            names = self.areas.names if self.areas is not None else None
+            for k, row in enumerate(self.rows[start:stop].tolist()):
+                if row in self.neighbours:
+                    said[k] += neighbours_note(self.neighbours[row], names)
+        return said
+
+    def _sentences(self, target: int, start: int, stop: int) -> list[str]:
         periods, words = self.batch.periods, self.words(target)
         sentence = words.sentence
         if words.confidence is not None:  # judged with intervals: each sentence says what its interval said
@@ -141,7 +200,7 @@ class Judged:
             period, breach = periods[p], BREACH_REASONS[r]
             out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
                                breach is not None, breach, why, qualifier_codes(q), self.interval(start + i),
-                               None if significant[i] < 0 else bool(significant[i])))
+                               None if significant[i] < 0 else bool(significant[i]), self.standing(start + i)))
         return out
 
     def verdict(self, target: int, i: int) -> Verdict:
@@ -245,6 +304,10 @@ class Evaluation:
     # Else the reading it came from: the first given of those dated that day, and how many are.
     as_of_reading: Reading | None = None
     as_of_readings: int = 0
+    # Readings of other areas than their target's own (its comparators and benchmark): kept to
+    # compare with, never judged (issue 12); and readings worked out (derived ranks), not read.
+    comparators: int = 0
+    derived: int = 0
 
     @property
     def as_of_source(self) -> str:
@@ -267,10 +330,12 @@ def is_stale(frequency: str | None, latest: date, as_of: date) -> bool:
 
 
 def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, Iterable[Reading]] | Iterable[Reading],
-             as_of: date | None = None) -> Evaluation:
+             as_of: date | None = None, areas: Areas | None = None) -> Evaluation:
     """Every target's verdicts. Without as_of, the as-of date is that of the latest reading given.
 
     readings: a batch (as read from files), or Reading objects, alone or by target id.
+    areas: the areas file (areas.yaml), for targets with comparators, a benchmark, several areas
+    (each judged as a target of its own: one result per area) or a derived rank.
     """
     targets = list(targets)
     if isinstance(readings, ReadingsBatch):
@@ -279,12 +344,13 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         batch = ReadingsBatch.of(r for rs in readings.values() for r in rs)
     else:
         batch = ReadingsBatch.of(readings)
+    batch, neighbours = with_ranks(targets, batch, areas)
+    spec_ids = {t.id for t in targets}
+    targets = units(targets)  # a target of several areas: one for each
     facts = Facts.of(targets)
-    place = {t.id: i for i, t in enumerate(targets)}
-    # Each batch target code to its place among these targets (-1: not among them, not judged).
-    where = np.array([place.get(tid, -1) for tid in batch.ids], dtype=np.int64)
+    # Each row's place among these targets (-1: not among them, or another area's: not judged).
+    row_target = row_units(targets, batch)
     keys = batch.period_keys
-    row_target = where[batch.target] if len(batch.target) else np.zeros(0, dtype=np.int64)
     row_key = keys[batch.period] if len(batch.period) else np.zeros(0, dtype=np.int64)
     known = row_target >= 0
     row_day = row_key // KEY_DAY
@@ -321,7 +387,12 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     assessments = assess(facts, t, day, row_key[rows], lengths[batch.period[rows]] if len(rows) else lengths[:0],
                          value, intervals.lower, intervals.upper, intervals.confidence, breaks,
                          column(batch.numerator), column(batch.denominator))
-    judged = Judged(facts, batch, rows, decisions, intervals, assessments)
+    standing = standings_of(targets, batch, areas, rows, t, intervals.lower, intervals.upper,
+                            as_of.toordinal() if as_of is not None else None)
+    judged = Judged(facts, batch, rows, decisions, intervals, assessments, standing, neighbours, areas, t)
+    # Rows of these targets for other areas: comparators and benchmarks, kept and counted, not judged.
+    ours = np.array([tid in spec_ids for tid in batch.ids], dtype=bool)
+    comparators = int(np.count_nonzero(ours[batch.target] & (row_target < 0))) if len(batch.target) else 0
     bounds = np.searchsorted(t, np.arange(len(targets) + 1))
     latest = np.where(bounds[1:] > bounds[:-1], bounds[1:] - 1, -1)
     settled = outcome.settled_by(decisions, t, len(targets))
@@ -342,7 +413,7 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
         results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
                                int(statuses[i]), int(breaches[i]), int(since[i])))
-    return Evaluation(as_of, tuple(results), batch, given, source, same_day)
+    return Evaluation(as_of, tuple(results), batch, given, source, same_day, comparators, len(neighbours))
 
 
 def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],

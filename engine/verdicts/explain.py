@@ -7,6 +7,7 @@ made only for the outputs that show them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -501,3 +502,54 @@ def interval_range(interval: Interval, decimals: int) -> str:
 def with_interval(shown: str, interval: Interval | None, decimals: int) -> str:
     """A reading as shown, with its interval beside it in brackets: `92.1% [90.3–93.6]`."""
     return shown if interval is None else f"{shown} [{interval_range(interval, decimals)}]"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+QUARTILE_WORDS = {1: "best quarter", 2: "second quarter", 3: "third quarter", 4: "worst quarter"}
+
+
+def area_words(code: str, names: Mapping[str, str] | None) -> str:
+    """`Portsmouth` (a name from areas.yaml), or the code when the file has no name for it."""
+    return names.get(code, code) if names else code
+
+
+def compare_note(words: TargetWords, standing, group: str | None, names: Mapping[str, str] | None) -> str:  # standing: evaluation.Standing
+    """How we compare, said after a reading's verdict (issue 12): its rank among its comparators
+    group that period (with the quarter it falls in and the group median) and how it stands against
+    its benchmark; empty when there is nothing to compare with that period."""
+    parts = []
+    decimals = words.decimals
+    if standing.rank is not None:
+        quarter = f", {QUARTILE_WORDS[standing.quartile]}" if standing.quartile else ""
+        median = words._number(standing.group_median, decimals) if standing.group_median is not None else ""
+        parts.append(f"ranked {ordinal(standing.rank)} of {standing.of} in the group `{group}` (1st is the best"
+                     f"{quarter}; group median {median})")
+    if standing.comparison is not None and standing.benchmark_value is not None:
+        if standing.benchmark_area == "group_median":
+            against = f"the group median ({words._number(standing.benchmark_value, decimals)})"
+        else:
+            against = f"{area_words(standing.benchmark_area, names)} ({words._number(standing.benchmark_value, decimals)})"
+        relation = {"better": "better than", "worse": "worse than", "similar": "similar to"}[standing.comparison]
+        if standing.basis == "interval":
+            basis = ("its interval excludes the benchmark" if standing.comparison != "similar"
+                     else "its interval includes the benchmark")
+        else:
+            basis = "by value alone (the reading has no interval)"
+        parts.append(f"{relation} {against}, {basis}")
+    return f". How we compare: {'; '.join(parts)}" if parts else ""
+
+
+def neighbours_note(neighbours, names: Mapping[str, str] | None) -> str:  # neighbours: derived.Neighbours
+    """A derived rank's reading: among how many, on which target, and the areas just above and below."""
+    around = []
+    if neighbours.above is not None:
+        around.append(f"below {area_words(neighbours.above, names)} ({number(neighbours.above_value)})")
+    if neighbours.below is not None:
+        around.append(f"above {area_words(neighbours.below, names)} ({number(neighbours.below_value)})")
+    where = ": " + " and ".join(around) if around else ": the only one with a reading"
+    return f". Ranked on `{neighbours.ranked}` among {neighbours.of} areas{where}"
