@@ -122,11 +122,16 @@ def schema() -> None:
 
 def load_valid_targets(targets_path: Path):  # -> list[Target]
     """Specs for commands that need them valid: any error is reported and ends the command with exit 2."""
+    return load_valid_specs(targets_path).targets
+
+
+def load_valid_specs(targets_path: Path):  # -> CheckResult: the targets, and the areas file's areas and groups
+    """Specs for commands that need them valid: any error is reported and ends the command with exit 2."""
     from engine import run
     from engine.reports import text
 
     try:
-        target_list = run.load_targets(targets_path)
+        specs = run.load_specs(targets_path)
     except run.InvalidSpecs as exc:
         sys.stderr.write(text.problems(exc.result.errors, exc.result.files_checked))
         sys.stderr.write(f"fix the specs first (`targets validate {visible(str(targets_path))}`)\n")
@@ -135,7 +140,7 @@ def load_valid_targets(targets_path: Path):  # -> list[Target]
     # each time it runs while readings are read and judged (some 0.4 s of 6 at 10,000 specs and a
     # million readings, benchmarks/bench_peers.py).
     gc.freeze()
-    return target_list
+    return specs
 
 
 @app.command("list")
@@ -194,13 +199,14 @@ def _parse_fail_on(text: str | None) -> set[str]:
     return chosen
 
 
-def read_and_evaluate(paths: list[Path], target_list, as_of, sheet: str | None = None):  # -> (ReadingsBatch, Evaluation)
-    """Read the readings files and evaluate every target (the benchmark times exactly this)."""
+def read_and_evaluate(paths: list[Path], target_list, as_of, sheet: str | None = None, areas=None):  # -> (ReadingsBatch, Evaluation)
+    """Read the readings files and evaluate every target (the benchmark times exactly this).
+    areas: the areas file's areas and groups (engine.model.areas.Areas), if the specs have one."""
     from engine import run
 
-    batch = run.read_readings(paths, target_list, sheet=sheet)
+    batch = run.read_readings(paths, target_list, sheet=sheet, areas=areas)
     _warn(batch)
-    return batch, run.evaluate(target_list, batch, as_of)
+    return batch, run.evaluate(target_list, batch, as_of, areas=areas)
 
 
 def _warn(batch) -> None:  # batch: ReadingsBatch
@@ -241,8 +247,9 @@ def evaluate(
         from engine.reports.outputs import check_output
 
         check_output(output, readings, "the report")  # said before the readings are read, not after
-    target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
+    specs = load_valid_specs(targets)
+    target_list = specs.targets
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet, specs.areas)
     chosen = (format.value if format else None) or ("table" if sys.stdout.isatty() and not to_file else "json")
     from engine.reports.base import reporter
 
@@ -331,7 +338,8 @@ def show(
     from engine.reports import table
     from engine.verdicts.profile import profile_rows
 
-    target_list = load_valid_targets(targets)
+    specs = load_valid_specs(targets)
+    target_list = specs.targets
     by_id = {t.id: t for t in target_list}
     if target_id not in by_id:
         import difflib
@@ -343,10 +351,17 @@ def show(
     # Only this target's rows are read: a rejected row of another target is that target's problem
     # (`targets evaluate` reports it). A row that names no target, or an unknown id that may be
     # this one misspelt, is read, and rejected rows are listed, never dropped.
-    batch = run.read_readings(readings, target_list, sheet=sheet, only=target_id) if readings else None
+    batch = run.read_readings(readings, target_list, sheet=sheet, only=target_id, areas=specs.areas) if readings else None
     if batch is not None:
         _warn(batch)
     own = batch.readings.get(target_id, []) if batch else []
+    # Issue 12: a target's rows for other areas (its comparators, its benchmark) are not its own;
+    # a target of several areas is shown for the first of them (`targets evaluate` judges each).
+    mine = target.area or (target.areas[0] if target.areas else None)
+    if mine is not None:
+        own = [r for r in own if r.area in (None, mine)]
+        if target.areas:
+            sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {mine}") + "\n")
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:
@@ -423,8 +438,9 @@ def report(
     if not to_stdout:
         check_output(output, readings, "the report")  # said before the charts are drawn, not after
     as_of_date = _parse_as_of(as_of)
-    target_list = load_valid_targets(targets)
-    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet)
+    specs = load_valid_specs(targets)
+    target_list = specs.targets
+    batch, result = read_and_evaluate(readings, target_list, as_of_date, sheet, specs.areas)
     inputs = html.ReportInputs(title or html.default_title(target_list),
                                tuple(source_name(p) for p in readings), as_of is not None)
     page = html.render(result, batch, inputs, html.draw_chart)  # matplotlib is imported here, not before

@@ -436,6 +436,43 @@ def test_the_fast_path_for_plain_files_agrees_with_the_general_one(tmp_path, mon
     assert where(a) == where(b)
 
 
+_areas = st.sampled_from(["E06000045", "E06000044", "Portsmouth", "portsmouth", "E92000001", "Nowhere", "",
+                          " E06000045", "E08000025", "Bristol"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_cells, _periods, _values, _areas), max_size=25))
+def test_the_fast_path_with_an_area_column_agrees_with_the_general_one(tmp_path, monkeypatch, rows):
+    """With an `area` column too (issue 12): own areas, comparators, a benchmark, areas elsewhere,
+    unknown areas and names all end where the general way puts them."""
+    from engine.model.areas import Areas
+    from engine.sources.readings import Places, ReadOptions
+
+    monkeypatch.setattr(readings_module, "COLUMNAR_BYTES", 0)
+    plain, wide = io.StringIO(), io.StringIO()
+    csv.writer(plain, quoting=csv.QUOTE_MINIMAL, lineterminator="\n").writerows([("target", "period", "value", "area"), *rows])
+    csv.writer(wide).writerows([("target", "period", "value", "area", "note"), *[(*r, "") for r in rows]])
+    (tmp_path / "plain.csv").write_bytes(plain.getvalue().encode())
+    (tmp_path / "wide.csv").write_text(wide.getvalue())
+    units = {"t": "percent", "u": "count", "g": "GBP"}
+    known = Areas.of({"E06000045": "Southampton", "E06000044": "Portsmouth", "E92000001": "England",
+                      "E06000023": "Bristol"}, {})
+    options = ReadOptions(places={"t": Places(frozenset({"E06000045"}), frozenset({"E06000044", "E92000001"}), "S"),
+                                  "u": Places(frozenset({"E06000045", "E06000023"}), frozenset(), "two")},
+                          known=known)
+    a = read_readings([tmp_path / "plain.csv"], units, options)
+    b = read_readings([tmp_path / "wide.csv"], units, options)
+
+    def where(batch):
+        return ({t: [(r.period, r.value, r.line, r.area) for r in rs] for t, rs in batch.readings.items()},
+                [(x.line, x.target, x.period, x.symbol) for x in batch.suppressed],
+                [(x.line, x.target, x.period, x.by_line) for x in batch.superseded],
+                [(x.line, x.reason) for x in batch.rejected], [(x.line, x.reason) for x in batch.not_used],
+                batch.rows)
+
+    assert where(a) == where(b)
+
+
 @settings(max_examples=300, deadline=None)
 @given(numbers=st.lists(st.one_of(
     st.floats(allow_nan=False, allow_infinity=False).map(repr),

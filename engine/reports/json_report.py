@@ -36,7 +36,7 @@ _CHUNK = 16_384
 def _target_heads(result: TargetResult) -> str:
     """A target's own fields, up to where its readings start."""
     t = result.target
-    return _dumps({
+    head = {
         "id": t.id,
         "title": t.title,
         "unit": t.measure.unit,
@@ -53,7 +53,10 @@ def _target_heads(result: TargetResult) -> str:
         "trend": _assessment(result.trend),
         "projection": _projection(result),
         "progress": _assessment(result.progress),
-    })[:-1]
+    }
+    if t.area is not None:  # issue 12: a target of several areas has a result for each
+        head = {"id": t.id, "area": t.area, **{k: v for k, v in head.items() if k != "id"}}
+    return _dumps(head)[:-1]
 
 
 def _projection(result: TargetResult) -> dict[str, Any] | None:
@@ -170,6 +173,46 @@ def _interval_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; ->
     return [interval, ',"significant":', words]
 
 
+def _standing_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; -> literals and Series
+    """Each reading's standing among its group and against its benchmark (issue 12), for readings
+    of targets with comparators or a benchmark: `,"rank":3,"of":15,"quartile":3,"group_median":85.1,
+    "benchmark":{"area","value","comparison","basis"}` (null where none that period); nothing for
+    other readings, whose objects stay as they were."""
+    import numpy as np
+    import polars as pl
+
+    from engine.stats.comparators import BASES, COMPARISONS
+
+    st = judged.standings
+    unit = judged.unit[at]
+    shown = np.array([g is not None or b is not None for g, b in zip(st.groups, st.benchmark_areas)], dtype=bool)
+    has = shown[unit] if len(unit) else np.zeros(0, dtype=bool)
+    if not has.any():
+        return []
+    rank, of, quartile = st.rank[at], st.of[at], st.quartile[at]
+
+    def whole(column: np.ndarray) -> Any:
+        return pl.Series(column, dtype=pl.Int64).cast(pl.String).set(pl.Series(column == 0), None).fill_null("null")
+
+    comparison = st.comparison[at]
+    frame = pl.DataFrame({
+        "rank": whole(rank), "of": whole(of), "quartile": whole(quartile.astype(np.int64)),
+        "median": _number_texts(st.median[at]),
+        "area": pl.Series([_string(b) if b is not None else "null" for b in st.benchmark_areas],
+                          dtype=pl.String).gather(unit),
+        "value": _number_texts(st.benchmark[at]),
+        "comparison": pl.Series([_string(c) for c in COMPARISONS], dtype=pl.String).gather(comparison),
+        "basis": pl.Series([_string(b) for b in BASES], dtype=pl.String).gather(st.basis[at]),
+        "compared": comparison > 0, "has": has})
+    benchmark = pl.concat_str([pl.lit('{"area":'), pl.col("area"), pl.lit(',"value":'), pl.col("value"),
+                               pl.lit(',"comparison":'), pl.col("comparison"), pl.lit(',"basis":'), pl.col("basis"),
+                               pl.lit("}")])
+    text = pl.concat_str([pl.lit(',"rank":'), pl.col("rank"), pl.lit(',"of":'), pl.col("of"), pl.lit(',"quartile":'),
+                          pl.col("quartile"), pl.lit(',"group_median":'), pl.col("median"), pl.lit(',"benchmark":'),
+                          pl.when(pl.col("compared")).then(benchmark).otherwise(pl.lit("null"))])
+    return [frame.select(pl.when(pl.col("has")).then(text).otherwise(pl.lit("")).alias("t")).to_series()]
+
+
 class _Pieces:
     """Text pieces of every reading of a chunk, in order: literals, and columns (polars Series of
     JSON text). `texts` writes them one after another, row by row, in compiled code."""
@@ -228,6 +271,7 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     if batch.qualifiers is not None:  # only where a file gave qualifiers: `"qualifiers":["p"]`, else nothing
         fields.add(_qualifier_texts(batch.qualifiers[rows]))
     fields.add(*_interval_pieces(judged, at))
+    fields.add(*_standing_pieces(judged, at))
     fields.add(",")
     head = list(fields.order)
     fields.order = []
@@ -304,7 +348,14 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, 
             out.write(separator + text)
             separator = ","
         start = stop
-    out.write("]," + _dumps(_others(batch))[1:] + "\n")
+    others = _others(batch)
+    # Issue 12: rows kept to compare with (other areas' readings of a target), and readings worked
+    # out (derived ranks): said when there are any, so that every row is accounted for.
+    if evaluation.comparators:
+        others["comparator_readings"] = evaluation.comparators
+    if evaluation.derived:
+        others["derived_readings"] = evaluation.derived
+    out.write("]," + _dumps(others)[1:] + "\n")
 
 
 def evaluation_text(evaluation: Evaluation, batch: ReadingsBatch, explain: str = "readings") -> str:

@@ -751,7 +751,7 @@ def _read_csv(text: str, file: str, reader: _Reader) -> None:
             rows = csv.reader(feed.lines(), strict=True)
     if header is None:
         raise _file_error(file, "the file is empty: a readings file starts with the header target,period,value", 1)
-    if set(index) == set(REQUIRED) and base == 0:
+    if set(index) in (set(REQUIRED), {*REQUIRED, "area"}) and base == 0:
         body = _plain_body(text, feed.tell(rows.line_num), end)
         if body is not None and _read_plain_columns(body, line_end + 1, header, index, file, reader):
             return
@@ -990,16 +990,20 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     target_text = frame.to_series(index["target"]).fill_null("")
     period_text = frame.to_series(index["period"]).fill_null("")
     value_text = frame.to_series(index["value"]).fill_null("")
+    frame_area = frame.to_series(index["area"]) if "area" in index else None
     n = frame.height
     del frame
     batch = reader.batch
     # Codes for the targets and period labels as written: -1 where the general way must look.
     labels = target_text.unique(maintain_order=True).to_list()
     # (`targets show ID`: another target's rows go the general way too, which leaves them alone.)
-    # A target tied to areas goes the general way too: its rows' areas are looked at (or it has several).
-    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) and t not in reader.places
-             and t not in reader.options.derived else -1 for t in labels]
+    # A target tied to areas, in a file with no area column, goes the general way (which gives its
+    # rows its own area, or rejects them for a target of several).
+    area_text = frame_area.fill_null("") if frame_area is not None else None
+    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) and t not in reader.options.derived
+             and (area_text is not None or t not in reader.places) else -1 for t in labels]
     target = target_text.replace_strict(labels, codes, return_dtype=pl.Int32).to_numpy()
+    area = _area_codes(reader, target_text, area_text) if area_text is not None else None
     labels = period_text.unique(maintain_order=True).to_list()
     codes = [_period_code(reader, p) for p in labels]
     period = period_text.replace_strict(labels, codes, return_dtype=pl.Int32).to_numpy()
@@ -1007,20 +1011,26 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     value = value_text.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy()
     with np.errstate(invalid="ignore"):  # NaN compares False: not plain
         plain &= (np.abs(value) <= LARGEST) & (target >= 0) & (period >= 0)
+    if area is not None:
+        plain &= area != -2  # an area to look at one row at a time: unknown, another's, or padded
     if reader.options.bounds:
         plain &= ~_out_of_bounds(reader, target, value)  # the general way rejects them, saying why
     lines = np.arange(first_line, first_line + n, dtype=np.int32)
     others = np.flatnonzero(~plain)
     cells = (target_text.gather(others).to_list(), period_text.gather(others).to_list(),
-             value_text.gather(others).to_list())
+             value_text.gather(others).to_list(),
+             area_text.gather(others).to_list() if area_text is not None else [""] * len(others))
     file_code = reader.file
     done = 0
-    for row, t, p, v in zip(others.tolist(), *cells):
-        _append(batch, target, period, value, lines, file_code, done, row)
+    for row, t, p, v, a in zip(others.tolist(), *cells):
+        _append(batch, target, period, value, lines, file_code, done, row, area)
         done = row + 1
-        if t.strip() or p.strip() or v.strip():  # rows of empty cells are blank lines, not rows
-            reader.add({"target": t, "period": p, "value": v}, file, first_line + row)
-    _append(batch, target, period, value, lines, file_code, done, n)
+        if t.strip() or p.strip() or v.strip() or a.strip():  # rows of empty cells are blank lines, not rows
+            record = {"target": t, "period": p, "value": v}
+            if area_text is not None:
+                record["area"] = a
+            reader.add(record, file, first_line + row)
+    _append(batch, target, period, value, lines, file_code, done, n, area)
     batch.rows += n - len(others)
     return True
 
@@ -1058,8 +1068,56 @@ def _period_code(reader: _Reader, label: str) -> int:
         return -1
 
 
-def _append(batch: ReadingsBuilder, target, period, value, lines, file_code: int, start: int, stop: int) -> None:
-    """Rows start..stop of the columns (numpy) to the builder, in bulk."""
+def _area_codes(reader: _Reader, target_text, area_text):  # polars Series -> numpy int32
+    """The builder's area code of each row of a plain file with an area column: -1 for none, -2
+    where the row must go the general way (an area areas.yaml does not know, one that is not the
+    target's, a padded cell, a target of several areas with none given). Worked out once for each
+    distinct (target, area) pair, as the general way would."""
+    import numpy as np
+    import polars as pl
+
+    pairs = pl.DataFrame({"t": target_text, "a": area_text})
+    key = pairs.select(pl.concat_str([pl.col("t"), pl.lit("\x00"), pl.col("a")]).alias("k")).to_series()
+    distinct = pairs.unique(maintain_order=True)
+    codes = []
+    builder = reader.batch
+    for t, a in distinct.iter_rows():
+        places = reader.places.get(t)
+        if a != a.strip():
+            codes.append(-2)
+            continue
+        if places is None:  # kept as written, as the general way keeps it
+            codes.append(_builder_area(builder, a) if a else -1)
+            continue
+        try:
+            code, elsewhere = reader._place(a or None, t, places)
+        except _RowError:
+            codes.append(-2)
+            continue
+        if elsewhere or code is None:
+            codes.append(-2)
+            continue
+        builder.placed.add(t)
+        codes.append(_builder_area(builder, code))
+    keys = [f"{t}\x00{a}" for t, a in distinct.iter_rows()]
+    return key.replace_strict(keys, codes, return_dtype=pl.Int32).to_numpy()
+
+
+def _builder_area(builder: ReadingsBuilder, code: str) -> int:
+    found = builder.areas.get(code)
+    if found is None:
+        found = builder.areas[code] = len(builder.areas)
+    return found
+
+
+def _append(batch: ReadingsBuilder, target, period, value, lines, file_code: int, start: int, stop: int,
+            area=None) -> None:
+    """Rows start..stop of the columns (numpy) to the builder, in bulk (area: codes, or None)."""
+    if stop > start and area is not None:
+        from engine.model.readings import _padded
+
+        batch.area = _padded(batch.area, len(batch.value), "i")
+        batch.area.frombytes(area[start:stop].tobytes())
     if stop > start:
         batch.target.frombytes(target[start:stop].tobytes())
         batch.period.frombytes(period[start:stop].tobytes())

@@ -1,0 +1,182 @@
+"""Areas in the evaluation (issue 12): readings matched to areas, comparators kept and not judged,
+ranks and benchmarks per reading, targets of several areas, derived ranks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.model.areas import Areas, resolved
+from engine.model.spec import build_target
+from engine.reports.json_report import evaluation_text
+from engine.sources.readings import options_of, read_readings, units_of
+from engine.verdicts.evaluation import evaluate
+
+AREAS = Areas.of({"E06000045": "Southampton", "E06000044": "Portsmouth", "E06000026": "Plymouth",
+                  "E06000023": "Bristol", "E92000001": "England", "E08000025": "Birmingham"},
+                 {"g": ("E06000045", "E06000044", "E06000026", "E06000023"), "alone": ("E06000045",)})
+
+
+def spec(id="crime", **extra):
+    data = {"id": id, "title": id.title(),
+            "measure": {"description": "All crime", "unit": "per_1000", "polarity": "lower_is_better",
+                        "frequency": "annual"},
+            "baseline": {"period": "2013/14", "value": 90}, "target": {"period": "2016/17", "value": 80}}
+    measure = extra.pop("measure", None)
+    if measure:
+        data["measure"] = {**data["measure"], **measure}
+    data.update(extra)
+    return resolved(build_target(data, f"{id}.yaml"), AREAS)
+
+
+def run(tmp_path, targets, csv, areas=AREAS, as_of=None):
+    path = tmp_path / "r.csv"
+    path.write_text(csv)
+    batch = read_readings([path], units_of(targets), options_of(targets, areas))
+    return batch, evaluate(targets, batch, as_of, areas)
+
+
+def rows(lines):
+    return "target,period,value,area\n" + "".join(f"{line}\n" for line in lines)
+
+
+def test_ties_share_the_best_rank_and_the_rest_count_from_their_place(tmp_path):
+    target = spec(area="E06000045", comparators="g")
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,80,Portsmouth",
+                                               "crime,2014/15,70,Plymouth", "crime,2014/15,95,Bristol"]))
+    (result,) = ev.results
+    (verdict,) = result.verdicts
+    # 70 first, the two 80s share 2nd, 95 is 4th (standard competition ranking).
+    assert (verdict.standing.rank, verdict.standing.of, verdict.standing.group_median) == (2, 4, 80.0)
+    assert ev.comparators == 3 and result.count == 1
+    assert "ranked 2nd of 4" in verdict.explanation
+
+
+def test_a_member_missing_a_period_is_not_counted_that_period(tmp_path):
+    target = spec(area="E06000045", comparators="g")
+    _, ev = run(tmp_path, [target], rows(["crime,2013/14,90,Southampton", "crime,2013/14,80,Portsmouth",
+                                          "crime,2013/14,85,Plymouth", "crime,2014/15,85,Southampton",
+                                          "crime,2014/15,86,Portsmouth"]))
+    first, second = ev.results[0].verdicts
+    assert (first.standing.rank, first.standing.of) == (3, 3)
+    assert (second.standing.rank, second.standing.of, second.standing.quartile) == (1, 2, None)
+
+
+def test_an_area_outside_the_group_is_not_used_and_an_unknown_one_is_rejected(tmp_path):
+    target = spec(area="E06000045", comparators="g")
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,81,Birmingham",
+                                              "crime,2014/15,82,Portsmuth"]))
+    (not_used,) = batch.not_used
+    assert not_used.line == 3 and "Birmingham" in not_used.reason and "comparators" in not_used.reason
+    (rejected,) = batch.rejected
+    assert rejected.line == 4 and "did you mean E06000044 (Portsmouth)?" in rejected.reason
+    assert batch.rows == 3 and batch.count() == 1  # every row accounted for
+
+
+def test_a_group_of_one_gives_no_rank(tmp_path):
+    target = spec(area="E06000045", comparators="alone")
+    _, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton"]))
+    (verdict,) = ev.results[0].verdicts
+    assert verdict.standing.rank is None and verdict.standing.of is None
+    assert "How we compare" not in verdict.explanation
+
+
+@pytest.mark.parametrize("lower, upper, comparison, basis", [
+    ("60", "68", "better", "interval"),  # the interval is below England's 70 (lower is better)
+    ("60", "75", "similar", "interval"),  # it includes 70
+    ("", "", "better", "value"),  # no interval: by value alone
+])
+def test_a_benchmark_is_compared_by_interval_or_by_value_alone(tmp_path, lower, upper, comparison, basis):
+    target = spec(area="E06000045", benchmark="E92000001")
+    csv = ("target,period,value,area,lower,upper\n"
+           f"crime,2014/15,65,Southampton,{lower},{upper}\ncrime,2014/15,70,England,,\n")
+    _, ev = run(tmp_path, [target], csv)
+    (verdict,) = ev.results[0].verdicts
+    st = verdict.standing
+    assert (st.benchmark_area, st.benchmark_value, st.comparison, st.basis) == ("E92000001", 70.0, comparison, basis)
+    assert st.rank is None  # a benchmark alone ranks nothing
+    assert ("by value alone" in verdict.explanation) == (basis == "value")
+    assert "England (70.0 per 1,000)" in verdict.explanation
+
+
+def test_the_group_median_as_benchmark(tmp_path):
+    target = spec(area="E06000045", comparators="g", benchmark="group_median")
+    _, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,90,Portsmouth",
+                                          "crime,2014/15,100,Plymouth"]))
+    st = ev.results[0].verdicts[0].standing
+    assert (st.group_median, st.benchmark_value, st.comparison) == (90.0, 90.0, "better")
+
+
+def test_readings_after_the_as_of_date_are_not_compared_with(tmp_path):
+    from datetime import date
+
+    target = spec(area="E06000045", comparators="g")
+    _, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth",
+                                          "crime,2015/16,60,Plymouth"]), as_of=date(2015, 3, 31))
+    st = ev.results[0].verdicts[0].standing
+    assert (st.rank, st.of) == (2, 2)
+
+
+def test_rows_of_different_areas_for_one_period_are_not_duplicates_but_one_area_twice_is(tmp_path):
+    target = spec(area="E06000045", comparators="g")
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth",
+                                              "crime,2014/15,75,E06000044"]))
+    (superseded,) = batch.superseded
+    assert (superseded.line, superseded.by_line) == (3, 4)
+    assert ev.results[0].verdicts[0].standing.rank == 2  # 75 (the later Portsmouth row) beat 80
+
+
+def test_a_target_of_several_areas_is_judged_once_for_each(tmp_path):
+    target = spec(areas="g", comparators="g")
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth",
+                                              "crime,2014/15,90,Plymouth", "crime,2014/15,85"]))
+    assert [(r.target.area, r.count) for r in ev.results] == [
+        ("E06000045", 1), ("E06000044", 1), ("E06000026", 1), ("E06000023", 0)]
+    assert [r.verdicts[0].standing.rank for r in ev.results[:3]] == [2, 1, 3]
+    (rejected,) = batch.rejected  # a row that names no area, for a target of four
+    assert rejected.line == 5 and "the 4 areas of `g`" in rejected.reason
+    report = json.loads(evaluation_text(ev, batch))
+    assert [(t["id"], t["area"]) for t in report["targets"]] == [
+        ("crime", "E06000045"), ("crime", "E06000044"), ("crime", "E06000026"), ("crime", "E06000023")]
+
+
+def test_a_derived_rank_is_worked_out_from_the_group_and_names_its_neighbours(tmp_path):
+    crime = spec(area="E06000045", comparators="g")
+    position = spec("position", area="E06000045",
+                    measure={"unit": "dimensionless", "derived": "rank", "of": "crime", "among": "g"},
+                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    csv = rows(["crime,2013/14,90,Southampton", "crime,2013/14,80,Portsmouth", "crime,2013/14,95,Plymouth",
+                "crime,2014/15,70,Southampton", "crime,2014/15,75,Portsmouth", "position,2014/15,1,Southampton"])
+    batch, ev = run(tmp_path, [crime, position], csv)
+    (rejected,) = batch.rejected
+    assert rejected.line == 7 and "worked out from those of `crime`" in rejected.reason
+    result = ev.results[1]
+    assert [(v.period.label, v.value) for v in result.verdicts] == [("2013/14", 2.0), ("2014/15", 1.0)]
+    first = result.verdicts[0].explanation
+    assert "among 3 areas: below Portsmouth (80) and above Plymouth (95)" in first
+    # Each worked-out reading points at the row it was ranked on.
+    assert [(r.file.endswith("r.csv"), r.line) for r in result.readings] == [(True, 2), (True, 5)]
+    assert ev.derived == 2
+    report = json.loads(evaluation_text(ev, batch))
+    assert report["derived_readings"] == 2 and report["comparator_readings"] == 3
+
+
+def test_json_fields_of_a_standing(tmp_path):
+    target = spec(area="E06000045", comparators="g", benchmark="E92000001")
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth",
+                                              "crime,2014/15,90,Plymouth", "crime,2014/15,95,Bristol",
+                                              "crime,2014/15,85,England"]))
+    (reading,) = json.loads(evaluation_text(ev, batch))["targets"][0]["readings"]
+    assert {k: reading[k] for k in ("rank", "of", "quartile", "group_median", "benchmark")} == {
+        "rank": 2, "of": 4, "quartile": 2, "group_median": 85.0,
+        "benchmark": {"area": "E92000001", "value": 85.0, "comparison": "better", "basis": "value"}}
+
+
+def test_targets_without_areas_keep_their_json_as_it_was(tmp_path):
+    target = spec()
+    batch, ev = run(tmp_path, [target], "target,period,value\ncrime,2014/15,80\n")
+    report = json.loads(evaluation_text(ev, batch))
+    (reading,) = report["targets"][0]["readings"]
+    assert not {"rank", "of", "benchmark"} & set(reading) and "area" not in report["targets"][0]
+    assert "comparator_readings" not in report
