@@ -49,8 +49,9 @@ def row_units(units: Sequence[Target], batch: ReadingsBatch) -> np.ndarray:
     area_code = {code: i for i, code in enumerate(batch.areas)}
     # A target tied to areas: its rows for its own area(s) are its own; rows naming no area are
     # its own when it has one area (the reader gives such rows the own area; a library caller may not).
-    tied = [(batch.ids.index(tid), [units[i] for i in found], found) for tid, found in by_id.items()
-            if tid in batch.ids and any(units[i].area for i in found)]
+    id_code = {tid: code for code, tid in enumerate(batch.ids)}
+    tied = [(id_code[tid], [units[i] for i in found], found) for tid, found in by_id.items()
+            if tid in id_code and any(units[i].area for i in found)]
     if not tied:
         return where
     table = np.full((len(batch.ids), len(batch.areas) + 1), -2, dtype=np.int64)  # -2: as `where` says
@@ -117,8 +118,8 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     benchmarks = tuple(t.benchmark for t in units)
     n = len(rows)
     if (all(g is None for g in groups) and all(b is None for b in benchmarks)) or batch.area is None or not n:
-        return Standings.none(n, len(units)) if batch.area is not None or not n else \
-            replace(Standings.none(n, len(units)), groups=groups, benchmark_areas=benchmarks)
+        # Nothing to compare with; a target with comparators or a benchmark still says so (null fields).
+        return replace(Standings.none(n, len(units)), groups=groups, benchmark_areas=benchmarks)
     area_code = {code: i for i, code in enumerate(batch.areas)}
     id_code = {tid: i for i, tid in enumerate(batch.ids)}
     # Which areas are in the pool of each target id: its comparators group and its own areas.
