@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -43,6 +44,27 @@ class Reporter:
 
     def diff(self, result: DiffResult, out: TextIO) -> None:
         raise Unsupported(f"{self.name} does not write goalpost comparisons")
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """What became of the readings read, for a report's footer: used (judged), dated after the
+    as-of date, and those of other areas kept to compare with (never judged); and the readings
+    worked out for derived ranks (judged, but not read)."""
+
+    used: int
+    later: int
+    comparators: int
+    derived: int
+
+
+def row_counts(evaluation: Evaluation, batch: ReadingsBatch) -> RowCounts:
+    """The counts of `batch` (the readings read; the evaluation's own batch also holds the derived
+    readings, appended after the rows read, and either may be given)."""
+    read_rows = evaluation.batch.count() - evaluation.derived  # rows at or past this one were worked out
+    later = sum(1 for r in evaluation.results for row in r.later if row < read_rows)
+    read = min(batch.count(), read_rows)
+    return RowCounts(read - later - evaluation.comparators, later, evaluation.comparators, evaluation.derived)
 
 
 # Format name -> the module that defines its REPORTER.

@@ -8,10 +8,10 @@ from typing import TextIO
 
 from engine.model.readings import ReadingsBatch
 from engine.model.safetext import markdown_cell, markdown_code
-from engine.reports.base import LISTED, Reporter
+from engine.reports.base import LISTED, Reporter, row_counts
 from engine.model.readings import QUALIFIERS
-from engine.verdicts.evaluation import Evaluation, TargetResult
-from engine.verdicts.explain import trend_words, with_interval
+from engine.verdicts.evaluation import Evaluation, TargetResult, Verdict
+from engine.verdicts.explain import BY_VALUE_MARK, BY_VALUE_NOTE, benchmark_short, rank_short, titled, trend_words, with_interval
 from engine.verdicts.statuses import ALL_STATUSES, STATUS_WORDS
 from engine.verdicts.wording import with_unit
 
@@ -34,26 +34,51 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     stale = sum(r.stale for r in evaluation.results)
     if breaches or stale:
         lines.append(f"\n{breaches} in breach, {stale} stale.")
-    lines += ["", "| Target | Status | Latest [interval] | Trend | Explanation |", "| --- | --- | --- | --- | --- |"]
-    intervals = False
-    for r in evaluation.results:
+    latests = [r.latest for r in evaluation.results]
+    # Issue 12: a rank and a benchmark column when any target is compared with its group or a benchmark.
+    compared = any(v is not None and v.standing is not None for v in latests)
+    if compared:
+        lines += ["", "| Target | Status | Latest [interval] | Rank | Benchmark | Trend | Explanation |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+    else:
+        lines += ["", "| Target | Status | Latest [interval] | Trend | Explanation |", "| --- | --- | --- | --- | --- |"]
+    intervals = by_value = False
+    for r, v in zip(evaluation.results, latests):
         flags = (" · **breach**" if r.breach else "") + (" · stale" if r.stale else "") + (" · provisional" if r.provisional else "")
-        latest, has_interval = _latest(r)
+        latest, has_interval = _latest(r, v)
         intervals = intervals or has_interval
         trend, why_not = trend_words(r.trend) if r.count else ("-", "")
         trend = f"{trend} ({why_not})" if why_not else trend
-        lines.append(f"| {_cell(r.target.title)} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} "
-                     f"| {_cell(latest)} | {_cell(trend)} | {_cell(r.explanation)} |")
+        names = r.judged.areas.names if r.judged.areas is not None else None
+        standing = ""
+        if compared:
+            words = r.judged.words(r.index)
+            rank = rank_short(v.standing) if v is not None else ""
+            benchmark = benchmark_short(words, v.standing, names) if v is not None else ""
+            by_value = by_value or benchmark.endswith(BY_VALUE_MARK)
+            standing = f"| {_cell(rank or '-')} | {_cell(benchmark or '-')} "
+        lines.append(f"| {_cell(titled(r.target, names))} (`{markdown_code(r.target.id)}`) | {STATUS_WORDS[r.status]}{flags} "
+                     f"| {_cell(latest)} {standing}| {_cell(trend)} | {_cell(r.explanation)} |")
     if intervals:
         lines += ["", "\\[a–b\\]: the reading's confidence interval, at the level its target asks (95% or 99.8%). "
                       "Trend: over the latest 5 readings, as OHID Fingertips marks a recent trend."]
+    if by_value:
+        lines += ["", _cell(BY_VALUE_NOTE) + "."]
     if batch.rejected:
         lines += ["", f"### {len(batch.rejected)} rejected row(s)", ""]
         lines += [f"- `{markdown_code(x.where)}`: {_cell(x.reason)}" for x in batch.rejected[:LISTED]]
         if len(batch.rejected) > LISTED:  # a step summary holds 1 MB at most; the JSON and CSV list them all
             lines.append(f"- ... and {len(batch.rejected) - LISTED} more (`--format csv` or `json` lists every one)")
-    if evaluation.after_as_of:
-        lines += ["", f"{evaluation.after_as_of} reading(s) dated after the as-of date left out."]
+    counts = row_counts(evaluation, batch)
+    if counts.later:
+        lines += ["", f"{counts.later} reading(s) dated after the as-of date left out."]
+    if counts.comparators or counts.derived:
+        said = [f"{counts.used} reading(s) used"]
+        if counts.comparators:
+            said.append(f"{counts.comparators} comparator reading(s) (other areas, to compare with, not judged)")
+        if counts.derived:
+            said.append(f"{counts.derived} worked out (derived ranks)")
+        lines += ["", ", ".join(said) + "."]
     if batch.not_used:
         lines += ["", f"{len(batch.not_used)} row(s) not used (other breakdowns, areas or indicators)."]
     if batch.suppressed or batch.superseded:
@@ -61,9 +86,8 @@ def evaluation(evaluation: Evaluation, batch: ReadingsBatch) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _latest(result: TargetResult) -> tuple[str, bool]:
-    """The latest reading at its sentence's digits, its interval beside it: `92.1% [90.3–93.6] (2015)`."""
-    v = result.latest
+def _latest(result: TargetResult, v: Verdict | None) -> tuple[str, bool]:
+    """The latest reading (v) at its sentence's digits, its interval beside it: `92.1% [90.3–93.6] (2015)`."""
     if v is None:
         return "-", False
     places = result.judged.words(result.index).reading_decimals(v.value, v.status, v.shortfall, v.tolerance,

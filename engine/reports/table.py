@@ -9,9 +9,10 @@ from typing import TextIO
 from engine.model.readings import QUALIFIERS, ReadingsBatch
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.reports.base import LISTED, Reporter
-from engine.verdicts.evaluation import Evaluation
-from engine.verdicts.explain import display_decimals, level_decimals, trend_words, with_interval
+from engine.reports.base import LISTED, Reporter, RowCounts, row_counts
+from engine.verdicts.evaluation import Evaluation, Verdict
+from engine.verdicts.explain import (BY_VALUE_NOTE, benchmark_short, display_decimals, rank_short, titled, trend_words,
+                                     with_interval)
 from engine.verdicts.statuses import RAG, STATUS_WORDS
 from engine.verdicts.wording import describe_goal, describe_point, with_unit
 
@@ -117,56 +118,36 @@ def break_after_hyphens(text: str, width: int) -> list[str]:
 
 
 def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO | None = None) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """The evaluation as a table, one row per target (per area for a target of several areas).
+
+    When any target is compared with its group or a benchmark (issue 12), a `rank` and a
+    `benchmark` column say how its latest reading stands. Where the table with them does not fit
+    the terminal without breaking words (80 columns), they go under the latest reading instead, and
+    the caption says so."""
+    from rich.measure import Measurement
 
     console = _console(out)
-    as_of = f" as of {evaluation.as_of:%d %b %Y}, {evaluation.as_of_source}" if evaluation.as_of else ""
-    table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), show_lines=True)
-    for column in ("target", "status", "latest [interval]", "expected", "trend", "why"):
-        table.add_column(column, overflow="fold")
-    any_interval = False
-    for r in evaluation.results:
-        status = Text(STATUS_WORDS[r.status], style=STYLE[RAG[r.status]])
-        if r.breach:
-            status.append("\nBREACH", style="bold red")
-        if r.stale:
-            status.append("\nstale", style="italic")
-        if r.provisional:
-            status.append("\nprovisional", style="italic")
-        latest = r.latest
-        unit = r.target.measure.unit
-        shown = expected = "-"
-        if latest is not None:  # at the digits of its sentence in the `why` column
-            words = r.judged.words(r.index)
-            places = words.reading_decimals(latest.value, latest.status, latest.shortfall, latest.tolerance,
-                                            latest.breach_reason)
-            marks = "".join(", " + QUALIFIERS[q] for q in latest.qualifiers)  # `(2014/15, provisional)`
-            value = with_interval(with_unit(latest.value, unit, decimals=places), latest.interval, places)
-            any_interval = any_interval or latest.interval is not None
-            shown = f"{value} ({latest.period.label}{marks})"
-            if latest.expected is not None:
-                expected = with_unit(latest.expected, unit, decimals=words.expected_decimals(
-                    latest.expected, latest.value, latest.status, latest.shortfall, latest.tolerance))
-        name = _text(r.target.title)
-        name.append("\n")
-        name.append(_text(r.target.id, "dim"))
-        trend, why_not = trend_words(r.trend) if r.count else ("-", "")
-        trend_cell = _text(trend)
-        if why_not:
-            trend_cell.append("\n")
-            trend_cell.append(_text(why_not, "dim"))
-        table.add_row(name, status, _text(shown), _text(expected), trend_cell, _text(r.explanation))
+    results = evaluation.results
+    latests = [r.latest for r in results]
+    compared = any(v is not None and v.standing is not None for v in latests)
+    table = _evaluation_table(evaluation, latests, compared)
+    # Measured without the terminal's limit, as the list is: the least width that breaks no word.
+    if Measurement.get(console, console.options.update_width(1_000_000), table).minimum > console.width:
+        table = _evaluation_table(evaluation, latests, compared, narrow=console.width)
     console.print(table)
-    if any_interval:
-        console.print(_text("[a–b]: the reading's confidence interval, at the level its target asks (95% or 99.8%); "
-                            "trend: the latest 5 readings, as OHID Fingertips marks a recent trend"))
-    later = evaluation.after_as_of
-    used = f"{batch.count() - later} readings used, {later} after the as-of date (left out)" if later else f"{batch.count()} readings"
-    console.print(_text(f"{used}, {len(batch.suppressed)} suppressed, "
-                        f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
-                        + (f", {len(batch.not_used)} not used (other breakdowns or areas)" if batch.not_used else "")))
+    notes = []
+    if any(v is not None and v.interval is not None for v in latests):
+        notes.append("[a–b]: the reading's confidence interval, at the level its target asks (95% or 99.8%); "
+                     "trend: the latest 5 readings, as OHID Fingertips marks a recent trend")
+    if any(v is not None and v.standing is not None and v.standing.comparison is not None
+           and v.standing.basis != "interval" for v in latests):
+        notes.append(BY_VALUE_NOTE)
+    for note in notes:
+        console.print(_text(note))
+    console.print(_text(_footer(row_counts(evaluation, batch), batch)))
     if batch.rejected:
+        from rich.table import Table
+
         rejected = Table(title=_text("Rejected rows"), title_style="bold red")
         rejected.add_column("where")
         rejected.add_column("reason", overflow="fold")
@@ -175,6 +156,102 @@ def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO |
         if len(batch.rejected) > LISTED:  # a terminal is no place for a million rows
             rejected.add_row(_text("..."), _text(f"and {len(batch.rejected) - LISTED} more: `--format csv` or `json` lists every one"))
         console.print(rejected)
+
+
+def _footer(counts: RowCounts, batch: ReadingsBatch) -> str:
+    """What became of every row read: `12 readings used, 30 comparator readings, ...`."""
+    if counts.later or counts.comparators:
+        used = f"{counts.used} readings used"
+    else:
+        used = f"{counts.used} readings"
+    if counts.later:
+        used += f", {counts.later} after the as-of date (left out)"
+    if counts.comparators:
+        used += f", {counts.comparators} comparator readings (other areas, to compare with)"
+    if counts.derived:
+        used += f", {counts.derived} worked out (derived ranks)"
+    return (f"{used}, {len(batch.suppressed)} suppressed, {len(batch.superseded)} superseded, "
+            f"{len(batch.rejected)} rejected"
+            + (f", {len(batch.not_used)} not used (other breakdowns or areas)" if batch.not_used else ""))
+
+
+# The narrow evaluation's target column: a seventh of the terminal (11 of 80), at least 8: the other
+# five columns need the rest more than the list's do (a word such as `calculated` in each).
+_NARROW_TARGET_SHARE, _NARROW_TARGET_LEAST = 7, 8
+
+
+def _evaluation_table(evaluation: Evaluation, latests: Sequence[Verdict | None], compared: bool, *,
+                      narrow: int = 0):  # -> rich.table.Table
+    """The table; narrow: the terminal's width, when the table does not fit it without breaking
+    words. Then, as in the list, the target column is as wide as its longest word (a seventh of the
+    terminal at most) with ids broken only after a hyphen, and the rank and benchmark (when
+    compared) go under the latest reading, the caption saying so."""
+    from rich.table import Table
+    from rich.text import Text
+
+    as_of = f" as of {evaluation.as_of:%d %b %Y}, {evaluation.as_of_source}" if evaluation.as_of else ""
+    caption = None
+    if compared and narrow:
+        caption = _text(f"rank and benchmark shown under the latest reading to fit {narrow} columns: "
+                        "widen the terminal to see them in columns of their own")
+    table = Table(title=_text(f"{len(evaluation.results)} targets{as_of}"), caption=caption, show_lines=True)
+    columns = ["target", "status", "latest [interval]", "expected", "trend", "why"]
+    if compared and not narrow:
+        columns[4:4] = ["rank", "benchmark"]
+    names_of = [r.judged.areas.names if r.judged.areas is not None else None for r in evaluation.results]
+    titles = [titled(r.target, names) for r, names in zip(evaluation.results, names_of)]
+    target_width = None
+    if narrow:
+        words = [len(w) for t in titles for w in t.split()] + [len(piece) for r in evaluation.results
+                                                              for piece in r.target.id.replace("-", "- ").split()]
+        target_width = min(max(words, default=2), max(_NARROW_TARGET_LEAST, min(_ID_MOST, narrow // _NARROW_TARGET_SHARE)))
+    for k, column in enumerate(columns):
+        # Text: `[interval]` is words, not markup.
+        table.add_column(_text(column), overflow="fold", width=target_width if k == 0 else None)
+    for r, latest, names, title in zip(evaluation.results, latests, names_of, titles):
+        status = Text(STATUS_WORDS[r.status], style=STYLE[RAG[r.status]])
+        if r.breach:
+            status.append("\nBREACH", style="bold red")
+        if r.stale:
+            status.append("\nstale", style="italic")
+        if r.provisional:
+            status.append("\nprovisional", style="italic")
+        unit = r.target.measure.unit
+        shown = expected = "-"
+        rank = benchmark = ""
+        if latest is not None:  # at the digits of its sentence in the `why` column
+            words = r.judged.words(r.index)
+            places = words.reading_decimals(latest.value, latest.status, latest.shortfall, latest.tolerance,
+                                            latest.breach_reason)
+            marks = "".join(", " + QUALIFIERS[q] for q in latest.qualifiers)  # `(2014/15, provisional)`
+            value = with_interval(with_unit(latest.value, unit, decimals=places), latest.interval, places)
+            shown = f"{value} ({latest.period.label}{marks})"
+            if latest.expected is not None:
+                expected = with_unit(latest.expected, unit, decimals=words.expected_decimals(
+                    latest.expected, latest.value, latest.status, latest.shortfall, latest.tolerance))
+            rank, benchmark = rank_short(latest.standing), benchmark_short(words, latest.standing, names)
+        name = _text(title)
+        name.append("\n")
+        if target_width:  # each piece made safe on its own: the line breaks between them are ours
+            name.append(Text("\n").join(_text(piece, "dim") for piece in break_after_hyphens(r.target.id, target_width)))
+        else:
+            name.append(_text(r.target.id, "dim"))
+        trend, why_not = trend_words(r.trend) if r.count else ("-", "")
+        trend_cell = _text(trend)
+        if why_not:
+            trend_cell.append("\n")
+            trend_cell.append(_text(why_not, "dim"))
+        latest_cell = _text(shown)
+        cells = [name, status, latest_cell, _text(expected), trend_cell, _text(r.explanation)]
+        if compared and not narrow:
+            cells[4:4] = [_text(rank or "-"), _text(benchmark or "-")]
+        elif compared:
+            for line in (rank and f"rank {rank}", benchmark):
+                if line:
+                    latest_cell.append("\n")
+                    latest_cell.append(_text(line))
+        table.add_row(*cells)
+    return table
 
 
 def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, str, str]]) -> None:

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from engine.model.areas import GROUP_MEDIAN
 from engine.model.periods import Period
 from engine.model.readings import PROVISIONAL, Reading, qualifier_words
 from engine.model.spec import Target
 from engine.model.units import base_unit, difference_word, fraction_note, is_percent, looks_like_fraction, unit_symbol
 from engine.verdicts.paths import Trajectory
 from engine.verdicts.statuses import STATUS_WORDS, BreachReason, Status
-from engine.verdicts.wording import fixed, number, with_unit
+from engine.verdicts.wording import fixed, number, on_axis, with_unit
 
 # Statuses a reading's interval has a say in (rule `significance`).
 _JUDGED_BY_INTERVAL = frozenset({"on_track", "at_risk", "off_track", "improving", "no_change", "worsening",
@@ -511,6 +512,7 @@ def ordinal(n: int) -> str:
 
 
 QUARTILE_WORDS = {1: "best quarter", 2: "second quarter", 3: "third quarter", 4: "worst quarter"}
+_RELATIONS = {"better": "better than", "worse": "worse than", "similar": "similar to"}
 
 
 def area_words(code: str, names: Mapping[str, str] | None) -> str:
@@ -518,11 +520,24 @@ def area_words(code: str, names: Mapping[str, str] | None) -> str:
     return names.get(code, code) if names else code
 
 
+def titled(target: Target, names: Mapping[str, str] | None) -> str:
+    """A target's title as reports head it: with its area's name when the target is one of several
+    areas' (`areas:`, one result each), as `All crime rate — Portsmouth`; else the title alone."""
+    return f"{target.title} — {area_words(target.area, names)}" if target.areas and target.area else target.title
+
+
 def compare_note(words: TargetWords, standing, group: str | None, names: Mapping[str, str] | None) -> str:  # standing: evaluation.Standing
     """How we compare, said after a reading's verdict (issue 12): its rank among its comparators
     group that period (with the quarter it falls in and the group median) and how it stands against
     its benchmark; empty when there is nothing to compare with that period."""
-    parts = []
+    parts = compare_parts(words, standing, group, names)
+    return f". How we compare: {'; '.join(parts)}" if parts else ""
+
+
+def compare_parts(words: TargetWords, standing, group: str | None,
+                  names: Mapping[str, str] | None) -> list[str]:  # standing: evaluation.Standing
+    """The clauses of compare_note: the rank among the group, then the benchmark comparison."""
+    parts: list[str] = []
     decimals = words.decimals
     if standing.rank is not None:
         quarter = f", {QUARTILE_WORDS[standing.quartile]}" if standing.quartile else ""
@@ -530,18 +545,65 @@ def compare_note(words: TargetWords, standing, group: str | None, names: Mapping
         parts.append(f"ranked {ordinal(standing.rank)} of {standing.of} in the group `{group}` (1st is the best"
                      f"{quarter}; group median {median})")
     if standing.comparison is not None and standing.benchmark_value is not None:
-        if standing.benchmark_area == "group_median":
+        if standing.benchmark_area == GROUP_MEDIAN:
             against = f"the group median ({words._number(standing.benchmark_value, decimals)})"
         else:
             against = f"{area_words(standing.benchmark_area, names)} ({words._number(standing.benchmark_value, decimals)})"
-        relation = {"better": "better than", "worse": "worse than", "similar": "similar to"}[standing.comparison]
+        relation = _RELATIONS[standing.comparison]
         if standing.basis == "interval":
             basis = ("its interval excludes the benchmark" if standing.comparison != "similar"
                      else "its interval includes the benchmark")
         else:
             basis = "by value alone (the reading has no interval)"
         parts.append(f"{relation} {against}, {basis}")
-    return f". How we compare: {'; '.join(parts)}" if parts else ""
+    return parts
+
+
+def compare_line(words: TargetWords, standing, group: str | None, names: Mapping[str, str] | None,
+                 period: str) -> str:  # standing: evaluation.Standing
+    """How we compare, as a line of its own (under the HTML report's dot plot): `How we compare in
+    2014/15: ranked 3rd of 4 in the group `g` (...); worse than England (70.0 per 1,000), ...`; empty
+    when there is nothing to compare with that period."""
+    parts = compare_parts(words, standing, group, names)
+    return f"How we compare in {period}: {'; '.join(parts)}." if parts else ""
+
+
+# The short forms, for a table's cells: a comparison made on the value alone (the reading has no
+# interval, so chance is not allowed for) carries this mark, and the table says what it means.
+BY_VALUE_MARK = "†"
+BY_VALUE_NOTE = f"{BY_VALUE_MARK} by value alone: the reading has no interval, so the comparison does not allow for chance"
+
+
+def rank_short(standing) -> str:  # standing: evaluation.Standing | None
+    """A reading's rank among its group, for a table cell: `3rd of 4, third quarter`, `1st of 2`;
+    empty without one that period."""
+    if standing is None or standing.rank is None:
+        return ""
+    quarter = f", {QUARTILE_WORDS[standing.quartile]}" if standing.quartile else ""
+    return f"{ordinal(standing.rank)} of {standing.of}{quarter}"
+
+
+def benchmark_short(words: TargetWords, standing, names: Mapping[str, str] | None) -> str:  # standing: evaluation.Standing | None
+    """How a reading stands against its benchmark, for a table cell: `worse than England (70.0)`,
+    `similar to the group median (53.5%)`, marked BY_VALUE_MARK when compared by value alone;
+    empty when not compared that period."""
+    if standing is None or standing.comparison is None or standing.benchmark_value is None:
+        return ""
+    mark = BY_VALUE_MARK if standing.basis != "interval" else ""
+    return (f"{_RELATIONS[standing.comparison]} {benchmark_label(standing, names)} "
+            f"({_short(words, standing.benchmark_value)}){mark}")
+
+
+def benchmark_label(standing, names: Mapping[str, str] | None) -> str:  # standing: evaluation.Standing | None
+    """The benchmark's name: `England`, `the group median`; empty without a benchmark."""
+    if standing is None or standing.benchmark_area is None:
+        return ""
+    return "the group median" if standing.benchmark_area == GROUP_MEDIAN else area_words(standing.benchmark_area, names)
+
+
+def _short(words: TargetWords, value: float) -> str:
+    """A value at the target's digits, where the unit is named elsewhere: `70.0`, `53.5%`, `£1,250`."""
+    return on_axis(value, words.unit, decimals=0 if counts_whole(words.unit) and _is_whole(value) else words.decimals)
 
 
 def neighbours_note(neighbours, names: Mapping[str, str] | None) -> str:  # neighbours: derived.Neighbours
