@@ -111,10 +111,15 @@ def test_a_significant_trend_reads_in_the_polaritys_words_in_every_human_format(
 
 # --- CSV --------------------------------------------------------------------------------------------
 
+INTERVAL_COLUMNS = ["interval_lower", "interval_upper", "interval_confidence", "interval_method", "significant"]
+
+
 def test_the_csv_has_each_readings_interval_and_significance():
     rows = list(csv.DictReader(io.StringIO(cli("--format", "csv"))))
-    assert list(rows[0])[-5:] == ["interval_lower", "interval_upper", "interval_confidence", "interval_method",
-                                  "significant"]
+    # Right after `row` (issue 11's columns; issue 12's area columns come after them).
+    header = list(rows[0])
+    after_row = header.index("row") + 1
+    assert header[after_row:after_row + 5] == INTERVAL_COLUMNS
     safe = next(r for r in rows if r["target"] == "feeling-safe-during-day" and r["period"] == "2015")
     assert float(safe["interval_lower"]) == pytest.approx(90.2625, abs=1e-4)
     assert float(safe["interval_upper"]) == pytest.approx(93.6153, abs=1e-4)
@@ -122,7 +127,7 @@ def test_the_csv_has_each_readings_interval_and_significance():
     custody = next(r for r in rows if r["target"] == "youth-custody" and r["row"] == "reading")
     no_data = next(r for r in rows if r["row"] == "no_data")
     for row in (no_data,):
-        assert [row[c] for c in csv_report.HEADER[-5:]] == [""] * 5
+        assert [row[c] for c in INTERVAL_COLUMNS] == [""] * 5
     assert custody["significant"] in ("", "true", "false")  # a count: judged with its interval or on its value
 
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from engine.model.safetext import visible
 from engine.reports.base import Reporter
+from engine.verdicts.explain import area_words
 from engine.verdicts.statuses import RAG, STATUS_WORDS
 
 if TYPE_CHECKING:
     from engine.model.readings import ReadingsBatch
-    from engine.verdicts.evaluation import Evaluation
+    from engine.verdicts.evaluation import Evaluation, Standing
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet
 MAX_CELL = 32_767  # Excel's characters per cell
@@ -30,10 +31,15 @@ FILLS = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 TARGET_COLUMNS = (("id", 28), ("title", 40), ("unit", 12), ("status", 14), ("breach", 9), ("stale", 8),
-                  ("provisional", 12), ("latest period", 16), ("latest value", 13), ("expected", 12), ("explanation", 100))
+                  ("provisional", 12), ("latest period", 16), ("latest value", 13), ("expected", 12), ("explanation", 100),
+                  # Issue 12, after the explanation so that the columns before keep their places.
+                  ("area", 12), ("area name", 24))
 READING_COLUMNS = (("target", 28), ("period", 16), ("date", 12), ("value", 12), ("expected", 12), ("shortfall", 12),
                    ("tolerance", 12), ("status", 14), ("breach", 9), ("qualifiers", 16), ("file", 30), ("line", 8),
-                   ("explanation", 100))
+                   ("explanation", 100),
+                   # Issue 12: how the reading stands among its comparators group and against its benchmark.
+                   ("area", 12), ("rank", 7), ("of", 6), ("quartile", 9), ("group median", 13), ("benchmark area", 15),
+                   ("benchmark value", 15), ("comparison", 11), ("basis", 9))
 OTHER_COLUMNS = (("row", 12), ("where", 40), ("target", 28), ("period", 16), ("why", 100))
 
 
@@ -78,6 +84,16 @@ class _Sheet:
                                                  "`--format csv` or `json` lists every one")
 
 
+def _standing(standing: Standing | None) -> tuple[Any, ...]:
+    """rank, of, quartile, group median, then the benchmark's area, value, comparison and basis
+    (all four when compared that period, as the JSON's `benchmark`); blank where none."""
+    if standing is None:
+        return (None,) * 8
+    s = standing
+    against = (s.benchmark_area, s.benchmark_value, s.comparison, s.basis) if s.comparison is not None else (None,) * 4
+    return (s.rank, s.of, s.quartile, s.group_median) + against
+
+
 def workbook(evaluation: Evaluation, batch: ReadingsBatch) -> bytes:
     """The workbook's bytes."""
     import xlsxwriter
@@ -94,17 +110,19 @@ def workbook(evaluation: Evaluation, batch: ReadingsBatch) -> bytes:
     for result in evaluation.results:
         t = result.target
         latest = result.latest
+        names = result.judged.areas.names if result.judged.areas is not None else None
         targets.write((t.id, t.title, t.measure.unit, STATUS_WORDS[result.status], result.breach, result.stale,
                        result.provisional, latest.period.label if latest else None, latest.value if latest else None,
-                       latest.expected if latest else None, result.explanation), {3: RAG[result.status]})
+                       latest.expected if latest else None, result.explanation, t.area,
+                       area_words(t.area, names) if t.area else None), {3: RAG[result.status]})
         for r, v in zip(result.readings, result.iter_verdicts()):
             readings.write((t.id, v.period.label, v.date.isoformat(), v.value, v.expected, v.shortfall, v.tolerance,
-                            STATUS_WORDS[v.status], v.breach, " ".join(v.qualifiers), r.file, r.line, v.explanation),
-                           {7: RAG[v.status]})
+                            STATUS_WORDS[v.status], v.breach, " ".join(v.qualifiers), r.file, r.line, v.explanation,
+                            t.area) + _standing(v.standing), {7: RAG[v.status]})
         for r in result.left_out:
             readings.write((t.id, r.period.label, r.period.end.isoformat(), r.value, None, None, None,
                             "after the as-of date", False, " ".join(r.qualifiers), r.file, r.line,
-                            "dated after the as-of date, so not judged"))
+                            "dated after the as-of date, so not judged", t.area))
     for x in batch.rejected:
         others.write(("rejected", x.where, None, None, x.reason))
     for x in batch.not_used:
