@@ -20,7 +20,7 @@ from engine.verdicts.paths import Trajectory, trajectory_for
 from engine.model.periods import Period, add_months, month_end_of
 from engine.model.safetext import visible
 from engine.model.spec import Target
-from engine.verdicts.explain import display_decimals, interval_range
+from engine.verdicts.explain import display_decimals, interval_range, titled
 from engine.verdicts.statuses import RAG, STATUS_WORDS, Status
 from engine.model.units import is_percent
 from engine.verdicts.wording import describe_goal, on_axis, with_unit
@@ -210,8 +210,9 @@ def chart_series(result: TargetResult) -> ChartSeries | None:
             and readings[-1].date < target_date):
         projection = ((readings[-1].date, readings[-1].value), (target_date, ahead.value))
         projection_short = "projected " + on_axis(ahead.value, unit, decimals=decimals)
+    names = result.judged.areas.names if result.judged.areas is not None else None
     return ChartSeries(
-        target_id=target.id, title=target.title, unit=unit, unit_label=unit_label(target),
+        target_id=target.id, title=titled(target, names), unit=unit, unit_label=unit_label(target),
         path_kind=trajectory.kind if trajectory is not None else None,
         path=path, held=held, band=band, band_label=band_label, baseline_level=baseline_level,
         marks=tuple(marks), readings=readings,

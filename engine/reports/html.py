@@ -12,14 +12,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape as _escape
+from typing import Any
 
 from engine.verdicts.evaluation import Evaluation, TargetResult
 from engine.model.readings import ReadingsBatch
 from engine.model.spec import Target
-from engine.verdicts.explain import trend_words
+from engine.verdicts.explain import compare_line, ordinal, titled, trend_words
 from engine.verdicts.statuses import ALL_STATUSES, RAG, STATUS_WORDS, Status
 from engine.verdicts.wording import describe_goal, describe_point
 from engine.model.safetext import visible
+from engine.reports.base import row_counts
 from engine.reports.chart import RAG_COLOURS, ChartSeries, chart_series
 
 NO_PRIORITY = "No priority given"
@@ -76,6 +78,8 @@ article.rag-red { border-left-color: var(--red); }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; }
 .why { background: var(--tint); padding: .45rem .65rem; border-radius: .25rem; }
+p.compare { margin: .5rem 0 0; font-size: .92rem; }
+figure.compare figcaption p.compare { margin: 0; color: var(--ink); }
 figure { margin: .6rem 0 0; }
 svg.chart { display: block; width: 100%%; height: auto; }
 svg.chart * { stroke-linejoin: round; stroke-linecap: butt; }
@@ -176,9 +180,13 @@ def _key() -> str:
 
 def _rows_accounted(batch: ReadingsBatch, evaluation: Evaluation) -> str:
     """Every row of the readings files, so nothing is lost from the report."""
-    later = evaluation.after_as_of
-    used = batch.count() - later
+    counts = row_counts(evaluation, batch)
+    later, used = counts.later, counts.used
     after = f"{later} dated after the as-of date (left out), " if later else ""
+    if counts.comparators:
+        after += f"{counts.comparators} comparator reading{'s' if counts.comparators != 1 else ''} (other areas, to compare with), "
+    if counts.derived:
+        after += f"{counts.derived} worked out (derived ranks), "
     text = (f"<p>{used} reading{'s' if used != 1 else ''} used; {after}{len(batch.suppressed)} suppressed, "
             f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected"
             f"{f', {len(batch.not_used)} not used (other breakdowns or areas)' if batch.not_used else ''}.</p>")
@@ -237,7 +245,10 @@ def _data_table(series: ChartSeries) -> str:
 
 def _target_section(result: TargetResult, draw: Callable[[ChartSeries, str], str] | None) -> str:
     target = result.target
-    anchor = _anchor("target-", target.id)
+    names = result.judged.areas.names if result.judged.areas is not None else None
+    # A target of several areas has a card for each: its anchor names the area too (`@` cannot be in
+    # an id; GSS codes are one capital and digits, so lower case keeps them apart).
+    anchor = _anchor("target-", target.id + (f"@{target.area.lower()}" if target.areas and target.area else ""))
     flags = ""
     if result.breach:
         flags += f'<span class="flag breach">{escape(BREACH_WORDS.get(result.breach_reason or "", "Breach"))}</span>'
@@ -255,7 +266,7 @@ def _target_section(result: TargetResult, draw: Callable[[ChartSeries, str], str
     facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
     parts = [
         f'<article id="{anchor}" class="rag-{RAG[result.status]}" aria-labelledby="{anchor}-h">',
-        f'<div class="head"><h3 id="{anchor}-h">{escape(target.title)}</h3><code>{escape(target.id)}</code></div>',
+        f'<div class="head"><h3 id="{anchor}-h">{escape(titled(target, names))}</h3><code>{escape(target.id)}</code></div>',
         f"<p>{status_html(result.status)}{flags}{_trend_html(result)}</p>",
         f'<dl class="facts">{facts_html}</dl>',
         f'<p class="why">{escape(_sentence(result.explanation))}</p>',
@@ -264,8 +275,51 @@ def _target_section(result: TargetResult, draw: Callable[[ChartSeries, str], str
     if series is not None and draw is not None:
         parts.append(f"<figure>{draw(series, 'chart-' + anchor.removeprefix('target-'))}"
                      f"<figcaption>{escape(series.summary)}</figcaption>{_data_table(series)}</figure>")
+    parts.append(_comparison(result, draw, "group-" + anchor.removeprefix("target-"), names))
     parts.append("</article>")
     return "".join(parts)
+
+
+def _comparison(result: TargetResult, draw: Callable[[Any, str], str] | None, chart_id: str,
+                names: Mapping[str, str] | None) -> str:
+    """How the area compares with its group (issue 12): the dot plot of the group's values in the
+    latest periods, with how we compare in words under it; the words alone for a target with a
+    benchmark and no group (or when charts are left out). Empty for a target compared with nothing."""
+    from engine.reports.dotplot import group_series
+
+    series = group_series(result)
+    if series is not None:
+        line = series.line
+    else:
+        latest = result.latest
+        standing = latest.standing if latest is not None else None
+        if standing is None:
+            return ""
+        line = compare_line(result.judged.words(result.index), standing, result.judged.standings.groups[result.index],
+                            names, latest.period.label)  # type: ignore[union-attr]
+    said = f'<p class="compare">{escape(line)}</p>' if line else ""
+    if series is None or draw is None:
+        return said
+    return (f'<figure class="compare">{draw(series, chart_id)}<figcaption>{said}</figcaption>'
+            f"{_group_table(series)}</figure>")
+
+
+def _group_table(series) -> str:  # series: dotplot.GroupSeries
+    """The dot plot's numbers: each period's areas, best first, the own area and the benchmark marked."""
+    rows = []
+    for strip in reversed(series.strips):  # the latest first, as the plot's top strip
+        for m in strip.members:
+            place = f" ({ordinal(strip.rank)} of {strip.of})" if m.own and strip.rank else ""
+            name = f"<strong>{escape(m.name)}</strong>{escape(place)}" if m.own else escape(m.name)
+            rows.append(f'<tr><th scope="row">{escape(strip.period)}</th><td>{name}</td>'
+                        f'<td class="n">{escape(m.shown)}</td></tr>')
+        if strip.benchmark is not None and series.benchmark:
+            rows.append(f'<tr><th scope="row">{escape(strip.period)}</th><td>{escape(series.benchmark)} (benchmark)</td>'
+                        f'<td class="n">{escape(strip.benchmark_shown)}</td></tr>')
+    count = sum(len(s.members) for s in series.strips)
+    return (f"<details><summary>Areas in this chart ({count} readings)</summary><table><thead><tr>"
+            '<th scope="col">Period</th><th scope="col">Area</th><th scope="col" class="n">Reading</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></details>")
 
 
 def _trend_html(result: TargetResult) -> str:
@@ -333,11 +387,16 @@ def default_title(targets: Sequence[Target]) -> str:
     return "Targets report"
 
 
-def draw_chart(series: ChartSeries, chart_id: str) -> str:
-    """The matplotlib drawing, imported only when a report is written."""
-    from engine.reports.chart import draw_svg
+def draw_chart(series: Any, chart_id: str) -> str:
+    """The matplotlib drawing, imported only when a report is written: a target's trajectory chart
+    (a ChartSeries), or the dot plot of its comparators group (a dotplot.GroupSeries)."""
+    if isinstance(series, ChartSeries):
+        from engine.reports.chart import draw_svg
 
-    return draw_svg(series, chart_id=chart_id)
+        return draw_svg(series, chart_id=chart_id)
+    from engine.reports.dotplot import draw_group_svg
+
+    return draw_group_svg(series, chart_id=chart_id)
 
 
 LISTED = 1000  # rows listed one by one in each list of the page; the CSV report lists them all
