@@ -27,6 +27,7 @@ Checked against what was given: with only files named (no folder), a missing are
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -65,6 +66,9 @@ class Uses:
             yield ("areas",), "areas", self.areas_group
 
 
+TARGET_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}\Z")  # as the schema's `id` (engine/checks/schema.is_valid_id)
+
+
 def _group(value: Any) -> str | None:
     return value if isinstance(value, str) and GROUP_NAME.match(value) else None
 
@@ -90,7 +94,7 @@ def uses_of(doc: Document) -> Uses | None:
         areas_group=_group(areas),
         areas=tuple(a for a in areas if isinstance(a, str) and a.strip()) if isinstance(areas, list) else (),
         derived=measure.get("derived") == "rank",
-        of=of if isinstance(of, str) and of else None,
+        of=of if isinstance(of, str) and TARGET_ID.match(of) else None,
         among=_group(measure.get("among")),
     )
 
@@ -106,9 +110,15 @@ class _Problems:
                                   severity, rule, message))
 
 
-def _where(doc: Document, path: tuple[str | int, ...] = ("id",)) -> str:
-    mark = doc.mark(path, key=True)
-    return f"{doc.file}:{mark.line if mark else 1}"
+@dataclass(frozen=True)
+class _Where:
+    """`file:line` of a spec's id, for a message."""
+
+    doc: Document
+
+    def __str__(self) -> str:
+        mark = self.doc.mark(("id",), key=True)
+        return f"{self.doc.file}:{mark.line if mark else 1}"
 
 
 def _listed(names: Sequence[str], most: int = 3) -> str:
@@ -218,13 +228,13 @@ def _rank_of(problems: _Problems, spec: Uses, by_id: Mapping[str | None, Uses], 
     if of not in ids:
         if whole_tree:
             close = difflib.get_close_matches(of, list(ids), n=1, cutoff=0.6)
-            hint = f"did you mean `{close[0]}`? " if close else ""
+            hint = f"did you mean `{visible(close[0])}`? " if close else ""
             problems.add(spec, path, "rank-of",
                          f"`of: {of}`: there is no target with that id among the specs: {hint}give the id of the "
                          "target whose readings are ranked")
         return
     other = by_id.get(of)
-    where = _where(ids[of])
+    where = _Where(ids[of])  # the line is worked out (the spec parsed again, with marks) only for a message
     if other is not None and other.derived:
         problems.add(spec, path, "rank-of",
                      f"`of: {of}` ({where}) is itself a derived rank: rank the target whose readings come from "
