@@ -71,7 +71,7 @@ measure:
   unit: percent
   polarity: higher_is_better
 baseline: {period: 2013/14, value: 40}
-areas: [Portsmouth, E06000023, cardiff]
+areas: [portsmouth, E06000023]
 comparators: south-coast
 benchmark: group_median
 """
@@ -120,12 +120,12 @@ def test_a_tree_with_comparators_a_benchmark_a_rank_and_many_areas_is_valid(tmp_
     assert (rank.unit, rank.derived.kind, rank.derived.of, rank.derived.among) == ("rank", "rank", "all-crime-rate",
                                                                                      "msg-southampton")
     # `areas:` is handed back as codes: names (any case) looked up in areas.yaml.
-    assert targets["recycling"].areas == ("E06000044", "E06000023", "W06000015")
+    assert targets["recycling"].areas == ("E06000044", "E06000023")
     assert targets["recycling"].benchmark == "group_median"
 
 
 def test_areas_naming_a_group_is_handed_back_as_its_members(tmp_path):
-    text = edit(MANY, "areas: [Portsmouth, E06000023, cardiff]", "areas: msg-southampton")
+    text = edit(MANY, "areas: [portsmouth, E06000023]", "areas: msg-southampton")
     [target] = check_paths([tree(tmp_path, {"recycling": edit(text, "comparators: south-coast", "comparators: msg-southampton")})]).targets
     assert (target.areas, target.areas_group) == (("E06000045", "E06000044", "W06000015"), "msg-southampton")
 
@@ -299,7 +299,7 @@ def test_a_group_far_from_any_is_answered_with_the_groups_there_are(tmp_path):
 
 
 def test_a_group_named_in_areas_when_areas_yaml_has_no_groups(tmp_path):
-    text = edit(MANY, "areas: [Portsmouth, E06000023, cardiff]", "areas: south-coast")
+    text = edit(MANY, "areas: [portsmouth, E06000023]", "areas: south-coast")
     checked = check_paths([tree(tmp_path, {"recycling": text}, areas="areas:\n  E06000044: Portsmouth\n")])
     problems = [p for p in checked.problems if p.rule == "known-group"]
     assert [p.line for p in problems] == [line_of(text, "areas:"), line_of(text, "comparators:")]
@@ -322,7 +322,7 @@ def test_an_area_or_benchmark_code_not_in_areas_yaml(tmp_path, old, new, needle,
 
 
 def test_each_unknown_or_repeated_entry_of_areas_is_named_at_its_column(tmp_path):
-    text = edit(MANY, "areas: [Portsmouth, E06000023, cardiff]", "areas: [Portsmouth, Cardif, E06000044, Bristol]")
+    text = edit(MANY, "areas: [portsmouth, E06000023]", "areas: [Portsmouth, Cardif, E06000044, Bristol]")
     checked = check_paths([tree(tmp_path, {"recycling": text})])
     row = line_of(text, "areas:")
     assert [(p.rule, p.line, p.column) for p in checked.problems] == [
@@ -343,6 +343,20 @@ def test_an_area_outside_its_comparators_group_is_a_warning(tmp_path):
                                "it is compared, and ranked, among the group and itself, 3 in all; if it belongs in the "
                                "group, add it there in areas.yaml")
     assert [t.id for t in checked.targets] == ["all-crime-rate"]  # a warning: still a target
+
+
+def test_areas_outside_the_comparators_group_are_a_warning(tmp_path):
+    text = edit(MANY, "areas: [portsmouth, E06000023]", "areas: [Portsmouth, Bristol, Cardiff, Southampton]")
+    checked = check_paths([tree(tmp_path, {"recycling": text})])
+    problem = only(checked.problems, "area-in-group")
+    assert problem.severity == "warning" and problem.line == line_of(text, "comparators:")
+    assert problem.message.startswith("2 of the target's areas, W06000015 (Cardiff) and E06000045 (Southampton), are "
+                                      "not in the group `south-coast` (2 areas): each is compared, and ranked, among "
+                                      "the group and itself, 3 in all")
+    group = edit(text, "areas: [Portsmouth, Bristol, Cardiff, Southampton]", "areas: msg-southampton")
+    (tmp_path / "other").mkdir()
+    problem = only(check_paths([tree(tmp_path / "other", {"recycling": group})]).problems, "area-in-group")
+    assert problem.message.startswith("2 of the target's areas, E06000045 (Southampton) and W06000015 (Cardiff), are")
 
 
 def test_a_ranked_area_outside_its_among_group_is_a_warning(tmp_path):
@@ -453,14 +467,14 @@ def test_a_rank_names_the_areas_its_target_has_no_readings_for(tmp_path):
 def test_each_files_problems_stay_together_in_line_order(tmp_path):
     rate = edit(edit(CRIME_RATE, "comparators: msg-southampton", "comparators: msg-soton"),
                 "baseline: {period: 2013/14, value: 80}", "baseline: {period: 2013-14, value: 80}")
-    checked = check_paths([tree(tmp_path, {"all-crime-rate": rate, "recycling": edit(MANY, "cardiff", "cardif")})])
+    checked = check_paths([tree(tmp_path, {"all-crime-rate": rate, "recycling": edit(MANY, "portsmouth", "portsmuth")})])
     files = [Path(p.file).stem for p in checked.problems]
     assert files == sorted(files)
     assert [p.rule for p in checked.problems] == ["period-syntax", "known-group", "known-area"]
 
 
 def test_hostile_text_in_an_areas_entry_is_escaped(tmp_path):
-    text = edit(MANY, "areas: [Portsmouth, E06000023, cardiff]", 'areas: [Portsmouth, "\\e[31mBristol\\u2028"]')
+    text = edit(MANY, "areas: [portsmouth, E06000023]", 'areas: [Portsmouth, "\\e[31mBristol\\u2028"]')
     checked = check_paths([tree(tmp_path, {"recycling": text})])
     problem = only(checked.problems, "known-area")
     assert "\x1b" not in problem.as_text() and "\u2028" not in problem.as_text()
@@ -486,3 +500,22 @@ def test_every_rule_is_in_the_spec_format_docs():
     across = ["areas-file", "known-group", "known-area", "area-once", "rank-of", "area-in-group"]
     for name in [rule.name for rule in all_rules()] + across:
         assert f"| `{name}` |" in docs, name
+
+
+def test_a_tree_that_validates_evaluates_with_its_ranks(tmp_path):
+    # The two sides of issue 12 together: what validate lets through, evaluate works out.
+    from engine import run
+
+    folder = tree(tmp_path, {"all-crime-rate": CRIME_RATE, "msg-position": POSITION})
+    readings = tmp_path / "r.csv"
+    readings.write_text("target,period,value,area\nall-crime-rate,2014/15,61,Southampton\n"
+                        "all-crime-rate,2014/15,50,Portsmouth\nall-crime-rate,2014/15,70,Cardiff\n"
+                        "all-crime-rate,2014/15,55,England\n", encoding="utf-8")
+    specs = run.load_specs(folder)
+    batch = run.read_readings([readings], specs.targets, areas=specs.areas)
+    assert batch.rejected == [] and batch.not_used == []
+    evaluation = run.evaluate(specs.targets, batch, areas=specs.areas)
+    results = {r.target.id: r for r in evaluation.results}
+    (rank,) = results["msg-position"].verdicts
+    assert rank.value == 2.0 and rank.status == "improving"  # 2nd of 3, from 12th
+    assert "2 in 2014/15 against the baseline of 12" in rank.explanation

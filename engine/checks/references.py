@@ -17,8 +17,9 @@ Rules (as `targets validate` names them):
 - `rank-of`: a derived rank's `of` is the id of a target that is not itself derived, and that
   target keeps readings for every area of the group (and the ranked area): its `comparators` or
   `areas` cover them.
-- `area-in-group` (a warning): the target's `area` is not in its `comparators` group (or a
-  rank's `among` group): it is compared, and ranked, among the group and itself.
+- `area-in-group` (a warning): the target's `area` (or one of its `areas`) is not in its
+  `comparators` group (or a rank's `among` group): it is compared, and ranked, among the group
+  and itself.
 
 Checked against what was given: with only files named (no folder), a missing areas.yaml and an
 `of` that names none of them are not reported, as the rest of the tree was not read.
@@ -201,16 +202,35 @@ def _against_areas(problems: _Problems, spec: Uses, areas: Areas) -> None:
                          f"{first_at[code] + 1} (`{visible(earlier)}`): list each area once", key=False)
         else:
             first_at[code] = at
+    _outside_groups(problems, spec, areas, list(first_at))
+
+
+def _outside_groups(problems: _Problems, spec: Uses, areas: Areas, listed: list[str]) -> None:
+    """A warning where the target's own area (or one of its `areas`) is not in its comparators or
+    `among` group: it is compared among the group and itself."""
     if spec.area is not None and spec.area in areas.names:
-        for path, key, group in spec.groups():
-            if key == "areas" or group not in areas.groups or spec.area in areas.members(group):
-                continue
-            size = len(areas.members(group))
-            verb = "ranked" if key == "among" else "compared, and ranked,"
-            problems.add(spec, path, "area-in-group",
-                         f"the target's area, {_area_words(areas, spec.area)}, is not in the group `{group}` "
-                         f"({size} areas): it is {verb} among the group and itself, {size + 1} in all; if it belongs "
-                         "in the group, add it there in areas.yaml", severity="warning")
+        own = [spec.area]
+    elif spec.areas_group is not None and spec.areas_group in areas.groups:
+        own = list(areas.members(spec.areas_group))
+    else:
+        own = listed
+    for path, key, group in spec.groups():
+        if key == "areas" or group not in areas.groups:
+            continue
+        outside = [code for code in own if code not in areas.members(group)]
+        if not outside:
+            continue
+        size = len(areas.members(group))
+        verb = "ranked" if key == "among" else "compared, and ranked,"
+        if spec.area is not None:
+            said = f"the target's area, {_area_words(areas, spec.area)}, is not in the group `{group}` ({size} areas): it is"
+        else:
+            said = (f"{len(outside)} of the target's areas, {_listed([_area_words(areas, c) for c in outside])}, "
+                    f"{'is' if len(outside) == 1 else 'are'} not in the group `{group}` ({size} areas): "
+                    f"{'it is' if len(outside) == 1 else 'each is'}")
+        problems.add(spec, path, "area-in-group",
+                     f"{said} {verb} among the group and itself, {size + 1} in all; if it belongs in the group, add "
+                     "it there in areas.yaml", severity="warning")
 
 
 def _fix(areas: Areas, text: str) -> str:
