@@ -29,8 +29,12 @@ BASE = {
     "id": "youth-reoffending", "title": "Youth re-offending rate", "status": "active", "priority": "Reduce youth crime",
     "action": "Work with the board", "lead": "YOS", "partners": ["YOS Management Board", "Police"],
     "source": "Strategy 2014-17", "notes": "As worded.",
+    # Schema-valid, though the semantic rules would refuse some together (area and areas, a derived percent).
+    "area": "E06000045", "comparators": "msg-southampton", "benchmark": "E92000001",
+    "areas": ["E06000045", "Portsmouth"],
     "measure": {"description": "Young offenders who re-offend", "unit": "percent", "polarity": "lower_is_better",
-                "frequency": "annual", "statistic": "proportion", "range": [0, 100]},
+                "frequency": "annual", "statistic": "proportion", "range": [0, 100],
+                "derived": "rank", "of": "all-crime-rate", "among": "msg-southampton"},
     "significance": {"confidence": 95},
     "baseline": {"period": "2013/14", "value": 48.3},
     "target": {"period": "2016/17", "value": 35, "strict": False},
@@ -51,7 +55,9 @@ FIELDS = [(), ("id",), ("title",), ("status",), ("priority",), ("action",), ("le
           ("trajectory",), ("milestones",), ("milestones", 0), ("milestones", 1, "period"), ("milestones", 1, "value"),
           ("limit",), ("tolerance",), ("tolerance", "absolute"), ("tolerance", "relative"), ("revisions",),
           ("revisions", 0), ("revisions", 0, "date"), ("revisions", 0, "change"), ("revisions", 0, "approved_by"),
-          ("unknown",), ("measure", "unknown"), ("target", "unknown"), ("baseline", "unknown")]
+          ("unknown",), ("measure", "unknown"), ("target", "unknown"), ("baseline", "unknown"),
+          ("area",), ("comparators",), ("benchmark",), ("areas",), ("areas", 0), ("areas", 1), ("measure", "derived"),
+          ("measure", "of"), ("measure", "among")]
 
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-10, 10), st.integers(-(10**20), 10**20),
@@ -61,7 +67,9 @@ SCALARS = st.one_of(
     st.sampled_from(["", "x", "active", "draft", "retired", "Active", "linear", "compound", "step", "annual",
                      "quarterly", "monthly", "yearly", "percent", "count/year", "per_100k", "GBP/day", "percent\n",
                      "lower_is_better", "higher_is_better", "youth-reoffending", "Youth", "a" * 80, "a" * 81,
-                     "t" * 200, "t" * 201, "-x", "x-", "9lives", "evil\n", "2013/14", "2015-06-30", "\u00e9"]),
+                     "t" * 200, "t" * 201, "-x", "x-", "9lives", "evil\n", "2013/14", "2015-06-30", "\u00e9",
+                     "msg-southampton", "Msg-Southampton", "group_median", "E06000045", "E0600004", "e06000045",
+                     "Portsmouth", "rank", "m" * 64, "m" * 65]),
     st.text(max_size=5),
 )
 VALUES = st.recursive(
@@ -183,6 +191,33 @@ def test_compiled_and_jsonschema_agree_on_the_corpus_and_the_shipped_specs():
     ((("target", "strict"), "no"), False),
     ((("id",), "Wrong-Name"), False),
     ((("baseline",), 44.1), False),
+    # Issue 12: areas and comparator groups.
+    ((("comparators",), "msg-southampton"), True),
+    ((("comparators",), "msg-"), False),  # a group name ends with a letter or digit
+    ((("comparators",), "Msg Southampton"), False),
+    ((("comparators",), "m" * 64), True),
+    ((("comparators",), "m" * 65), False),
+    ((("benchmark",), "group_median"), True),
+    ((("benchmark",), "E92000001"), True),
+    ((("benchmark",), "England"), False),
+    ((("benchmark",), "group_median\n"), False),
+    ((("areas",), "msg-southampton"), True),
+    ((("areas",), "Msg"), False),
+    ((("areas",), ["Portsmouth", "E06000045"]), True),
+    ((("areas",), ["Portsmouth", "Portsmouth"]), False),  # uniqueItems
+    ((("areas",), ["Portsmouth", "portsmouth"]), True),  # the same area, but that is the checker's to say
+    ((("areas",), []), False),
+    ((("areas",), [""]), False),
+    ((("areas",), [45]), False),
+    ((("areas",), {"E06000045": "Southampton"}), False),
+    ((("measure", "derived"), "rank"), True),
+    ((("measure", "derived"), "median"), False),
+    ((("measure", "of"), "all-crime-rate"), True),
+    ((("measure", "of"), "All crime"), False),
+    ((("measure", "among"), "msg-southampton"), True),
+    ((("measure", "among"), ["msg-southampton"]), False),
+    ((("measure", "unit"), "rank"), True),
+    ((("measure", "unit"), "rank/year"), False),
 ])
 def test_compiled_semantics_follow_jsonschema(change, valid):
     data = _apply(copy.deepcopy(BASE), *change)
@@ -218,3 +253,47 @@ def test_check_schema_skips_jsonschema_for_valid_specs(monkeypatch):
     broken = _apply(copy.deepcopy(BASE), ("tolerance",), {})
     assert [f.message for f in schema_module.check_schema(broken)]
     assert calls == [1]
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, 1.0, -0.0, 1.5, math.nan, math.inf]),
+              st.sampled_from(["", "a", "b", "1", "true"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=5))
+def test_unique_items_compiled_follows_jsonschema(items):
+    # `uniqueItems` on any values: equal is as jsonschema says (1 is 1.0, not true; [1] is [1.0]).
+    from jsonschema import Draft202012Validator
+
+    schema = {"type": "array", "uniqueItems": True}
+    fast = compile_schema(schema, lambda pattern: (lambda text: None))
+    slow = Draft202012Validator(schema).is_valid(items)
+    if fast(items):
+        assert slow, items  # never valid where jsonschema finds an error
+    elif not _has_nan(items):
+        assert not slow, items  # and, but for NaN (jsonschema's sort can keep equal numbers apart), the same
+
+
+def _has_nan(value) -> bool:
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, list):
+        return any(_has_nan(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nan(v) for v in value.values())
+    return False
+
+
+@pytest.mark.parametrize("items, unique", [
+    ([1, 1.0], False), ([1, True], True), ([0, False], True), ([True, True], False), (["1", 1], True),
+    ([[1], [1.0]], False), ([[True], [1]], True), ([{"a": 1}, {"a": 1.0}], False), ([{"a": 1}, {"b": 1}], True),
+    (["a", "a"], False), (["a", "A"], True), ([], True), ([None, None], False),
+])
+def test_unique_items_examples(items, unique):
+    fast = compile_schema({"uniqueItems": True}, lambda pattern: (lambda text: None))
+    assert fast(items) is unique
+    assert compile_schema({"uniqueItems": False}, lambda pattern: (lambda text: None))(items) is True

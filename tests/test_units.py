@@ -46,6 +46,8 @@ SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "target.schema.json
         ("per 100,000", "per_10k", 0.1),
         ("GBP/month", "GBP/year", 12),
         ("dimensionless/quarter", "dimensionless/year", 4),
+        ("rank", "rank", 1),
+        ("position", "rank", 1),
     ],
 )
 def test_conversion_factors(source, target, factor):
@@ -67,6 +69,9 @@ def test_conversion_factors(source, target, factor):
         ("count", "per_100k"),
         ("GBP", "count"),
         ("dimensionless", "count"),
+        ("rank", "dimensionless"),  # a place in a league table is not a ratio
+        ("rank", "count"),
+        ("percent", "rank"),
     ],
 )
 def test_units_that_measure_different_things_never_convert(source, target):
@@ -77,7 +82,7 @@ def test_units_that_measure_different_things_never_convert(source, target):
 @pytest.mark.parametrize(
     "alias, canonical",
     [("%", "percent"), ("per cent", "percent"), ("per 100k", "per_100k"), ("£", "GBP"), ("gbp", "GBP"),
-     ("number", "count"), ("rank", "dimensionless"), ("count per year", "count/year"), ("  percent ", "percent")],
+     ("number", "count"), ("position", "rank"), ("Rank", "rank"), ("count per year", "count/year"), ("  percent ", "percent")],
 )
 def test_aliases(alias, canonical):
     assert canonical_unit(alias) == canonical
@@ -112,17 +117,18 @@ def test_known_units_are_themselves_and_nothing_else_is():
         assert canonical_unit(unit) == unit
     assert not is_known_unit("%")  # an alias, accepted in readings, not a spec's unit
     assert not is_known_unit("count/decade")
+    assert is_known_unit("rank") and not is_known_unit("rank/year")  # no place in a league table per year
 
 
 def test_the_schema_accepts_exactly_the_known_units():
     pattern = json.loads(SCHEMA.read_text())["properties"]["measure"]["properties"]["unit"]["pattern"]
     for unit in KNOWN_UNITS:
         assert re.search(pattern, unit), unit
-    bases = ["percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP"]
+    bases = ["percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP", "rank"]
     times = ["", "/year", "/quarter", "/month", "/week", "/day"]
     schema_accepts = {b + t for b, t in itertools.product(bases, times) if re.search(pattern, b + t)}
     assert schema_accepts == set(KNOWN_UNITS)  # a unit the schema passes can be converted later
-    for unknown in ("%", "percnt", "count/yr", "Percent", "per_100k/decade", "count/year/year"):
+    for unknown in ("%", "percnt", "count/yr", "Percent", "per_100k/decade", "count/year/year", "rank/year", "ranks"):
         assert not re.search(pattern, unknown), unknown
 
 
@@ -166,6 +172,7 @@ def test_symbols_and_difference_words():
     assert unit_symbol("GBP") == ("£", "")
     assert unit_symbol("per_100k") == ("", " per 100,000")
     assert unit_symbol("count/year") == ("", " a year")
+    assert unit_symbol("rank") == ("", "")  # 3, not "3 rank"
     assert difference_word("percent") == "points"
     assert difference_word("percent/year") == "points"
     assert difference_word("per_100k") == ""
@@ -176,3 +183,34 @@ def test_symbols_and_difference_words():
                                                  ("Per 100,000", "per_100k")])
 def test_readings_units_are_read_regardless_of_case(written, canonical):
     assert canonical_unit(written) == canonical
+
+
+def test_the_unit_pattern_is_the_known_units():
+    from engine.model.units import UNIT_PATTERN
+
+    for unit in KNOWN_UNITS:
+        assert UNIT_PATTERN.fullmatch(unit), unit
+    for unknown in ("rank/year", "ranks", "count/decade", "%"):
+        assert not UNIT_PATTERN.fullmatch(unknown), unknown
+
+
+def test_an_unknown_unit_near_rank_suggests_it():
+    with pytest.raises(UnitError, match="did you mean `rank`"):
+        canonical_unit("rnak")
+
+
+@pytest.mark.parametrize("unit, statistic", [("rank", "other"), ("rank", "rank"), ("dimensionless", "rank")])
+def test_a_rank_is_at_least_1_by_its_unit_or_its_statistic(unit, statistic):
+    from engine.model.plausible import bounds, outside
+    from engine.model.spec import Measure
+
+    within = bounds(Measure("place", unit, "lower_is_better", statistic=statistic))
+    assert (within.low, within.high) == (1.0, None)
+    assert outside(0, within) == "below 1" and outside(1, within) is None and outside(15, within) is None
+
+
+def test_dimensionless_alone_has_no_bounds():
+    from engine.model.plausible import bounds
+    from engine.model.spec import Measure
+
+    assert bounds(Measure("ratio", "dimensionless", "lower_is_better")) is None

@@ -1361,6 +1361,14 @@ STATISTIC_CASES = [
      ("error", ["a count is measured in `count`"])),
     ("significance alone", ("  unit: percent", "  unit: percent", "significance: {confidence: 95}"),
      ("warning", ["only readings that give their own interval"])),
+    ("a rank in rank", ("  unit: percent", "  unit: rank\n  statistic: rank"), None),
+    ("the unit rank alone", ("  unit: percent", "  unit: rank"), None),
+    ("a rank in dimensionless, as written before the unit", ("  unit: percent", "  unit: dimensionless\n  statistic: rank"),
+     ("warning", ["a rank is now measured in `rank`: write `unit: rank`", "still read and judged as one"])),
+    ("a rank in count", ("  unit: percent", "  unit: count\n  statistic: rank"),
+     ("error", ["a rank is measured in `rank`, not `count`"])),
+    ("a proportion in rank", ("  unit: percent", "  unit: rank\n  statistic: proportion"),
+     ("error", ["a proportion is measured in `percent` or `dimensionless`, not `rank`"])),
 ]
 
 
@@ -1393,7 +1401,7 @@ def test_a_confidence_level_other_than_95_or_99_8_is_refused(tmp_path):
 
 RANGE_CASES = [
     ("a range", "  unit: percent\n  range: [0, 60]", None),
-    ("a rank", "  unit: dimensionless\n  statistic: rank", None),
+    ("a rank", "  unit: rank\n  statistic: rank", None),
     ("the wrong way round", "  unit: percent\n  range: [100, 0]",
      "the range's min (100) must be below its max (0): write [min, max], such as [0, 100]"),
     ("empty", "  unit: percent\n  range: [5, 5]", "the range's min and max are both 5"),
@@ -1409,7 +1417,7 @@ def test_a_measure_range_has_its_min_below_its_max(tmp_path, case, replacement, 
     if message is None:
         assert problems == [], result.output
         if case == "a rank in percent":
-            assert "a rank is measured in `dimensionless`, not `percent`" in result.output
+            assert "a rank is measured in `rank`, not `percent`" in result.output
         else:
             assert result.exit_code == 0, result.output
         return

@@ -1,4 +1,5 @@
-"""Checking specs: the schema, then the semantic rules, then rules across the tree (unique ids)."""
+"""Checking specs: the schema, then the semantic rules, then rules across the tree (unique ids; the
+references to areas.yaml and to other targets, engine/checks/references.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.checks.areas import check_areas
-from engine.model.areas import Areas
-from engine.sources.specs import UsageError, find_areas, find_specs, read_areas, read_spec
+from engine.checks.references import AreasState, Uses, check_references, uses_of
+from engine.model.areas import Areas, resolved
+from engine.sources.specs import UsageError, display_path, find_areas, find_specs, read_areas, read_spec
 from engine.model.problems import LoadError, Problem
 from engine.checks.rules import Finding, all_rules
 from engine.checks.schema import check_schema
@@ -21,7 +23,7 @@ from engine.sources.yamlsafe import Document
 class CheckResult:
     files_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)  # `areas:` resolved to GSS codes when areas.yaml is read
     areas: Areas | None = None  # from areas.yaml at the root of the specs folder, when there is one and it is valid
 
     @property
@@ -89,9 +91,11 @@ def check_paths(paths: Iterable[str | Path]) -> CheckResult:
 def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
     result = CheckResult()
     first_use: dict[str, Document] = {}  # the spec that first used each id (without its data), for its line if needed
+    uses: list[Uses] = []  # the specs that name an area, a group or another target: checked once all are read
     paths = list(paths)
     found = find_specs(paths)
-    for areas_path in find_areas(paths):
+    areas_paths = find_areas(paths)
+    for areas_path in areas_paths:
         result.files_checked += 1
         try:
             problems, areas = check_areas(read_areas(areas_path))
@@ -128,10 +132,34 @@ def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
                                         f"{other.file}:{other_mark.line if other_mark else 1}: give each target its own id"))
             else:
                 first_use[target_id] = doc.without_data()
+        spec_uses = uses_of(doc)
+        if spec_uses is not None:
+            uses.append(spec_uses)
         if problems:
             problems.sort(key=_place)
             result.problems.extend(problems)
             if any(p.severity == "error" for p in problems):
                 continue
         result.targets.append(build_target(doc.data, doc.file))
+    if uses:
+        _check_references(result, uses, first_use, paths, "none" if not areas_paths else
+                          "valid" if result.areas is not None else "invalid")
+    if result.areas is not None:
+        result.targets = [resolved(target, result.areas) for target in result.targets]
     return result
+
+
+def _check_references(result: CheckResult, uses: list[Uses], ids: dict[str, Document], paths: list[str | Path],
+                      state: AreasState) -> None:
+    """Groups, areas and ranked targets checked against areas.yaml and the other specs; a spec with an
+    error here is left out of the targets, as one with an error of its own is."""
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    found = check_references(uses, ids, result.areas, state, whole_tree=bool(folders),
+                             specs_folder=display_path(folders[0]) if folders else None)
+    if not found:
+        return
+    # Each file's problems stay together, in line order, as they are listed for one spec.
+    order = {file: at for at, file in enumerate(dict.fromkeys(p.file for p in result.problems + found))}
+    result.problems = sorted(result.problems + found, key=lambda p: (order[p.file], p.line or 0, p.column or 0))
+    failed = {p.file for p in found if p.severity == "error"}
+    result.targets = [target for target in result.targets if target.file not in failed]

@@ -25,8 +25,8 @@ from typing import Any
 _ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
                 "deprecated", "readOnly", "writeOnly"}
 _KNOWN = _ANNOTATIONS | {"type", "enum", "const", "properties", "additionalProperties", "required",
-                         "minProperties", "maxProperties", "items", "minItems", "maxItems", "$ref", "pattern", "minLength",
-                         "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+                         "minProperties", "maxProperties", "items", "minItems", "maxItems", "uniqueItems", "$ref", "pattern",
+                         "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 
 # Whether a value is of a JSON Schema type, as jsonschema's Draft 2020-12 type checker decides
 # (bool is not a number; a float with no fraction is an integer). Other number types (Decimal,
@@ -216,6 +216,13 @@ class _Compiler:
     def arrays(self, schema: dict[str, Any], v: str, lines: list[str], indent: str, only: str | None) -> None:
         if "minItems" in schema or "maxItems" in schema:
             self.length(schema, "minItems", "maxItems", v, lines, self.guard("array", only, v, lines, indent))
+        if "uniqueItems" in schema:
+            if not isinstance(schema["uniqueItems"], bool):
+                raise Unsupported("uniqueItems must be true or false")
+            if schema["uniqueItems"]:
+                inner = self.guard("array", only, v, lines, indent)
+                lines.append(f"{inner}if not UNIQUE({v}):")
+                lines.append(f"{inner}    return False")
         if "items" not in schema or schema["items"] is True or schema["items"] == {}:
             return
         inner = self.guard("array", only, v, lines, indent)
@@ -245,7 +252,36 @@ class _Compiler:
             lines: list[str] = []
             self.node(node, "data", lines, "    ")
             source += [f"def {name}(data):", *lines, "    return True", ""]
-        return "\n".join(source), {**self.constants, "MISSING": _MISSING}
+        return "\n".join(source), {**self.constants, "MISSING": _MISSING, "UNIQUE": _unique}
+
+
+def json_equal(one: Any, two: Any) -> bool:
+    """Equal as JSON values, as jsonschema's `uniqueItems` compares them: text only to equal text,
+    true and false only to themselves (1 is not true), numbers by value (1 is 1.0), lists and
+    mappings item by item."""
+    if one is two:
+        return True
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, bool) or isinstance(two, bool):
+        return False  # `one is two` has already said whether they are the same true or false
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(json_equal(a, b) for a, b in zip(one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(key in two and json_equal(value, two[key]) for key, value in one.items())
+    return bool(one == two)
+
+
+def _unique(items: list[Any]) -> bool:
+    """No two items equal (`json_equal`). A list of text, the common case, by a set.
+
+    Never more lenient than jsonschema: where jsonschema sorts the items first and compares
+    neighbours, a NaN can keep two equal numbers apart (it may call [1, NaN, 1] unique); here
+    every pair is compared, so such a list is not valid, and jsonschema then has the last word.
+    """
+    if all(isinstance(item, str) for item in items):
+        return len(set(items)) == len(items)
+    return not any(json_equal(items[i], items[j]) for i in range(len(items)) for j in range(i + 1, len(items)))
 
 
 class _Missing:

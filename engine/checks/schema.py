@@ -203,6 +203,15 @@ def _translate(error: Any, stem: str = "") -> Iterator[Finding]:
         yield Finding(path, f"`{name}` must be one of {', '.join(options)}, not {_shown(instance)}{hint}")
     elif kind == "pattern" and path and path[-1] == "unit":
         yield Finding(path, unknown_unit_message(str(instance)))
+    elif kind == "pattern" and path in _AREA_FIELDS:
+        yield Finding(path, _area_field_message(path, str(instance)))
+    elif kind == "uniqueItems" and isinstance(instance, list):
+        first, again = _repeated(instance)
+        yield Finding(path + (again,), f"`{name}` lists {_shown(instance[again])} twice (items {first + 1} and {again + 1}): "
+                                       "list each once")
+    elif kind == "minItems" and path == ("areas",):
+        yield Finding(path, "`areas` is an empty list: name a group of areas.yaml (`areas: msg-southampton`), or list "
+                            "the areas by code or name (`areas: [E06000045, Portsmouth]`)")
     elif kind == "pattern" and path == ("id",):
         yield Finding(path, f"`id` must be lower-case letters, digits and hyphens, not {_shown(instance)}"
                             + _id_fix(suggest_id(str(instance)), stem))
@@ -224,6 +233,43 @@ def _translate(error: Any, stem: str = "") -> Iterator[Finding]:
 
 
 # --- the fixes, for what people write --------------------------------------------------------------
+
+# Fields that name a group or an area of areas.yaml, or another target (issue 12).
+_GROUP_FIELDS = {("comparators",), ("measure", "among"), ("areas",)}
+_AREA_FIELDS = _GROUP_FIELDS | {("area",), ("benchmark",), ("measure", "of")}
+
+
+def _area_field_message(path: Path, text: str) -> str:
+    """What a group, area or target field takes, and the value to write where one can be made from the text."""
+    from engine.checks.areas import GSS_HELP
+
+    name, shown = field_name(path), _shown(text)
+    if path in _GROUP_FIELDS:
+        fix = suggest_id(text)
+        fits = fix is not None and len(fix) <= 64 and fix[-1] != "-"
+        return (f"`{name}` must be the name of a group in areas.yaml (lower-case letters, digits and hyphens, as "
+                f"`msg-southampton`), not {shown}" + (f": did you mean `{fix}`?" if fits and fix != text else ""))
+    if path == ("measure", "of"):
+        return f"`measure.of` must be the id of another target, not {shown}" + _id_fix(suggest_id(text), "")
+    upper = text.strip().upper()
+    fix = f": write `{name}: {upper}`" if upper != text and _compiled("^[EKNSW][0-9]{8}$").search(upper) else ""
+    if path == ("benchmark",):
+        if text.strip().lower().replace(" ", "_").replace("-", "_") == "group_median":
+            fix = f": write `benchmark: group_median`"
+        return (f"`benchmark` must be an area's GSS code (as E92000001 for England) or `group_median`, not {shown}"
+                + (fix or f"; {GSS_HELP}"))
+    return f"`{name}` must be a GSS code, not {shown}" + (fix or f"; {GSS_HELP}")
+
+
+def _repeated(items: list[Any]) -> tuple[int, int]:
+    """The first item given again, and where again (as jsonschema's uniqueItems sees it: 1 is 1.0)."""
+    from engine.checks.fastschema import json_equal
+
+    for later in range(1, len(items)):
+        for earlier in range(later):
+            if json_equal(items[earlier], items[later]):
+                return earlier, later
+    return 0, len(items) - 1  # not reached: jsonschema has found two equal
 
 # What some write for true and false; YAML 1.2 (and so a spec) reads them as text.
 _YES = {"yes", "y", "on"}

@@ -1,5 +1,5 @@
 """The values a reading of a measure can take (pure): a percent proportion is 0-100, a count or
-rate is not negative, a rank is at least 1; `measure.range: [min, max]` sets others.
+rate is not negative, a rank (unit or statistic `rank`) is at least 1; `measure.range: [min, max]` sets others.
 
 A reading outside them is a mistake in the file (a fraction typed as a percent of a percent, a
 minus sign from a change column, a rank of 0), rejected with the reason rather than judged.
@@ -29,7 +29,7 @@ def bounds(measure: Measure) -> Bounds | None:
     base = base_unit(measure.unit)
     if measure.statistic == "proportion" and base == "percent":
         return Bounds(0.0, 100.0, "a proportion in percent is between 0 and 100")
-    if measure.statistic == "rank":
+    if measure.statistic == "rank" or base == "rank":  # `statistic: rank` in `dimensionless`, as specs wrote it before the unit
         return Bounds(1.0, None, "a rank is 1 or more (1 is the first place)")
     if base == "count":
         return Bounds(0.0, None, "a count cannot be negative")

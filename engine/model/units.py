@@ -7,6 +7,9 @@ per population. Here percent (of a proportion), rates per population,
 counts, money and plain numbers are different dimensions, so mixing them
 is an error, never a silent conversion.
 
+A rank (a place in a league table: 1 is first) is a dimension of its own too: a rank is not a
+count or a ratio, so 3 places never converts to anything else. It has no per-time form.
+
 Checking a spec's unit needs no pint at all (a name lookup); pint is imported
 only to convert a reading's unit, once per distinct pair of units.
 """
@@ -17,11 +20,12 @@ import difflib
 import re
 from functools import lru_cache
 
-BASE_UNITS = ("percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP")
+BASE_UNITS = ("percent", "count", "per_100k", "per_10k", "per_1000", "dimensionless", "GBP", "rank")
 TIME_UNITS = ("year", "quarter", "month", "week", "day")
+TIMELESS_UNITS = ("rank",)  # a place in a league table is not had per year
 # The unit names a spec may use: the base units and their per-time forms (count/year), the same
 # set as the schema's `measure.unit` pattern accepts.
-KNOWN_UNITS = BASE_UNITS + tuple(f"{b}/{t}" for b in BASE_UNITS for t in TIME_UNITS)
+KNOWN_UNITS = BASE_UNITS + tuple(f"{b}/{t}" for b in BASE_UNITS if b not in TIMELESS_UNITS for t in TIME_UNITS)
 
 # Other spellings accepted in a readings file's `unit` column.
 ALIASES = {
@@ -40,11 +44,13 @@ ALIASES = {
     "£": "GBP",
     "gbp": "GBP",
     "ratio": "dimensionless",
-    "rank": "dimensionless",
+    "position": "rank",
+    "place": "rank",
 }
 
 UNIT_PATTERN = re.compile(
-    "(" + "|".join(BASE_UNITS) + ")(/(" + "|".join(TIME_UNITS) + "))?"
+    "((" + "|".join(b for b in BASE_UNITS if b not in TIMELESS_UNITS) + ")(/(" + "|".join(TIME_UNITS) + "))?|"
+    + "|".join(TIMELESS_UNITS) + ")"
 )
 
 _KNOWN_LOWER = {name.lower(): name for name in KNOWN_UNITS + ("proportion",)}
@@ -57,6 +63,7 @@ _DEFINITIONS = (
     "per_10k = 10 * per_100k",
     "per_1000 = 100 * per_100k",
     "GBP = [currency]",
+    "rank = [rank]",
     "day = [time]",
     "week = 7 * day",
     "year = 365.25 * day",
@@ -136,6 +143,7 @@ def unit_symbol(unit: str) -> tuple[str, str]:
         "count": "",
         "dimensionless": "",
         "GBP": "",
+        "rank": "",
     }.get(base, f" {base}")
     if per:
         suffix += f" a {per}"

@@ -35,14 +35,17 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    from engine.checks.rules import (compound, draft, finite_numbers, id_matches_file, limit_side, measure_range,
-                                     percent_fraction, period_syntax, relative_tolerance, statistic_unit, target_form,
-                                     target_side, window)
+    from engine.checks.rules import (area_or_areas, benchmark_other, compound, derived_area, derived_parts,
+                                     derived_rank, derived_self, draft, finite_numbers, group_median, id_matches_file,
+                                     limit_side, measure_range, needs_area, percent_fraction, period_syntax,
+                                     relative_tolerance, statistic_unit, target_form, target_side, window)
 
     return tuple(
         Rule(module.NAME, module.check, getattr(module, "NEEDS_SCHEMA_VALID", True))
         for module in (finite_numbers, id_matches_file, period_syntax, target_form, window, compound, limit_side,
-                       target_side, relative_tolerance, percent_fraction, statistic_unit, measure_range, draft)
+                       target_side, relative_tolerance, percent_fraction, statistic_unit, measure_range, draft,
+                       area_or_areas, needs_area, group_median, benchmark_other, derived_parts, derived_rank,
+                       derived_area, derived_self)
     )
 
 

@@ -8,13 +8,16 @@
   under 10 events, Byar's approximation from 10.
 - `count`: a number of events, in `count` (or a per-time form such as `count/year`). The same
   Poisson limits on the count itself.
-- `rank`: a place in a league table (1 the first), `dimensionless`. No interval; a reading below 1
+- `rank`: a place in a league table (1 the first), in `rank`. No interval; a reading below 1
   is rejected.
 - `other` (the default): no interval unless a reading gives its own (`lower`, `upper`).
 
 A statistic the unit cannot carry (a `rate` in `percent`) is an error: its intervals would be
-scaled wrongly. `significance` without a statistic that gives intervals is a warning: it then
-works only for readings that bring their own interval.
+scaled wrongly. A `rank` in `dimensionless` (how ranks were written before the unit `rank`
+existed) is a warning, not an error: it is judged just as before, but `unit: rank` says what the
+figure is, and a rank worked out by `derived: rank` is in `rank`. `significance` without a
+statistic that gives intervals is a warning: it then works only for readings that bring their
+own interval.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ FITS = {
     "proportion": ("percent", "dimensionless"),
     "rate": ("per_100k", "per_10k", "per_1000"),
     "count": ("count",),
-    "rank": ("dimensionless",),
+    "rank": ("rank",),
 }
+# Accepted with a warning: what specs wrote before there was a unit for it.
+OLD_FITS = {"rank": ("dimensionless",)}
 INTERVALS = ("proportion", "rate", "count")  # the statistics whose readings' intervals can be worked out
 
 
@@ -41,7 +46,11 @@ def check(data: dict[str, Any], stem: str) -> Iterator[Finding]:
     statistic = measure.get("statistic", "other")
     unit = base_unit(measure["unit"])
     fits = FITS.get(statistic)
-    if fits is not None and unit not in fits:
+    if fits is not None and unit in OLD_FITS.get(statistic, ()):
+        yield Finding(("measure", "unit"),
+                      f"a {statistic} is now measured in `{fits[0]}`: write `unit: {fits[0]}` (a rank in "
+                      f"`{measure['unit']}` is still read and judged as one)", severity="warning")
+    elif fits is not None and unit not in fits:
         units = " or ".join(f"`{u}`" for u in fits)
         yield Finding(("measure", "statistic"),
                       f"a {statistic} is measured in {units}, not `{measure['unit']}`: change the unit, or the "
