@@ -135,6 +135,8 @@ def test_the_shipped_file_holds_the_seed_group_of_15(tmp_path):
 def test_areas_yaml_is_not_a_spec_but_a_nested_one_is(tmp_path):
     specs = tmp_path / "specs"
     shutil.copytree(SHIPPED / "crime-and-asb", specs / "crime-and-asb")
+    for named in ("all-crime-rate.yaml", "msg-position-all-crime.yaml"):  # they name the shipped group
+        (specs / "crime-and-asb" / named).unlink()
     (specs / "areas.yaml").write_text(GOOD, encoding="utf-8")
     checked = check_paths([specs])
     assert checked.errors == [] and checked.areas is not None

@@ -25,7 +25,7 @@ from engine.checks.checker import check_paths
 from engine.verdicts.evaluation import evaluate
 from engine.verdicts.paths import trajectory_for
 from engine.model.periods import parse_period
-from engine.sources.readings import read_readings, units_of
+from engine.sources.readings import options_of, read_readings, units_of
 from engine.reports import html as html_report
 from engine.reports.chart import RAG, RAG_COLOURS, chart_figure, chart_series, draw_svg
 from engine.model.spec import build_target
@@ -229,9 +229,10 @@ class _Tables(HTMLParser):
 
 
 def shipped():
-    targets = check_paths([ROOT / "targets"]).targets
-    batch = read_readings([EXAMPLE_READINGS], units_of(targets))
-    return targets, batch, evaluate(targets, batch.readings)
+    checked = check_paths([ROOT / "targets"])
+    targets, areas = checked.targets, checked.areas  # the areas file: all-crime-rate's group (issue 12)
+    batch = read_readings([EXAMPLE_READINGS], units_of(targets), options_of(targets, areas))
+    return targets, batch, evaluate(targets, batch, None, areas)
 
 
 def render(evaluation, batch, draw=html_report.draw_chart, title="Report"):
@@ -260,6 +261,10 @@ def test_every_target_with_readings_or_a_trajectory_has_one_titled_chart(shipped
     charted = [r for r in evaluation.results if r.readings or trajectory_for(r.target) is not None]
     assert any(r.readings for r in charted)
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
+    # Besides, a dot plot of the group for each target compared with one (issue 12).
+    grouped = [r for r in evaluation.results if r.target.comparators and r.readings]
+    assert len(grouped) == 1 and len([s for s in svgs if 'class="chart dotplot"' in s]) == len(grouped)
+    svgs = [s for s in svgs if 'class="chart dotplot"' not in s]
     assert len(svgs) == len(charted)
     for result in charted:
         anchor = f"chart-{result.target.id}"
@@ -299,8 +304,14 @@ def test_counts_by_priority_match_the_evaluation(shipped_page):
 
 def test_every_row_of_the_readings_is_accounted_for(shipped_page):
     _, batch, page = shipped_page
-    assert (f"{batch.count()} readings used; {len(batch.suppressed)} suppressed, "
-            f"{len(batch.superseded)} superseded, {len(batch.rejected)} rejected.") in page
+    evaluation, _, _ = shipped_page
+    judged = sum(r.count for r in evaluation.results)
+    # Judged readings, less those worked out (derived ranks), are the rows used; the group's other
+    # areas are comparators: together the readings of the batch.
+    assert judged - evaluation.derived + evaluation.comparators == batch.count() and evaluation.comparators == 42
+    assert (f"{judged - evaluation.derived} readings used; {evaluation.comparators} comparator readings (other "
+            f"areas, to compare with), {evaluation.derived} worked out (derived ranks), {len(batch.suppressed)} "
+            f"suppressed, {len(batch.superseded)} superseded, {len(batch.rejected)} rejected.") in page
     assert batch.suppressed and batch.superseded  # the example has both, so the lists are shown
     for row in batch.suppressed:
         assert f"<code>{row.file}:{row.line}</code>" in page
@@ -371,13 +382,16 @@ def test_as_of_and_title_and_stdout(tmp_path):
 
 def test_rejected_rows_exit_2_and_the_report_still_lists_them(tmp_path):
     readings = tmp_path / "r.csv"
-    readings.write_text(EXAMPLE_READINGS.read_text(encoding="utf-8") + "nope,2014/15,1,,,\n", encoding="utf-8")
+    example = EXAMPLE_READINGS.read_text(encoding="utf-8")
+    width = example.splitlines()[0].count(",")
+    readings.write_text(example + "nope,2014/15,1" + "," * (width - 2) + "\n", encoding="utf-8")
+    line = len(example.splitlines()) + 1
     out = tmp_path / "r.html"
     result = run("report", readings, "-t", ROOT / "targets", "-o", out)
     assert result.exit_code == 2
     assert "1 row(s) rejected" in result.stderr
     page = out.read_text(encoding="utf-8")
-    assert "Rejected rows are not in this report" in page and f"{readings.as_posix()}:25" in page
+    assert "Rejected rows are not in this report" in page and f"{readings.as_posix()}:{line}" in page
     assert run("report", readings, "-t", ROOT / "targets", "-o", out, "--allow-rejected").exit_code == 0
 
 
@@ -497,15 +511,18 @@ def test_the_report_renders_in_a_browser(tmp_path):
 def test_readings_left_out_by_as_of_are_counted_not_called_used():
     from engine.checks.checker import check_paths
     from engine.verdicts.evaluation import evaluate
-    from engine.sources.readings import read_readings, units_of
+    from engine.sources.readings import options_of, read_readings, units_of
 
-    targets = check_paths([ROOT / "targets"]).targets
-    batch = read_readings([ROOT / "examples" / "readings-2014-17.csv"], units_of(targets))
-    evaluation = evaluate(targets, batch.readings, date(2016, 3, 31))
+    checked = check_paths([ROOT / "targets"])
+    targets = checked.targets
+    batch = read_readings([ROOT / "examples" / "readings-2014-17.csv"], units_of(targets),
+                          options_of(targets, checked.areas))
+    evaluation = evaluate(targets, batch, date(2016, 3, 31), checked.areas)
     page = html_report.render(evaluation, batch, html_report.ReportInputs("t", ("r.csv",), True), None)
     later = evaluation.after_as_of
     assert later > 0
-    assert f"{batch.count() - later} readings used; {later} dated after the as-of date (left out)" in page
+    used = batch.count() - later - evaluation.comparators
+    assert f"{used} readings used; {later} dated after the as-of date (left out)" in page
 
 
 def test_priorities_that_slug_alike_get_their_own_anchors():

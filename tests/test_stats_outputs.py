@@ -67,11 +67,13 @@ def test_the_table_shows_the_interval_beside_the_value_and_a_trend_column():
 
 def test_markdown_shows_the_interval_beside_the_value_and_the_trend_escaped():
     out = cli("--format", "markdown", "--as-of", "2015")
-    assert "| Target | Status | Latest [interval] | Trend | Explanation |" in out
+    # The example compares all-crime-rate with its group (issue 12): rank and benchmark columns too.
+    assert "| Target | Status | Latest [interval] | Rank | Benchmark | Trend | Explanation |" in out
     line = next(l for l in out.splitlines() if "(`feeling-safe-during-day`)" in l)
     cells = [c.strip() for c in line.split(" | ")]
     assert cells[2] == markdown_cell("92.1% [90.3–93.6] (2015)") == r"92.1% \[90.3–93.6\] \(2015\)"
-    assert cells[3] == markdown_cell("cannot be calculated (fewer than 5 readings: a trend needs 5)")
+    assert cells[3:5] == ["-", "-"]  # not compared with a group
+    assert cells[5] == markdown_cell("cannot be calculated (fewer than 5 readings: a trend needs 5)")
     # The note under the table is not a link reference definition (which would hide it).
     assert "\n\\[a–b\\]: the reading's confidence interval" in out
 
