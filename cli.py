@@ -351,9 +351,17 @@ def show(
     # Only this target's rows are read: a rejected row of another target is that target's problem
     # (`targets evaluate` reports it). A row that names no target, or an unknown id that may be
     # this one misspelt, is read, and rejected rows are listed, never dropped.
-    batch = run.read_readings(readings, target_list, sheet=sheet, only=target_id, areas=specs.areas) if readings else None
+    # A derived rank has no rows of its own: the rows of the target it ranks are read, and its
+    # readings worked out from them, as `targets evaluate` does.
+    derived = target.measure.derived
+    source_id = derived.of if derived is not None and derived.of in by_id else target_id
+    batch = run.read_readings(readings, target_list, sheet=sheet, only=source_id, areas=specs.areas) if readings else None
     if batch is not None:
         _warn(batch)
+        if source_id != target_id:
+            from engine.verdicts.derived import with_ranks
+
+            batch, _ = with_ranks([target, by_id[source_id]], batch, specs.areas)
     own = batch.readings.get(target_id, []) if batch else []
     # Issue 12: a target's rows for other areas (its comparators, its benchmark) are not its own;
     # a target of several areas is shown for the first of them (`targets evaluate` judges each).

@@ -160,6 +160,10 @@ def test_a_derived_rank_is_worked_out_from_the_group_and_names_its_neighbours(tm
     assert ev.derived == 2
     report = json.loads(evaluation_text(ev, batch))
     assert report["derived_readings"] == 2 and report["comparator_readings"] == 3
+    first_json = report["targets"][1]["readings"][0]
+    assert first_json["ranked"] == {"target": "crime", "of": 3, "above": {"area": "E06000044", "value": 80.0},
+                                    "below": {"area": "E06000026", "value": 95.0}}
+    assert "ranked" not in report["targets"][0]["readings"][0]
 
 
 def test_json_fields_of_a_standing(tmp_path):
@@ -180,3 +184,37 @@ def test_targets_without_areas_keep_their_json_as_it_was(tmp_path):
     (reading,) = report["targets"][0]["readings"]
     assert not {"rank", "of", "benchmark"} & set(reading) and "area" not in report["targets"][0]
     assert "comparator_readings" not in report
+
+
+@pytest.mark.parametrize("header, cell", [("Area Code", "E06000044"), ("Area Name", "Portsmouth"),
+                                          ("area", "portsmouth")])
+def test_the_area_column_may_be_named_as_fingertips_names_it(tmp_path, header, cell):
+    target = spec(area="E06000045", comparators="g")
+    csv = f"target,period,value,{header}\ncrime,2014/15,80,Southampton\ncrime,2014/15,70,{cell}\n"
+    batch, ev = run(tmp_path, [target], csv)
+    assert not batch.rejected and ev.comparators == 1
+    assert ev.results[0].verdicts[0].standing.rank == 2
+
+
+def test_the_main_job_computes_the_group_position_from_the_groups_rates():
+    """The shipped Safe City specs and example readings: the MSG position is worked out, not typed."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    root = Path(__file__).resolve().parent.parent
+    example = str(root / "examples" / "readings-2014-17.csv")
+    result = CliRunner().invoke(cli.app, ["evaluate", example, "-t", str(root / "targets"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    (position,) = [t for t in report["targets"] if t["id"] == "msg-position-all-crime"]
+    assert [(r["period"], r["value"]) for r in position["readings"]] == [("2013/14", 12.0), ("2014/15", 11.0),
+                                                                          ("2015/16", 12.0)]
+    assert position["area"] == "E06000045" and "among 15 areas" in position["explanation"]
+    (rate,) = [t for t in report["targets"] if t["id"] == "all-crime-rate"]
+    assert [(r["rank"], r["of"]) for r in rate["readings"]] == [(12, 15), (11, 15), (12, 15)]
+    assert report["derived_readings"] == 3 and report["comparator_readings"] == 42
+    shown = CliRunner().invoke(cli.app, ["show", "msg-position-all-crime", "-t", str(root / "targets"), "-r", example])
+    assert shown.exit_code == 0 and "improving" in shown.stdout  # 11th in 2014/15, from 12th

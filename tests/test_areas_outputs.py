@@ -240,7 +240,7 @@ def test_the_dot_plot_has_one_dot_per_member_a_period_and_names_the_own_area(tmp
     assert sum("(this area)" in t for _, _, t in dots) == 2
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "Southampton 87.0" in texts and "England 84.0" in texts  # the own area and the benchmark, labelled
-    assert 'role="img"' in svg and '<title id="group-crime-title">Chart: All crime, Southampton among the group `g`' in svg
+    assert 'role="img"' in svg and '<title id="group-crime-title">Chart: All crime, Southampton among the group g' in svg
     desc = re.search(r'<desc id="group-crime-desc">([^<]*)</desc>', svg).group(1)
     assert "2014/15: Bristol 80.0 per 1,000, Portsmouth 86.0 per 1,000, Southampton 87.0 per 1,000 (3rd of 4)" in desc
     assert "England (benchmark) 84.0 per 1,000" in desc
@@ -286,7 +286,7 @@ def test_the_card_shows_the_dot_plot_and_how_we_compare(tmp_path):
     crime = page[page.index('<article id="target-crime"'):]
     crime = crime[:crime.index("</article>")]
     assert '<figure class="compare"><svg class="chart dotplot"' in crime
-    assert ("How we compare in 2014/15: ranked 3rd of 4 in the group `g` (1st is the best, third quarter; group "
+    assert ("How we compare in 2014/15: ranked 3rd of 4 in the group g (1st is the best, third quarter; group "
             "median 86.5 per 1,000); worse than England (84.0 per 1,000), by value alone") in crime
     assert "<td><strong>Southampton</strong> (3rd of 4)</td>" in crime
     # A target of several areas: a card for each, titled with the area, each anchor its own.

@@ -117,7 +117,7 @@ def _summary(lower_is_better: bool, group: str, own: str, benchmark: str, strips
     """The dot plot in words, for people who cannot see it."""
     better = "lower" if lower_is_better else "higher"
     count = f"the latest {len(strips)} periods" if len(strips) > 1 else "the latest period"
-    parts = [f"{own} among the areas of the group `{group}` in {count} ({better} is better), best first."]
+    parts = [f"{own} among the areas of the group {group} in {count} ({better} is better), best first."]
     for s in strips:
         listed = ", ".join(f"{m.name} {m.shown}" + (f" ({ordinal(s.rank)} of {s.of})" if m.own and s.rank else "")
                            for m in s.members)
@@ -222,7 +222,7 @@ def _draw(series: GroupSeries) -> DrawnGroup:
     handles = [Line2D([], [], marker="o", markersize=OWN_SIZE * 0.8, markerfacecolor=PATH_COLOUR,
                       markeredgecolor=PATH_COLOUR, linestyle="none", label=f"{series.own} (this area)"),
                Line2D([], [], marker="o", markersize=OTHER_SIZE, markerfacecolor="white", markeredgecolor=OTHER_COLOUR,
-                      linestyle="none", label=f"the other areas of the group `{series.group}`")]
+                      linestyle="none", label=f"the other areas of the group {series.group}")]
     if series.benchmark:
         handles.append(Line2D([], [], marker="|", markersize=12, markeredgewidth=2, color=BENCHMARK_COLOUR,
                               linestyle="none", label=f"benchmark: {series.benchmark}"))
@@ -281,7 +281,7 @@ def _inline(svg: str, series: GroupSeries, dots: tuple[tuple[str, str], ...], ch
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{chart_id}-{m.group(1)}"', svg)
     view_box = re.search(r'viewBox="([^"]+)"', svg)
     assert view_box is not None, "matplotlib writes a viewBox"
-    title = f"Chart: {series.title}, {series.own} among the group `{series.group}`"
+    title = f"Chart: {series.title}, {series.own} among the group {series.group}"
     opening = (f'<svg class="chart dotplot" viewBox="{view_box.group(1)}" role="img" '
                f'aria-labelledby="{chart_id}-title {chart_id}-desc" preserveAspectRatio="xMidYMid meet">'
                f'<title id="{chart_id}-title">{html.escape(visible(title))}</title>'

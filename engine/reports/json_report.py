@@ -213,6 +213,27 @@ def _standing_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; ->
     return [frame.select(pl.when(pl.col("has")).then(text).otherwise(pl.lit("")).alias("t")).to_series()]
 
 
+def _derived_pieces(judged, rows: np.ndarray) -> list[Any]:  # judged: Judged; -> Series, or nothing
+    """A derived rank's reading (issue 12): `,"ranked":{"target","of","above","below"}`, the target
+    ranked, among how many, and the areas just above and below ({"area", "value"}, or null at the
+    top or the bottom); nothing for other readings. Few rows: worded one by one."""
+    neighbours = judged.neighbours
+    if not neighbours:
+        return []
+    import polars as pl
+
+    def side(area: str | None, value: float | None) -> dict[str, Any] | None:
+        return None if area is None else {"area": area, "value": value}
+
+    texts = []
+    for row in rows.tolist():
+        n = neighbours.get(row)
+        texts.append("" if n is None else ',"ranked":' + _dumps({
+            "target": n.ranked, "of": n.of, "above": side(n.above, n.above_value),
+            "below": side(n.below, n.below_value)}))
+    return [pl.Series(texts, dtype=pl.String)]
+
+
 class _Pieces:
     """Text pieces of every reading of a chunk, in order: literals, and columns (polars Series of
     JSON text). `texts` writes them one after another, row by row, in compiled code."""
@@ -272,6 +293,7 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
         fields.add(_qualifier_texts(batch.qualifiers[rows]))
     fields.add(*_interval_pieces(judged, at))
     fields.add(*_standing_pieces(judged, at))
+    fields.add(*_derived_pieces(judged, rows))
     fields.add(",")
     head = list(fields.order)
     fields.order = []

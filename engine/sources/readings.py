@@ -1148,6 +1148,11 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
         if "lower" not in index and "upper" not in index and (lower in header or upper in header):
             index.update({name: header.index(column) for name, column in (("lower", lower), ("upper", upper))
                           if column in header})
+    if "area" not in index:  # as Fingertips and ONS tables name it: the code, else the name (issue 12)
+        for name in ("area code", "area name"):
+            if name in header:
+                index["area"] = header.index(name)
+                break
     return index
 
 

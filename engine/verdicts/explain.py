@@ -542,7 +542,7 @@ def compare_parts(words: TargetWords, standing, group: str | None,
     if standing.rank is not None:
         quarter = f", {QUARTILE_WORDS[standing.quartile]}" if standing.quartile else ""
         median = words._number(standing.group_median, decimals) if standing.group_median is not None else ""
-        parts.append(f"ranked {ordinal(standing.rank)} of {standing.of} in the group `{group}` (1st is the best"
+        parts.append(f"ranked {ordinal(standing.rank)} of {standing.of} in the group {group} (1st is the best"
                      f"{quarter}; group median {median})")
     if standing.comparison is not None and standing.benchmark_value is not None:
         if standing.benchmark_area == GROUP_MEDIAN:
@@ -562,7 +562,7 @@ def compare_parts(words: TargetWords, standing, group: str | None,
 def compare_line(words: TargetWords, standing, group: str | None, names: Mapping[str, str] | None,
                  period: str) -> str:  # standing: evaluation.Standing
     """How we compare, as a line of its own (under the HTML report's dot plot): `How we compare in
-    2014/15: ranked 3rd of 4 in the group `g` (...); worse than England (70.0 per 1,000), ...`; empty
+    2014/15: ranked 3rd of 4 in the group g (...); worse than England (70.0 per 1,000), ...`; empty
     when there is nothing to compare with that period."""
     parts = compare_parts(words, standing, group, names)
     return f"How we compare in {period}: {'; '.join(parts)}." if parts else ""
@@ -614,4 +614,4 @@ def neighbours_note(neighbours, names: Mapping[str, str] | None) -> str:  # neig
     if neighbours.below is not None:
         around.append(f"above {area_words(neighbours.below, names)} ({number(neighbours.below_value)})")
     where = ": " + " and ".join(around) if around else ": the only one with a reading"
-    return f". Ranked on `{neighbours.ranked}` among {neighbours.of} areas{where}"
+    return f". Ranked on {neighbours.ranked} among {neighbours.of} areas{where}"
