@@ -355,7 +355,8 @@ def show(
     # readings worked out from them, as `targets evaluate` does.
     derived = target.measure.derived
     source_id = derived.of if derived is not None and derived.of in by_id else target_id
-    batch = run.read_readings(readings, target_list, sheet=sheet, only=source_id, areas=specs.areas) if readings else None
+    only = (target_id, source_id) if source_id != target_id else target_id  # a row given for the rank is rejected
+    batch = run.read_readings(readings, target_list, sheet=sheet, only=only, areas=specs.areas) if readings else None
     if batch is not None:
         _warn(batch)
         if source_id != target_id:

@@ -52,7 +52,7 @@ def load_specs(path: str | Path) -> CheckResult:
 
 
 def read_readings(paths: Iterable[str | Path], targets: Sequence[Target], *, sheet: str | None = None,
-                  only: str | None = None, areas: Areas | None = None) -> ReadingsBatch:
+                  only: str | tuple[str, ...] | None = None, areas: Areas | None = None) -> ReadingsBatch:
     """The readings files, in order (a later row wins over an earlier one for the same target and
     period), read with each target's unit. A path of `-` is standard input (CSV). A workbook is
     read from its first visible sheet, or `sheet`, or the sheet its path names (`book.xlsx:KPIs`).

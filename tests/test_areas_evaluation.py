@@ -161,7 +161,7 @@ def test_a_derived_rank_is_worked_out_from_the_group_and_names_its_neighbours(tm
     report = json.loads(evaluation_text(ev, batch))
     assert report["derived_readings"] == 2 and report["comparator_readings"] == 3
     first_json = report["targets"][1]["readings"][0]
-    assert first_json["ranked"] == {"target": "crime", "of": 3, "above": {"area": "E06000044", "value": 80.0},
+    assert first_json["ranked"] == {"target": "crime", "of": 3, "tied": [], "above": {"area": "E06000044", "value": 80.0},
                                     "below": {"area": "E06000026", "value": 95.0}}
     assert "ranked" not in report["targets"][0]["readings"][0]
 
@@ -218,3 +218,104 @@ def test_the_main_job_computes_the_group_position_from_the_groups_rates():
     assert report["derived_readings"] == 3 and report["comparator_readings"] == 42
     shown = CliRunner().invoke(cli.app, ["show", "msg-position-all-crime", "-t", str(root / "targets"), "-r", example])
     assert shown.exit_code == 0 and "improving" in shown.stdout  # 11th in 2014/15, from 12th
+
+
+def test_show_rejects_a_row_given_for_a_derived_rank(tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "examples" / "readings-2014-17.csv").read_text(encoding="utf-8")
+    readings = tmp_path / "r.csv"
+    readings.write_text(text + "msg-position-all-crime,2016/17,9" + "," * (text.splitlines()[0].count(",") - 2) + "\n",
+                        encoding="utf-8")
+    shown = CliRunner().invoke(cli.app, ["show", "msg-position-all-crime", "-t", str(root / "targets"), "-r",
+                                         str(readings)])
+    assert shown.exit_code == 2 and "worked out from those of `all-crime-rate`" in shown.stderr
+
+
+def test_an_own_area_outside_the_group_is_ranked_among_the_group_and_itself_alone(tmp_path):
+    # Bristol is not in `trio`: it is ranked among the trio and itself; the trio's own ranks and
+    # median are the trio's alone (a tester found Bristol counted in every area's ranking).
+    areas = Areas.of(AREAS.names, {**AREAS.groups, "trio": ("E06000045", "E06000044", "E06000026")})
+    target = resolved(build_target({"id": "crime", "title": "Crime",
+                                    "measure": {"description": "x", "unit": "per_1000", "polarity": "lower_is_better"},
+                                    "areas": ["Southampton", "Portsmouth", "Bristol"], "comparators": "trio"},
+                                   "crime.yaml"), areas)
+    _, ev = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth",
+                                          "crime,2014/15,90,Plymouth", "crime,2014/15,60,Bristol"]), areas=areas)
+    got = {r.target.area: (r.verdicts[0].standing.rank, r.verdicts[0].standing.of, r.verdicts[0].standing.group_median)
+           for r in ev.results}
+    assert got == {"E06000045": (2, 3, 80.0), "E06000044": (1, 3, 80.0), "E06000023": (1, 4, 75.0)}
+
+
+def test_a_derived_rank_in_a_tie_says_joint_with_and_not_above(tmp_path):
+    crime = spec(area="E06000045", comparators="g")
+    position = spec("position", area="E06000045",
+                    measure={"unit": "rank", "derived": "rank", "of": "crime", "among": "g"},
+                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    csv = rows(["crime,2014/15,80,Southampton", "crime,2014/15,80,Portsmouth", "crime,2014/15,80,Plymouth",
+                "crime,2014/15,85,Bristol"])
+    batch, ev = run(tmp_path, [crime, position], csv)
+    (verdict,) = ev.results[1].verdicts
+    assert verdict.value == 1.0
+    assert verdict.explanation.endswith("among 4 areas: joint with Portsmouth and Plymouth (80) and above Bristol (85)")
+    ranked = json.loads(evaluation_text(ev, batch))["targets"][1]["readings"][0]["ranked"]
+    assert ranked == {"target": "crime", "of": 4, "tied": ["E06000044", "E06000026"], "above": None,
+                      "below": {"area": "E06000023", "value": 85.0}}
+
+
+def test_readings_after_the_as_of_date_are_left_out_not_counted_as_compared(tmp_path):
+    from datetime import date
+
+    from engine.reports.base import row_counts
+
+    crime = spec(area="E06000045", comparators="g")
+    position = spec("position", area="E06000045",
+                    measure={"unit": "rank", "derived": "rank", "of": "crime", "among": "g"},
+                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    batch, ev = run(tmp_path, [crime, position], rows([
+        "crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth", "crime,2014/15,90,Plymouth",
+        "crime,2015/16,80,Southampton", "crime,2015/16,70,Portsmouth"]), as_of=date(2015, 3, 31))
+    assert (ev.comparators, ev.comparators_later, ev.derived, ev.derived_later) == (3, 1, 2, 1)
+    counts = row_counts(ev, batch)
+    # 5 rows read: 1 used (Southampton 2014/15), 2 compared with, 2 after the as-of date.
+    assert (counts.used, counts.comparators, counts.later, counts.derived) == (1, 2, 2, 1)
+
+
+def test_a_blank_area_code_falls_back_to_the_name_and_a_code_and_name_that_disagree_are_rejected(tmp_path):
+    target = spec(area="E06000045", comparators="g", benchmark="E92000001")
+    csv = ("target,period,value,Area Code,Area Name\n"
+           "crime,2014/15,85,E06000045,Southampton\n"
+           "crime,2014/15,78,,England\n"  # the benchmark, by name alone: not Southampton's
+           "crime,2014/15,80,E06000044,Plymouth\n")
+    batch, ev = run(tmp_path, [target], csv)
+    (rejected,) = batch.rejected
+    assert rejected.line == 4 and "is Portsmouth in areas.yaml, but the area name says `Plymouth`" in rejected.reason
+    (verdict,) = ev.results[0].verdicts
+    assert (verdict.value, verdict.standing.benchmark_value, verdict.standing.comparison) == (85.0, 78.0, "worse")
+    assert not batch.superseded
+
+
+def test_a_target_without_an_area_takes_one_areas_rows_and_refuses_a_second(tmp_path):
+    target = spec()
+    batch, ev = run(tmp_path, [target], rows(["crime,2014/15,9,Southampton", "crime,2014/15,50,Portsmouth",
+                                              "crime,2015/16,8,E06000045", "crime,2015/16,7,Nowhere"]))
+    assert [(r.period.label, r.value) for r in ev.results[0].readings] == [("2014/15", 9.0), ("2015/16", 8.0)]
+    second, unknown = batch.rejected
+    assert second.line == 3 and "rows for E06000045 (Southampton) and for E06000044 (Portsmouth)" in second.reason
+    assert "give it `area:`" in second.reason
+    assert unknown.line == 5 and "`Nowhere` is not in areas.yaml" in unknown.reason and not batch.superseded
+
+
+def test_a_well_formed_code_areas_yaml_does_not_list_is_not_used_but_a_name_is_rejected(tmp_path):
+    target = spec(area="E06000045", comparators="g")
+    batch, _ = run(tmp_path, [target], rows(["crime,2014/15,80,Southampton", "crime,2014/15,70,E06000099",
+                                             "crime,2014/15,70,Southamptn"]))
+    (not_used,) = batch.not_used
+    assert not_used.line == 3 and "E06000099" in not_used.reason
+    (rejected,) = batch.rejected
+    assert rejected.line == 4 and "did you mean E06000045 (Southampton)?" in rejected.reason

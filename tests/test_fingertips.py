@@ -118,6 +118,11 @@ def test_the_spec_names_its_indicator_breakdown_and_area(tmp_path):
     assert [r["value"] for r in report["targets"][0]["readings"]] == [63.2, 55.0]
     assert sorted(x["line"] for x in report["not_used"]) == [2, 5, 6, 7]
     assert all(set(x) == {"file", "line", "column", "target", "period", "reason"} for x in report["not_used"])
+    # `targets show` reads the export too (it has no target column to pick the target's rows by).
+    shown = CliRunner().invoke(cli.app, ["show", "alcohol", "-t", str(tmp_path / "specs"), "-r",
+                                         str(tmp_path / "export.csv")])
+    assert shown.exit_code == 0, shown.output
+    assert "63.2" in shown.stdout and "55.0" in shown.stdout
 
 
 @pytest.mark.parametrize("source, area, words", [

@@ -62,9 +62,11 @@ def row_counts(evaluation: Evaluation, batch: ReadingsBatch) -> RowCounts:
     """The counts of `batch` (the readings read; the evaluation's own batch also holds the derived
     readings, appended after the rows read, and either may be given)."""
     read_rows = evaluation.batch.count() - evaluation.derived  # rows at or past this one were worked out
-    later = sum(1 for r in evaluation.results for row in r.later if row < read_rows)
+    # Comparator readings dated after the as-of date were not compared with: counted as left out.
+    later = sum(1 for r in evaluation.results for row in r.later if row < read_rows) + evaluation.comparators_later
     read = min(batch.count(), read_rows)
-    return RowCounts(read - later - evaluation.comparators, later, evaluation.comparators, evaluation.derived)
+    compared = evaluation.comparators - evaluation.comparators_later
+    return RowCounts(read - later - compared, later, compared, evaluation.derived - evaluation.derived_later)
 
 
 # Format name -> the module that defines its REPORTER.

@@ -229,7 +229,7 @@ def _derived_pieces(judged, rows: np.ndarray) -> list[Any]:  # judged: Judged; -
     for row in rows.tolist():
         n = neighbours.get(row)
         texts.append("" if n is None else ',"ranked":' + _dumps({
-            "target": n.ranked, "of": n.of, "above": side(n.above, n.above_value),
+            "target": n.ranked, "of": n.of, "tied": list(n.tied), "above": side(n.above, n.above_value),
             "below": side(n.below, n.below_value)}))
     return [pl.Series(texts, dtype=pl.String)]
 

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from engine.sources.specs import UsageError, display_path
 from dataclasses import dataclass, field
 
+from engine.model.areas import is_gss_code
 from engine.model.periods import AmbiguousPeriod, Period, PeriodError, parse_period
 from engine.model.readings import (QUALIFIER_BIT, QUALIFIERS, NotUsed, ReadingsBatch, ReadingsBuilder, Rejected,
                                    Suppressed)
@@ -158,7 +159,7 @@ class ReadOptions:
     # The areas file (areas.yaml), to know an area by its name and to name an unknown one's nearest.
     known: Any = None  # engine.model.areas.Areas | None
     # `targets show ID`: the rows of this target alone are read; a row naming another is left alone.
-    only: str | None = None
+    only: str | tuple[str, ...] | None = None
     # Target id -> its measure's statistic (proportion, rate, count; `other` left out): a value can
     # be worked out from the row's numerator and denominator, and one given must agree with them.
     statistics: Mapping[str, str] = field(default_factory=dict)
@@ -201,6 +202,9 @@ class _Reader:
         self.file_start = (0, 0, 0)  # readings, suppressed, rejected
         self.pending: list[tuple[Mapping[str, Any], str, int, int | None, str | None]] = []
         self.only = self.options.only
+        self.single_area: dict[str, str] = {}  # a target with no `area:` -> the one area its rows are for
+        # `targets show`: the ids whose rows are read (a derived rank's, and the target it ranks).
+        self.only_ids = (self.only,) if isinstance(self.only, str) else tuple(self.only or ())
         # Targets tied to areas; `areas` alone (a library caller's target -> own area) is one own area.
         self.places = dict(self.options.places)
         for target, own in self.options.areas.items():
@@ -232,13 +236,14 @@ class _Reader:
         """With `only`: the row names another target, known or unknown, so it is not read. A row that
         names no target, or an unknown one that may be `only` misspelt, is read (and rejected)."""
         target = _text(cell)
-        if not target or target == self.only:
+        if not target or target in self.only_ids:
             return False
         if target in self.units:
             return True
         near = self.near_only.get(target)
-        if near is None:  # once per distinct id, against the one id (never every id: see SUGGESTIONS)
-            near = self.near_only[target] = difflib.SequenceMatcher(None, target, self.only).ratio() >= 0.6
+        if near is None:  # once per distinct id, against the ids shown (never every id: see SUGGESTIONS)
+            near = self.near_only[target] = any(difflib.SequenceMatcher(None, target, only).ratio() >= 0.6
+                                                for only in self.only_ids)
         return not near
 
     def _add(self, record: Mapping[str, Any], file: str, line: int, number: int | None, column: str | None = None,
@@ -315,13 +320,15 @@ class _Reader:
                                 "the lower and upper columns")
             # A level means nothing without its interval (Fingertips' header gives one to every row).
             confidence = _confidence(record.get("confidence")) if lower is not None or upper is not None else None
-            area = _text(record.get("area")) or None
+            area = self._written_area(_text(record.get("area")) or None, _text(record.get("area name")) or None)
             places = self.places.get(target)
             if places is not None:
                 area, elsewhere = self._place(area, target, places)
                 if elsewhere:
                     batch.not_used.append(NotUsed(file, line, target, period_text, elsewhere, column))
                     return
+            elif area is not None and self.options.known is not None:
+                area = self._one_area(area, target)
         except _AmbiguousRow as exc:
             if months is None:  # settled at the end of the file, by the target's other labels
                 self.pending.append((record, file, line, number, column))
@@ -338,6 +345,47 @@ class _Reader:
                        record=number, qualifiers=qualifiers, lower=lower, upper=upper, confidence=confidence, area=area,
                        written=written)
 
+    def _written_area(self, code: str | None, name: str | None) -> str | None:
+        """The area a row gives: its code, else its name (an `Area Code` left blank beside an `Area
+        Name`). Raises _RowError when both are given and areas.yaml says they are different areas."""
+        if code is None:
+            return name
+        known = self.options.known
+        if name is not None and known is not None:
+            by_code, by_name = known.code(code), known.code(name)
+            if by_code is not None and by_name is not None and by_code != by_name:
+                raise _RowError(f"the area code `{visible(code)}` is {visible(known.names[by_code])} in areas.yaml, "
+                                f"but the area name says `{visible(name)}` ({by_name}): check which is right")
+        return code
+
+    def _known_code(self, area: str) -> str | None:
+        """The code of an area areas.yaml knows, by code or name; a well-formed GSS code it does not
+        list is taken as it is (an all-areas export holds every area). Raises _RowError for a name
+        or a malformed code it does not know, with the nearest known area."""
+        known = self.options.known
+        code = known.code(area)
+        if code is not None:
+            return code
+        if is_gss_code(area.strip().upper()):
+            return area.strip().upper()
+        near = known.suggest(area)
+        hint = f" (did you mean {near}?)" if near else ""
+        raise _RowError(f"the area `{visible(area)}` is not in areas.yaml{hint}: check the area, or add it to "
+                        "areas.yaml with its GSS code")
+
+    def _one_area(self, area: str, target: str) -> str:
+        """A row's area, for a target with no `area:`: such a target takes one area's readings.
+        A row for a second area is refused rather than let it supersede the first's (issue 12)."""
+        code = self._known_code(area)
+        first = self.single_area.setdefault(target, code)
+        if code != first:
+            known = self.options.known
+            raise _RowError(f"the target `{target}` has rows for {first} ({visible(known.names.get(first, first))}) and "
+                            f"for {code} ({visible(known.names.get(code, code))}), but its spec names no area: give it "
+                            "`area:` (its own; `comparators:` or `benchmark:` for the others), or `areas:` to judge "
+                            "each area")
+        return code
+
     def _place(self, area: str | None, target: str, places: Places) -> tuple[str | None, str]:
         """The area code of a row of a target tied to areas, and why the row is not the target's
         (empty: it is: its own area, a comparator or the benchmark). Raises _RowError for an area
@@ -348,18 +396,14 @@ class _Reader:
                 raise _RowError(f"the area is not given, and the target `{target}` is for {places.says}: give "
                                 "each row its area (an `area` column: a GSS code such as E06000045, or a name in areas.yaml)")
             return (next(iter(places.own)) if places.own else None), ""
-        code = known.code(area) if known is not None else area
-        if code is None:
-            near = known.suggest(area)
-            hint = f" (did you mean {near}?)" if near else ""
-            raise _RowError(f"the area `{visible(area)}` is not in areas.yaml{hint}: check the area, or add it to "
-                            "areas.yaml with its GSS code")
+        code = self._known_code(area) if known is not None else area
         if code in places.own or code in places.others:
             return code, ""
         name = known.names.get(code) if known is not None else None
         shown = f"`{visible(code)}`" + (f" ({visible(name)})" if name else "")
         if places.own and not places.others:
-            return code, f"area {shown}, where the target `{target}` is for {places.says} (area)"
+            return code, (f"area {shown}, where the target `{target}` is for {places.says} "
+                          f"({'areas' if places.several else 'area'})")
         return code, (f"area {shown}, neither the target's own ({places.says or 'none'}) nor among its comparators or "
                       "benchmark")
 
@@ -881,7 +925,8 @@ def _read_general_rows(rows: Any, base: int, line_end: int, header: list[str], i
             line_end = base + rows.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines (and rows of empty cells) are not rows
-            if reader.only is not None and index["target"] < len(cells) and reader.elsewhere(cells[index["target"]]):
+            if reader.only is not None and "target" in index and index["target"] < len(cells) \
+                    and reader.elsewhere(cells[index["target"]]):  # (a Fingertips export has no target column)
                 continue  # `targets show ID`: another target's row (even one with a cell too many)
             if shortest <= len(cells) < width:
                 cells += [""] * (width - len(cells))  # the empty trailing cells the export dropped
@@ -1000,7 +1045,8 @@ def _read_plain_columns(body: str, first_line: int, header: list[str], index: di
     # A target tied to areas, in a file with no area column, goes the general way (which gives its
     # rows its own area, or rejects them for a target of several).
     area_text = frame_area.fill_null("") if frame_area is not None else None
-    codes = [batch.target_code(t) if t in reader.units and reader.only in (None, t) and t not in reader.options.derived
+    codes = [batch.target_code(t) if t in reader.units and (reader.only is None or t in reader.only_ids)
+             and t not in reader.options.derived
              and (area_text is not None or t not in reader.places) else -1 for t in labels]
     target = target_text.replace_strict(labels, codes, return_dtype=pl.Int32).to_numpy()
     area = _area_codes(reader, target_text, area_text) if area_text is not None else None
@@ -1086,8 +1132,8 @@ def _area_codes(reader: _Reader, target_text, area_text):  # polars Series -> nu
         if a != a.strip():
             codes.append(-2)
             continue
-        if places is None:  # kept as written, as the general way keeps it
-            codes.append(_builder_area(builder, a) if a else -1)
+        if places is None:  # kept as written, as the general way keeps it (which looks, with an areas file)
+            codes.append(-1 if not a else _builder_area(builder, a) if reader.options.known is None else -2)
             continue
         try:
             code, elsewhere = reader._place(a or None, t, places)
@@ -1148,11 +1194,13 @@ def _header_index(header: list[str], file: str, line: int) -> dict[str, int]:
         if "lower" not in index and "upper" not in index and (lower in header or upper in header):
             index.update({name: header.index(column) for name, column in (("lower", lower), ("upper", upper))
                           if column in header})
-    if "area" not in index:  # as Fingertips and ONS tables name it: the code, else the name (issue 12)
-        for name in ("area code", "area name"):
-            if name in header:
-                index["area"] = header.index(name)
-                break
+    if "area" not in index:  # as Fingertips and ONS tables name it: the code, and the name (issue 12)
+        if "area code" in header:
+            index["area"] = header.index("area code")
+            if "area name" in header:  # for a row whose code is blank, and to check the two agree
+                index["area name"] = header.index("area name")
+        elif "area name" in header:
+            index["area"] = header.index("area name")
     return index
 
 

@@ -28,10 +28,12 @@ class Neighbours:
 
     of: int
     ranked: str  # the target ranked
-    above: str | None
+    above: str | None  # the nearest area ranked better (a tie is not above or below)
     above_value: float | None
-    below: str | None
+    below: str | None  # the nearest area ranked worse
     below_value: float | None
+    tied: tuple[str, ...] = ()  # the areas sharing the rank (codes), in the order they were given
+    value: float | None = None  # the area's own value of the ranked target
 
 
 def with_ranks(targets: Sequence[Target], batch: ReadingsBatch,
@@ -75,14 +77,25 @@ def with_ranks(targets: Sequence[Target], batch: ReadingsBatch,
             if stand.of[g] < 2:  # the area alone that period: a rank of 1 would say nothing
                 continue
             at = int(place[i])
-            above = order[at - 1] if at > 0 and group[order[at - 1]] == g else None
-            below = order[at + 1] if at + 1 < len(rows) and group[order[at + 1]] == g else None
+            own_rank = stand.rank[i]
+            # Walk out from the area, best first: ties share its rank; above is the nearest better.
+            tied, before, after = [], at - 1, at + 1
+            while before >= 0 and group[order[before]] == g and stand.rank[order[before]] == own_rank:
+                tied.append(int(order[before]))
+                before -= 1
+            while after < len(rows) and group[order[after]] == g and stand.rank[order[after]] == own_rank:
+                tied.append(int(order[after]))
+                after += 1
+            above = order[before] if before >= 0 and group[order[before]] == g else None
+            below = order[after] if after < len(rows) and group[order[after]] == g else None
             added.append((ids.index(t.id), int(batch.period[rows[i]]), int(rows[i]), float(stand.rank[i])))
             notes.append(Neighbours(int(stand.of[g]), d.of,
                                     None if above is None else batch.areas[batch.area[rows[above]]],
                                     None if above is None else float(batch.value[rows[above]]),
                                     None if below is None else batch.areas[batch.area[rows[below]]],
-                                    None if below is None else float(batch.value[rows[below]])))
+                                    None if below is None else float(batch.value[rows[below]]),
+                                    tuple(batch.areas[batch.area[rows[k]]] for k in sorted(tied)),
+                                    float(batch.value[rows[i]])))
     if not added:
         return batch, {}
     return _appended(batch, tuple(ids), added), {batch.count() + k: note for k, note in enumerate(notes)}

@@ -308,6 +308,9 @@ class Evaluation:
     # compare with, never judged (issue 12); and readings worked out (derived ranks), not read.
     comparators: int = 0
     derived: int = 0
+    # Of those, the ones dated after the as-of date: not compared with, or not judged.
+    comparators_later: int = 0
+    derived_later: int = 0
 
     @property
     def as_of_source(self) -> str:
@@ -392,7 +395,11 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     judged = Judged(facts, batch, rows, decisions, intervals, assessments, standing, neighbours, areas, t)
     # Rows of these targets for other areas: comparators and benchmarks, kept and counted, not judged.
     ours = np.array([tid in spec_ids for tid in batch.ids], dtype=bool)
-    comparators = int(np.count_nonzero(ours[batch.target] & (row_target < 0))) if len(batch.target) else 0
+    comparator_rows = ours[batch.target] & (row_target < 0) if len(batch.target) else np.zeros(0, dtype=bool)
+    dated_later = row_day > as_of.toordinal() if as_of is not None else np.zeros(len(row_day), dtype=bool)
+    comparators = int(np.count_nonzero(comparator_rows))
+    comparators_later = int(np.count_nonzero(comparator_rows & dated_later))
+    derived_later = sum(1 for row in neighbours if dated_later[row])
     bounds = np.searchsorted(t, np.arange(len(targets) + 1))
     latest = np.where(bounds[1:] > bounds[:-1], bounds[1:] - 1, -1)
     settled = outcome.settled_by(decisions, t, len(targets))
@@ -413,7 +420,8 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
         results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
                                int(statuses[i]), int(breaches[i]), int(since[i])))
-    return Evaluation(as_of, tuple(results), batch, given, source, same_day, comparators, len(neighbours))
+    return Evaluation(as_of, tuple(results), batch, given, source, same_day, comparators, len(neighbours),
+                      comparators_later, derived_later)
 
 
 def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],

@@ -607,11 +607,17 @@ def _short(words: TargetWords, value: float) -> str:
 
 
 def neighbours_note(neighbours, names: Mapping[str, str] | None) -> str:  # neighbours: derived.Neighbours
-    """A derived rank's reading: among how many, on which target, and the areas just above and below."""
+    """A derived rank's reading: among how many, on which target, the areas sharing the rank, and
+    the areas just above (better) and below (worse)."""
     around = []
+    if neighbours.tied:
+        shared = " and ".join(area_words(a, names) for a in neighbours.tied)
+        around.append(f"joint with {shared} ({number(neighbours.value)})" if neighbours.value is not None
+                      else f"joint with {shared}")
     if neighbours.above is not None:
         around.append(f"below {area_words(neighbours.above, names)} ({number(neighbours.above_value)})")
     if neighbours.below is not None:
         around.append(f"above {area_words(neighbours.below, names)} ({number(neighbours.below_value)})")
-    where = ": " + " and ".join(around) if around else ": the only one with a reading"
+    where = ": " + ", ".join(around[:-1]) + (" and " if len(around) > 1 else "") + around[-1] if around \
+        else ": the only one with a reading"
     return f". Ranked on {neighbours.ranked} among {neighbours.of} areas{where}"

@@ -122,7 +122,8 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
         return replace(Standings.none(n, len(units)), groups=groups, benchmark_areas=benchmarks)
     area_code = {code: i for i, code in enumerate(batch.areas)}
     id_code = {tid: i for i, tid in enumerate(batch.ids)}
-    # Which areas are in the pool of each target id: its comparators group and its own areas.
+    # Which areas are in the pool of each target id: its comparators group. An own area outside the
+    # group is ranked among the group and itself (below), never among the other areas' groups.
     pool = np.zeros((len(batch.ids), len(batch.areas) + 1), dtype=bool)
     bench = np.full(len(batch.ids), -2, dtype=np.int64)  # the benchmark area's code; -2: none
     lower_is_better = np.zeros(len(batch.ids), dtype=bool)
@@ -132,7 +133,7 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
             continue
         lower_is_better[code] = t.measure.lower_is_better
         if g is not None:
-            for member in (*areas.members(g), t.area):  # type: ignore[union-attr]
+            for member in areas.members(g):  # type: ignore[union-attr]
                 if member in area_code:
                     pool[code, area_code[member] + 1] = True
         if b is not None and b != GROUP_MEDIAN:
@@ -173,9 +174,41 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     median[idx] = stand.median[g[compared]]
     group_of[idx] = g[compared]
 
+    # Every group's rows best first, for the dot plot and the neighbours of a derived rank.
+    order = np.lexsort((stand.rank, group))
+    members = pool_rows[order]
+    starts = np.searchsorted(group[order], np.arange(len(unique_keys) + 1))
+
+    # Judged readings of an own area outside its group: each ranked among the group's readings that
+    # period and itself, as a group of its own (appended after the others, for the dot plot).
+    grouped_unit = np.array([g is not None for g in groups], dtype=bool)
+    outside = np.flatnonzero(~found & grouped_unit[unit])
+    code_of_unit = np.array([id_code.get(t.id, -1) for t in units], dtype=np.int64)
+    if len(outside) and len(unique_keys):
+        key = code_of_unit[unit[outside]] * len(distinct) + rank_of[batch.period[rows[outside]]]
+        at_key = np.minimum(np.searchsorted(unique_keys, key), len(unique_keys) - 1)
+        matched = unique_keys[at_key] == key  # some member of the group has a reading that period
+        outside, g_out = outside[matched], at_key[matched]
+        k = len(outside)
+        sizes = starts[g_out + 1] - starts[g_out]
+        block = np.repeat(np.cumsum(sizes) - sizes, sizes)  # where each one's block starts
+        member_rows = members[np.repeat(starts[g_out], sizes) + (np.arange(int(sizes.sum())) - block)]
+        extra_rows = np.concatenate((member_rows, rows[outside]))
+        extra_group = np.concatenate((np.repeat(np.arange(k), sizes), np.arange(k)))
+        no_interval = np.full(len(member_rows), np.nan)
+        extra = standings(extra_group, batch.value[extra_rows], np.concatenate((no_interval, lower[outside])),
+                          np.concatenate((no_interval, upper[outside])),
+                          lower_is_better=facts_polarity(units, unit[outside]))
+        own = len(member_rows) + np.arange(k)
+        rank[outside], of[outside], quartile[outside] = extra.rank[own], extra.of, extra.quartile[own]
+        median[outside] = extra.median
+        group_of[outside] = len(unique_keys) + np.arange(k)
+        order = np.lexsort((extra.rank, extra_group))
+        members = np.concatenate((members, extra_rows[order]))
+        starts = np.concatenate((starts[:-1], len(pool_rows) + np.searchsorted(extra_group[order], np.arange(k + 1))))
+
     # The benchmark: another area's reading of the target that period, or the group median.
     benchmark = np.full(n, np.nan)
-    code_of_unit = np.array([id_code.get(t.id, -1) for t in units], dtype=np.int64)
     uses_median = np.array([b == GROUP_MEDIAN for b in benchmarks], dtype=bool)
     benchmark_median = uses_median[unit] & (group_of >= 0)
     benchmark[benchmark_median] = median[benchmark_median]
@@ -191,11 +224,6 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
         benchmark[hit] = batch.value[bench_rows[order][safe[hit]]]
     value = batch.value[rows]
     comparison, basis = against(value, lower, upper, benchmark, facts_polarity(units, unit), ~np.isnan(value))
-
-    # Every group's rows best first, for the dot plot and the neighbours of a derived rank.
-    order = np.lexsort((stand.rank, group))
-    members = pool_rows[order]
-    starts = np.searchsorted(group[order], np.arange(len(unique_keys) + 1))
     return Standings(rank, of, quartile, median, benchmark, comparison, basis, group_of, members, starts,
                      groups, benchmarks)
 
