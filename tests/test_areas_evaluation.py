@@ -30,6 +30,15 @@ def spec(id="crime", **extra):
     return resolved(build_target(data, f"{id}.yaml"), AREAS)
 
 
+def crime_and_position(unit="rank"):
+    """Southampton's crime rate among the group g, and its rank there, worked out."""
+    crime = spec(area="E06000045", comparators="g")
+    position = spec("position", area="E06000045",
+                    measure={"unit": unit, "derived": "rank", "of": "crime", "among": "g"},
+                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    return crime, position
+
+
 def run(tmp_path, targets, csv, areas=AREAS, as_of=None):
     path = tmp_path / "r.csv"
     path.write_text(csv)
@@ -142,10 +151,7 @@ def test_a_target_of_several_areas_is_judged_once_for_each(tmp_path):
 
 
 def test_a_derived_rank_is_worked_out_from_the_group_and_names_its_neighbours(tmp_path):
-    crime = spec(area="E06000045", comparators="g")
-    position = spec("position", area="E06000045",
-                    measure={"unit": "dimensionless", "derived": "rank", "of": "crime", "among": "g"},
-                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    crime, position = crime_and_position("dimensionless")  # a rank as specs wrote it before `rank`
     csv = rows(["crime,2013/14,90,Southampton", "crime,2013/14,80,Portsmouth", "crime,2013/14,95,Plymouth",
                 "crime,2014/15,70,Southampton", "crime,2014/15,75,Portsmouth", "position,2014/15,1,Southampton"])
     batch, ev = run(tmp_path, [crime, position], csv)
@@ -253,10 +259,7 @@ def test_an_own_area_outside_the_group_is_ranked_among_the_group_and_itself_alon
 
 
 def test_a_derived_rank_in_a_tie_says_joint_with_and_not_above(tmp_path):
-    crime = spec(area="E06000045", comparators="g")
-    position = spec("position", area="E06000045",
-                    measure={"unit": "rank", "derived": "rank", "of": "crime", "among": "g"},
-                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    crime, position = crime_and_position()
     csv = rows(["crime,2014/15,80,Southampton", "crime,2014/15,80,Portsmouth", "crime,2014/15,80,Plymouth",
                 "crime,2014/15,85,Bristol"])
     batch, ev = run(tmp_path, [crime, position], csv)
@@ -273,10 +276,7 @@ def test_readings_after_the_as_of_date_are_left_out_not_counted_as_compared(tmp_
 
     from engine.reports.base import row_counts
 
-    crime = spec(area="E06000045", comparators="g")
-    position = spec("position", area="E06000045",
-                    measure={"unit": "rank", "derived": "rank", "of": "crime", "among": "g"},
-                    baseline={"period": "2013/14", "value": 3}, target={"period": "2016/17", "value": 2})
+    crime, position = crime_and_position()
     batch, ev = run(tmp_path, [crime, position], rows([
         "crime,2014/15,80,Southampton", "crime,2014/15,70,Portsmouth", "crime,2014/15,90,Plymouth",
         "crime,2015/16,80,Southampton", "crime,2015/16,70,Portsmouth"]), as_of=date(2015, 3, 31))
