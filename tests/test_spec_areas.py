@@ -519,3 +519,11 @@ def test_a_tree_that_validates_evaluates_with_its_ranks(tmp_path):
     (rank,) = results["msg-position"].verdicts
     assert rank.value == 2.0 and rank.status == "improving"  # 2nd of 3, from 12th
     assert "2 in 2014/15 against the baseline of 12" in rank.explanation
+
+
+def test_a_rank_among_an_unknown_group_is_told_only_that_the_group_is_unknown(tmp_path):
+    # Not also to give its target `comparators: msg-soton`, a group that does not exist either.
+    text = edit(POSITION, "among: msg-southampton", "among: msg-soton")
+    checked = check_paths([tree(tmp_path, {"all-crime-rate": CRIME_RATE, "msg-position": text})])
+    assert [p.rule for p in checked.problems] == ["known-group"], [p.as_text() for p in checked.problems]
+    assert "did you mean `msg-southampton`?" in checked.problems[0].message

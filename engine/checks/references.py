@@ -263,7 +263,9 @@ def _rank_of(problems: _Problems, spec: Uses, by_id: Mapping[str | None, Uses], 
     if spec.among is None:
         return
     group = spec.among
-    if areas is None or group not in areas.groups:
+    if areas is not None and group not in areas.groups:
+        return  # no such group: `known-group` says so, and there is nothing to keep readings for
+    if areas is None:
         # Without areas.yaml (reported), only the group's name can be matched.
         if other is None or group not in (other.comparators, other.areas_group):
             problems.add(spec, path, "rank-of",
