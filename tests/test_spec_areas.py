@@ -156,14 +156,15 @@ SCHEMA_CASES = [
     ("a group name with capitals", ("comparators: msg-southampton", "comparators: MSG Southampton"),
      "comparators:", ["`comparators` must be the name of a group in areas.yaml", "did you mean `msg-southampton`?"]),
     ("a benchmark by name", ("benchmark: E92000001", "benchmark: England"), "benchmark:",
-     ["`benchmark` must be an area's GSS code (as E92000001 for England) or `group_median`, not `England`"]),
+     ["`benchmark` takes a GSS code (or `group_median`), not a name: `England` is E92000001 in areas.yaml: "
+      "write `benchmark: E92000001`"]),
     ("a benchmark in lower case", ("benchmark: E92000001", "benchmark: e92000001"), "benchmark:",
      ["write `benchmark: E92000001`"]),
     ("group median spaced", ("benchmark: E92000001", "benchmark: group median"), "benchmark:",
      ["write `benchmark: group_median`"]),
     ("an area in lower case", ("area: E06000045", "area: e06000045"), "area:", ["write `area: E06000045`"]),
     ("an area by name", ("area: E06000045", "area: Southampton"), "area:",
-     ["`area` must be a GSS code, not `Southampton`", "eight digits"]),
+     ["`area` takes a GSS code, not a name: `Southampton` is E06000045 in areas.yaml: write `area: E06000045`"]),
     ("an empty areas list", ("area: E06000045", "areas: []"), "areas:", ["`areas` is an empty list"]),
     ("an area listed twice", ("area: E06000045", "areas: [Portsmouth, Bristol, Portsmouth]"), "areas:",
      ["`areas` lists `Portsmouth` twice (items 1 and 3): list each once"]),
@@ -184,6 +185,70 @@ def test_each_field_refused_by_the_schema_is_said_in_words_at_its_line(tmp_path,
     for fragment in fragments:
         assert fragment in problem.message, problem.message
     assert checked.targets == []
+
+
+# What areas.yaml knows says more than the schema can: the code of a name, a near name, that a code
+# is an area and not a group (AREAS: msg-southampton holds Southampton, Portsmouth and Cardiff).
+KNOWN_CASES = [
+    ("a code for a group", CRIME_RATE, ("comparators: msg-southampton", "comparators: E06000044"), "comparators:",
+     "`comparators` takes a group of areas.yaml, and E06000044 (Portsmouth) is one of its areas, not a group: its "
+     "groups are `msg-southampton` and `south-coast` (Portsmouth is in `msg-southampton` and `south-coast`)"),
+    ("a name for a group", POSITION, ("among: msg-southampton", "among: Cardiff"), "among:",
+     "`among` takes a group of areas.yaml, and `Cardiff` (W06000015) is one of its areas, not a group: its groups "
+     "are `msg-southampton` and `south-coast` (Cardiff is in `msg-southampton`)"),
+    ("one area for areas", MANY, ("areas: [portsmouth, E06000023]", "areas: Portsmouth"), "areas:",
+     "`areas` takes a group of areas.yaml or a list of areas, and `Portsmouth` (E06000044) is one area: for a "
+     "target of one area write `area: E06000044`; for several, list them (`areas: [E06000044, ...]`) or name a "
+     "group (its groups are `msg-southampton` and `south-coast`)"),
+    ("a group near one", CRIME_RATE, ("comparators: msg-southampton", "comparators: South Coast"), "comparators:",
+     "`comparators` must be the name of a group in areas.yaml (lower-case letters, digits and hyphens), not "
+     "`South Coast`: did you mean `south-coast`?"),
+    ("a group near none", CRIME_RATE, ("comparators: msg-southampton", "comparators: Nearest Neighbours"),
+     "comparators:", "`comparators` must be the name of a group in areas.yaml (lower-case letters, digits and "
+     "hyphens), not `Nearest Neighbours`; its groups are `msg-southampton` and `south-coast`"),
+    ("an area by name in any case", CRIME_RATE, ("area: E06000045", "area: southampton"), "area:",
+     "`area` takes a GSS code, not a name: `southampton` is E06000045 in areas.yaml: write `area: E06000045`"),
+    ("a benchmark near a name", CRIME_RATE, ("benchmark: E92000001", "benchmark: Englnd"), "benchmark:",
+     "`benchmark` takes a GSS code (or `group_median`), not `Englnd`, which is not an area of areas.yaml either: "
+     "did you mean England (E92000001)? write `benchmark: E92000001`"),
+    ("a benchmark that is a group", CRIME_RATE, ("benchmark: E92000001", "benchmark: south-coast"), "benchmark:",
+     "`benchmark` takes a GSS code (or `group_median`), and `south-coast` is a group of areas.yaml: for the group's "
+     "median write `benchmark: group_median` with `comparators: south-coast`"),
+    ("an area that is a group", CRIME_RATE, ("area: E06000045", "area: south-coast"), "area:",
+     "`area` takes a GSS code, and `south-coast` is a group of areas.yaml: for one spec for each of its areas write "
+     "`areas: south-coast`"),
+]
+
+
+@pytest.mark.parametrize("what, spec, change, needle, message", KNOWN_CASES, ids=[c[0] for c in KNOWN_CASES])
+def test_a_group_or_area_the_schema_refuses_is_said_with_what_areas_yaml_knows(tmp_path, what, spec, change, needle,
+                                                                             message):
+    text = edit(spec, *change)
+    name = re.search(r"^id: (\S+)", text, re.M).group(1)
+    others = {"all-crime-rate": CRIME_RATE} if name != "all-crime-rate" else {}
+    checked = check_paths([tree(tmp_path, {**others, name: text})])
+    problem = only(checked.problems, "schema")
+    assert problem.file.endswith(f"{name}.yaml") and problem.line == line_of(text, needle), problem.as_text()
+    assert problem.message == message
+
+
+def test_without_areas_yaml_a_code_for_a_group_is_said_to_be_a_code(tmp_path):
+    text = edit(CRIME_RATE, "comparators: msg-southampton", "comparators: E06000044")
+    spec = tree(tmp_path, {"all-crime-rate": text}) / "crime" / "all-crime-rate.yaml"
+    problem = only(check_paths([spec]).problems, "schema")
+    assert problem.message == ("`comparators` must be the name of a group in areas.yaml (as `msg-southampton`), not "
+                               "`E06000044`, which is a GSS code, an area's")
+
+
+def test_without_areas_yaml_a_name_for_a_code_gets_the_schemas_words(tmp_path):
+    # Named alone, without areas.yaml (or beside a broken one), nothing is known of Southampton.
+    text = edit(CRIME_RATE, "area: E06000045", "area: Southampton")
+    folder = tree(tmp_path, {"all-crime-rate": text})
+    problem = only(check_paths([folder / "crime" / "all-crime-rate.yaml"]).problems, "schema")
+    assert problem.message.startswith("`area` must be a GSS code, not `Southampton`; a GSS code is a letter")
+    (folder / "areas.yaml").write_text(AREAS + "  empty: []\n", encoding="utf-8")
+    problem = only(check_paths([folder]).problems, "schema")
+    assert problem.message.startswith("`area` must be a GSS code, not `Southampton`; a GSS code is a letter")
 
 
 def _schema_pattern(*path: str) -> str:

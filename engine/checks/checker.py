@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from engine.checks.areas import check_areas
-from engine.checks.references import AreasState, Uses, check_references, uses_of
+from engine.checks.references import AreasState, Uses, check_references, refused_value, uses_of
 from engine.model.areas import Areas, resolved
 from engine.sources.specs import UsageError, display_path, find_areas, find_specs, read_areas, read_spec
 from engine.model.problems import LoadError, Problem
@@ -40,10 +41,14 @@ def _problem(doc: Document, rule: str, finding: Finding) -> Problem:
     return Problem(doc.file, mark.line if mark else 1, mark.column if mark else 1, finding.severity, rule, finding.message)
 
 
-def check_document(doc: Document, stem: str) -> list[Problem]:
-    """All problems of one loaded spec (a mapping)."""
+def check_document(doc: Document, stem: str, areas: Areas | None = None) -> list[Problem]:
+    """All problems of one loaded spec (a mapping). areas: areas.yaml's, when it was read without
+    error: a group or area the schema refuses is then said with what it knows (`Southampton` is
+    E06000045)."""
     data = doc.data
     schema_findings = list(check_schema(data, stem))
+    if areas is not None and schema_findings:
+        schema_findings = [_with_areas(f, data, areas) for f in schema_findings]
     problems = [_problem(doc, "schema", f) for f in schema_findings]
     schema_valid = not problems
     faulted = {f.path for f in schema_findings}
@@ -65,6 +70,14 @@ def check_document(doc: Document, stem: str) -> list[Problem]:
     if len(problems) > 1:
         problems.sort(key=_place)
     return problems
+
+
+def _with_areas(finding: Finding, data: Any, areas: Areas) -> Finding:
+    value: Any = data
+    for part in finding.path:
+        value = value.get(part) if isinstance(value, dict) and isinstance(part, str) else None
+    message = refused_value(finding.path, value, areas)
+    return finding if message is None else replace(finding, message=message)
 
 
 def _place(problem: Problem) -> tuple[int, int]:
@@ -119,7 +132,7 @@ def _check_paths(paths: Iterable[str | Path]) -> CheckResult:
         except LoadError as exc:
             result.problems.append(exc.problem)
             continue
-        problems = check_document(doc, path.stem)
+        problems = check_document(doc, path.stem, result.areas)
         target_id = doc.data.get("id")
         if isinstance(target_id, str):
             # The line of an id is worked out only for an id used twice: it means reading the file

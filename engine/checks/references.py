@@ -21,6 +21,11 @@ Rules (as `targets validate` names them):
   `comparators` group (or a rank's `among` group): it is compared, and ranked, among the group
   and itself.
 
+A value the schema refuses in those fields (`comparators: E06000044`, `area: Southampton`,
+`benchmark: Englnd`) stays the schema's problem, said with what areas.yaml knows when it was read
+(`refused_value`): the code of a name it has, the nearest name, that a code is an area's and not a
+group's.
+
 Checked against what was given: with only files named (no folder), a missing areas.yaml and an
 `of` that names none of them are not reported, as the rest of the tree was not read.
 """
@@ -33,9 +38,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.model.areas import GROUP_MEDIAN, GROUP_NAME, Areas, is_gss_code
+from engine.model.areas import GROUP_MEDIAN, GROUP_NAME, Areas, is_gss_code, name_key
 from engine.model.problems import Problem, Severity
-from engine.model.safetext import visible
+from engine.model.safetext import has_unsafe, visible
 from engine.sources.yamlsafe import Document
 
 AreasState = Literal["none", "invalid", "valid"]  # no areas.yaml; one with errors (reported); one read
@@ -238,6 +243,91 @@ def _fix(areas: Areas, text: str) -> str:
     did = f"did you mean {visible(near)}? " if near else ""
     what = "the code" if is_gss_code(text) else "the name or code"
     return f"{did}add it under `areas:` in areas.yaml with its name, or correct {what}"
+
+
+# --- a value the schema refused, said with what areas.yaml knows ------------------------------------
+
+_GROUP_KEYS = {("comparators",): "comparators", ("measure", "among"): "among", ("areas",): "areas"}
+_AREA_KEYS = {("area",): "area", ("benchmark",): "benchmark"}
+
+
+def refused_value(path: tuple[str | int, ...], value: Any, areas: Areas) -> str | None:
+    """The message for a value the schema refused where a spec names a group or an area of
+    areas.yaml (`comparators: E06000044`, `area: Southampton`, `benchmark: Englnd`), worded with
+    what areas.yaml knows: the code of a name it has, the nearest name, that a code is an area and
+    not a group. None where it knows nothing more than the schema's own message says."""
+    if not isinstance(value, str) or has_unsafe(value) or not value.strip():
+        return None  # a line break, a control character, nothing: the schema's words for those
+    if path in _GROUP_KEYS:
+        return _refused_group(_GROUP_KEYS[path], value, areas)
+    if path in _AREA_KEYS:
+        return _refused_area(_AREA_KEYS[path], value, areas)
+    return None
+
+
+def _groups_hint(areas: Areas, code: str | None = None) -> str:
+    if not areas.groups:
+        return "areas.yaml has no groups: add one under `groups:` with its members' GSS codes"
+    hint = f"its groups are {_listed([f'`{g}`' for g in areas.groups], 5)}"
+    holding = [f"`{g}`" for g, members in areas.groups.items() if code in members]
+    if code is not None and holding:
+        hint += f" ({visible(areas.name(code))} is in {_listed(holding, 5)})"
+    return hint
+
+
+def _named_area(text: str, code: str, areas: Areas) -> str:
+    """`E06000044 (Portsmouth)` for the code itself, `` `portsmouth` (E06000044) `` for a name."""
+    return _area_words(areas, code) if text == code else f"`{visible(text)}` ({code})"
+
+
+def _refused_group(key: str, text: str, areas: Areas) -> str | None:
+    code = areas.code(text)
+    if code is not None:
+        if key == "areas":
+            return (f"`areas` takes a group of areas.yaml or a list of areas, and {_named_area(text, code, areas)} "
+                    f"is one area: for a target of one area write `area: {code}`; for several, list them "
+                    f"(`areas: [{code}, ...]`) or name a group ({_groups_hint(areas)})")
+        return (f"`{key}` takes a group of areas.yaml, and {_named_area(text, code, areas)} is one of its areas, "
+                f"not a group: {_groups_hint(areas, code)}")
+    if not areas.groups:
+        return None
+    from engine.checks.schema import suggest_id
+
+    close = difflib.get_close_matches(suggest_id(text) or text.lower(), list(areas.groups), n=1, cutoff=0.6)
+    said = (f"`{key}` must be the name of a group in areas.yaml (lower-case letters, digits and hyphens), "
+            f"not `{visible(text)}`")
+    return f"{said}: did you mean `{close[0]}`?" if close else f"{said}; {_groups_hint(areas)}"
+
+
+def _refused_area(key: str, text: str, areas: Areas) -> str | None:
+    upper = text.strip().upper()
+    if is_gss_code(upper) or text.strip().lower().replace(" ", "_").replace("-", "_") == GROUP_MEDIAN:
+        return None  # the schema's message already says what to write (`area: E06000045`)
+    takes = "a GSS code (or `group_median`)" if key == "benchmark" else "a GSS code"
+    code = areas.code(text)
+    if code is not None:
+        return (f"`{key}` takes {takes}, not a name: `{visible(text)}` is {code} in areas.yaml: "
+                f"write `{key}: {code}`")
+    group = text.strip().lower()
+    if group in areas.groups:
+        fix = (f"for the group's median write `benchmark: group_median` with `comparators: {group}`"
+               if key == "benchmark" else f"for one spec for each of its areas write `areas: {group}`")
+        return f"`{key}` takes {takes}, and `{visible(text)}` is a group of areas.yaml: {fix}"
+    near = _nearest_area(text, areas)
+    if near is None:
+        return None
+    return (f"`{key}` takes {takes}, not `{visible(text)}`, which is not an area of areas.yaml either: did you mean "
+            f"{visible(areas.name(near))} ({near})? write `{key}: {near}`")
+
+
+def _nearest_area(text: str, areas: Areas) -> str | None:
+    """The code of the area whose name (or, failing that, code) is nearest the text; None if none is near."""
+    by_key = {name_key(name): code for code, name in areas.names.items()}
+    found = difflib.get_close_matches(name_key(text), list(by_key), n=1, cutoff=0.6)
+    if found:
+        return by_key[found[0]]
+    found = difflib.get_close_matches(text.strip().upper(), list(areas.names), n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 def _rank_of(problems: _Problems, spec: Uses, by_id: Mapping[str | None, Uses], ids: Mapping[str, Document],

@@ -245,6 +245,12 @@ def _area_field_message(path: Path, text: str) -> str:
 
     name, shown = field_name(path), _shown(text)
     if path in _GROUP_FIELDS:
+        code = text.strip().upper()
+        if _compiled("^[EKNSW][0-9]{8}$").search(code):
+            # An area's code, not a group's name misspelt: `e06000044` would be no group either.
+            one = f": for a target of one area write `area: {code}`" if path == ("areas",) else ""
+            return (f"`{name}` must be the name of a group in areas.yaml (as `msg-southampton`), not {shown}, "
+                    f"which is a GSS code, an area's{one}")
         fix = suggest_id(text)
         fits = fix is not None and len(fix) <= 64 and fix[-1] != "-"
         return (f"`{name}` must be the name of a group in areas.yaml (lower-case letters, digits and hyphens, as "
