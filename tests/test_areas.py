@@ -132,7 +132,7 @@ def test_the_shipped_file_holds_the_seed_group_of_15(tmp_path):
     assert all(t.file and not t.file.endswith("areas.yaml") for t in checked.targets)
 
 
-def test_areas_yaml_is_not_a_spec_but_a_nested_one_is(tmp_path):
+def test_areas_yaml_is_not_a_spec_and_a_nested_one_is_said_to_be_in_the_wrong_place(tmp_path):
     specs = tmp_path / "specs"
     shutil.copytree(SHIPPED / "crime-and-asb", specs / "crime-and-asb")
     for named in ("all-crime-rate.yaml", "msg-position-all-crime.yaml"):  # they name the shipped group
@@ -141,9 +141,19 @@ def test_areas_yaml_is_not_a_spec_but_a_nested_one_is(tmp_path):
     checked = check_paths([specs])
     assert checked.errors == [] and checked.areas is not None
     assert checked.files_checked == len(checked.targets) + 1
-    # Deeper down, areas.yaml is an ordinary (here, broken) target spec.
-    (specs / "crime-and-asb" / "areas.yaml").write_text(GOOD, encoding="utf-8")
-    assert any(p.file.endswith("crime-and-asb/areas.yaml") for p in check_paths([specs]).errors)
+    # Deeper down, an areas file is not read, and is not taken for a (broken) target spec either:
+    # one problem, at the file, says where it goes (not five schema errors).
+    for name in ("areas.yaml", "areas.yml"):
+        nested = specs / "crime-and-asb" / name
+        nested.write_text(GOOD, encoding="utf-8")
+        checked = check_paths([specs])
+        assert [(p.file, p.line, p.rule) for p in checked.errors] == [(nested.as_posix(), None, "areas-file")]
+        assert checked.errors[0].message == (
+            f"an areas file is read only at the root of the specs folder ({specs.as_posix()}/areas.yaml): this one, "
+            "in a subfolder, is not read; move its areas and groups there, or, if it is a target spec, give it "
+            "another id and file name")
+        assert checked.areas.names == check(GOOD)[1].names  # the root's, as before
+        nested.unlink()
 
 
 def test_a_broken_areas_file_fails_validate_with_its_line(tmp_path):
@@ -183,6 +193,14 @@ def test_targets_diff_leaves_the_areas_file_out(tmp_path, monkeypatch):
     git("add", ".")
     git("commit", "-q", "-m", "specs")
     (repo / "targets" / "areas.yaml").write_text(GOOD, encoding="utf-8")  # changed: still not a target
+    git("add", ".")
+    git("commit", "-q", "-m", "areas")
+    # One deeper down at the base is not a target that was removed either (the working tree has
+    # none: there it would be an error).
+    (repo / "targets" / "youth-crime" / "areas.yaml").write_text(GOOD, encoding="utf-8")
+    git("add", ".")
+    git("commit", "-q", "-m", "a nested areas file")
+    (repo / "targets" / "youth-crime" / "areas.yaml").unlink()
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(cli.app, ["diff", "HEAD"], env={"NO_COLOR": "1"})
     assert result.exit_code == 0, result.output

@@ -171,8 +171,10 @@ def _is_spec(path: PurePosixPath, location: SpecsLocation) -> bool:
     if location.is_file:
         return path == location.inside
     below = path.relative_to(location.inside).parts
-    if len(below) == 1 and below[0] in AREAS_FILES:
-        return False  # the areas file at the root of the specs folder is not a target spec
+    if below and below[-1] in AREAS_FILES:
+        # The areas file at the root of the specs folder is not a target spec; one deeper down is
+        # not read at all (find_specs says so).
+        return False
     return path.name.endswith(SPEC_SUFFIXES) and not any(part.startswith(".") for part in below)
 
 

@@ -176,6 +176,13 @@ def _kind(entry: os.DirEntry[str]) -> str:
         return "file"  # read_spec says what is wrong with it
 
 
+def _nested_areas_file(path: Path, top: Path) -> Problem:
+    return Problem(display_path(path), None, None, "error", "areas-file",
+                   f"an areas file is read only at the root of the specs folder ({display_path(top / 'areas.yaml')}): "
+                   "this one, in a subfolder, is not read; move its areas and groups there, or, if it is a target "
+                   "spec, give it another id and file name")
+
+
 def _walk(top: Path) -> list[Found]:
     """The specs under one folder given: the tree itself first (in name order, a folder's files
     before its sub-folders), then what the links inside it lead to."""
@@ -221,8 +228,10 @@ def _walk(top: Path) -> list[Found]:
                 if entry.name.startswith("."):
                     continue
                 path, kind = folder / entry.name, _kind(entry)
-                if real == root and entry.name in AREAS_FILES:
-                    continue  # the areas file (find_areas), not a spec
+                if entry.name in AREAS_FILES:
+                    if real != root:  # neither the areas file nor, by its name, a spec: said, not read
+                        found.append(Found(path, _nested_areas_file(path, top)))
+                    continue  # at the root: the areas file (find_areas), not a spec
                 if kind == "link":
                     link(path, entry.name.endswith(SPEC_SUFFIXES))
                 elif kind == "folder":
