@@ -562,7 +562,7 @@ def test_every_rule_is_in_the_spec_format_docs():
     from engine.checks.rules import all_rules
 
     docs = (ROOT / "docs" / "spec-format.md").read_text(encoding="utf-8")
-    across = ["areas-file", "known-group", "known-area", "area-once", "rank-of", "area-in-group"]
+    across = ["areas-file", "known-group", "known-area", "area-once", "rank-of", "area-in-group", "group-of-one"]
     for name in [rule.name for rule in all_rules()] + across:
         assert f"| `{name}` |" in docs, name
 
@@ -592,3 +592,38 @@ def test_a_rank_among_an_unknown_group_is_told_only_that_the_group_is_unknown(tm
     checked = check_paths([tree(tmp_path, {"all-crime-rate": CRIME_RATE, "msg-position": text})])
     assert [p.rule for p in checked.problems] == ["known-group"], [p.as_text() for p in checked.problems]
     assert "did you mean `msg-southampton`?" in checked.problems[0].message
+
+
+@pytest.mark.parametrize("spec, change, needle, never", [
+    (CRIME_RATE, ("benchmark: E92000001", "benchmark: group_median"), "comparators:",
+     "so its readings are never ranked, and never compared with the group median (`benchmark: group_median`)"),
+    (CRIME_RATE, ("benchmark: E92000001\n", ""), "comparators:", "so its readings are never ranked;"),
+    (POSITION, ("among: msg-southampton", "among: solo"), "among:",
+     "so the rank is never worked out: the target has no readings"),
+])
+def test_a_group_of_the_targets_own_area_alone_is_a_warning(tmp_path, spec, change, needle, never):
+    # A reading is ranked only when another area has a reading that period: in a group of one, never.
+    areas = AREAS + "  solo: [E06000045]\n"
+    text = edit(spec, *change)
+    if spec is CRIME_RATE:
+        text = edit(text, "comparators: msg-southampton", "comparators: solo")
+    name = re.search(r"^id: (\S+)", text, re.M).group(1)
+    others = {"all-crime-rate": CRIME_RATE} if name != "all-crime-rate" else {}
+    checked = check_paths([tree(tmp_path, {**others, name: text}, areas=areas)])
+    problem = only(checked.problems, "group-of-one")
+    assert problem.severity == "warning" and problem.line == line_of(text, needle)
+    assert problem.file.endswith(f"{name}.yaml")
+    assert problem.message.startswith("the group `solo` has one area, E06000045 (Southampton), the target's own: a "
+                                      "reading is compared only with other areas' readings that period, ")
+    assert never in problem.message
+    assert problem.message.endswith("add the group's other areas to it in areas.yaml, or name a larger group")
+    assert name in {t.id for t in checked.targets}  # a warning: still a target
+
+
+def test_a_group_of_one_other_area_is_not_alone(tmp_path):
+    # Southampton is compared with Portsmouth (the group and itself: area-in-group says so).
+    areas = AREAS + "  pompey: [E06000044]\n"
+    text = edit(edit(CRIME_RATE, "comparators: msg-southampton", "comparators: pompey"),
+                "benchmark: E92000001", "benchmark: group_median")
+    checked = check_paths([tree(tmp_path, {"all-crime-rate": text}, areas=areas)])
+    assert [p.rule for p in checked.problems] == ["area-in-group"]

@@ -20,6 +20,9 @@ Rules (as `targets validate` names them):
 - `area-in-group` (a warning): the target's `area` (or one of its `areas`) is not in its
   `comparators` group (or a rank's `among` group): it is compared, and ranked, among the group
   and itself.
+- `group-of-one` (a warning): the `comparators` or `among` group holds only the target's own
+  area: with no other area to compare with, nothing is ever ranked (nor compared with the group
+  median).
 
 A value the schema refuses in those fields (`comparators: E06000044`, `area: Southampton`,
 `benchmark: Englnd`) stays the schema's problem, said with what areas.yaml knows when it was read
@@ -207,18 +210,46 @@ def _against_areas(problems: _Problems, spec: Uses, areas: Areas) -> None:
                          f"{first_at[code] + 1} (`{visible(earlier)}`): list each area once", key=False)
         else:
             first_at[code] = at
-    _outside_groups(problems, spec, areas, list(first_at))
+    own = _own_areas(spec, areas, list(first_at))
+    _outside_groups(problems, spec, areas, own)
+    _alone(problems, spec, areas, own)
 
 
-def _outside_groups(problems: _Problems, spec: Uses, areas: Areas, listed: list[str]) -> None:
+def _own_areas(spec: Uses, areas: Areas, listed: list[str]) -> list[str]:
+    """The codes of the target's own areas: its `area`, its `areas` group's members or its list's."""
+    if spec.area is not None and spec.area in areas.names:
+        return [spec.area]
+    if spec.areas_group is not None and spec.areas_group in areas.groups:
+        return list(areas.members(spec.areas_group))
+    return listed
+
+
+def _alone(problems: _Problems, spec: Uses, areas: Areas, own: list[str]) -> None:
+    """A warning where a comparators or `among` group holds only the target's own area: a reading is
+    ranked (and compared with the group median) only when another area has a reading that period,
+    so it never is."""
+    for path, key, group in spec.groups():
+        if key == "areas" or group not in areas.groups:
+            continue
+        members = areas.members(group)
+        if len(members) != 1 or members[0] not in own:
+            continue
+        if key == "among":
+            never = "so the rank is never worked out: the target has no readings"
+        elif spec.benchmark == GROUP_MEDIAN:
+            never = "so its readings are never ranked, and never compared with the group median (`benchmark: group_median`)"
+        else:
+            never = "so its readings are never ranked"
+        alone = "the target's own" if spec.area is not None else "one of the target's own"
+        problems.add(spec, path, "group-of-one",
+                     f"the group `{group}` has one area, {_area_words(areas, members[0])}, {alone}: a reading is "
+                     f"compared only with other areas' readings that period, {never}; add the group's other areas "
+                     "to it in areas.yaml, or name a larger group", severity="warning")
+
+
+def _outside_groups(problems: _Problems, spec: Uses, areas: Areas, own: list[str]) -> None:
     """A warning where the target's own area (or one of its `areas`) is not in its comparators or
     `among` group: it is compared among the group and itself."""
-    if spec.area is not None and spec.area in areas.names:
-        own = [spec.area]
-    elif spec.areas_group is not None and spec.areas_group in areas.groups:
-        own = list(areas.members(spec.areas_group))
-    else:
-        own = listed
     for path, key, group in spec.groups():
         if key == "areas" or group not in areas.groups:
             continue
