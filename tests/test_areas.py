@@ -79,6 +79,14 @@ BAD = {
     "an empty group": ("areas:\n  E06000045: Southampton\ngroups:\n  g: []\n", 4, "should list its members"),
     "groups as a list": ("areas:\n  E06000045: Southampton\ngroups: [E06000045]\n", 3, "should be a mapping"),
     "not a mapping": ("- E06000045\n", 1, "an areas file is a mapping"),
+    # A name goes into every report: a line break, tab or ESC in it is refused at its line, escaped.
+    "a line break in a name": ('areas:\n  E06000044: Portsmouth\n  E06000045: "South\\nampton"\n', 3,
+                               "the name of E06000045, `South\\nampton`, has a line break, tab or other control "
+                               "character: write it on one line, in plain text"),
+    "a block scalar name": ("areas:\n  E06000045: |\n    Southampton\n", 2, "`Southampton\\n`, has a line break"),
+    "a tab in a name": ('areas:\n  E06000045: "South\\tampton"\n', 2, "`South\\tampton`, has a line break, tab"),
+    "an escape in a name": ('areas:\n  E06000045: "\\e[31mSouthampton"\n', 2, "`\\x1b[31mSouthampton`, has a"),
+    "a line separator in a name": ('areas:\n  E06000045: "South\\u2028ampton"\n', 2, "`South\\u2028ampton`, has"),
 }
 
 
@@ -99,6 +107,18 @@ def test_the_schema_and_the_checks_agree(text):
     # checks' alone.
     problems, _ = check(text)
     assert schema_valid(text) == (not problems)
+
+
+@settings(max_examples=300)
+@given(st.characters(exclude_categories=("Cs",)))
+def test_the_schema_refuses_in_a_name_what_the_checks_do(char):
+    # The schema's `not` pattern and safetext's (engine/model/safetext.py) name the same characters.
+    doc = load_yaml("areas:\n  E06000045: x\n", "areas.yaml")
+    doc.data["areas"]["E06000045"] = f"South{char}ampton"
+    from jsonschema import Draft202012Validator
+
+    problems, _ = check_areas(doc)
+    assert Draft202012Validator(SCHEMA).is_valid(doc.data) == (not problems), repr(char)
 
 
 def test_hostile_text_in_a_message_is_escaped():

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.model.areas import GROUP_NAME, Areas, is_gss_code, name_key
 from engine.model.problems import Problem
-from engine.model.safetext import visible
+from engine.model.safetext import has_unsafe, visible
 from engine.sources.yamlsafe import Document
 
 MAX_NAME = 120
@@ -61,6 +61,12 @@ def check_areas(doc: Document) -> tuple[list[Problem], Areas | None]:
                 continue
             if len(name) > MAX_NAME:
                 problem(("areas", code), f"the name of {code} is {len(name)} characters long; at most {MAX_NAME}")
+                continue
+            if has_unsafe(name):
+                # A name goes into every report and message: a line break would split a row of the
+                # table or a CSV line, an ESC would reach the terminal.
+                problem(("areas", code), f"the name of {code}, `{_shown(name)}`, has a line break, tab or other "
+                        "control character: write it on one line, in plain text")
                 continue
             key = name_key(name)
             if key in first_with_name:
