@@ -91,7 +91,12 @@ WHISKERS_AND_PROJECTION = (
     [("2014/15", 46.0, 44.1, 47.9), ("2015/16", 44.5, 38.0, 49.5), ("2016/17", 42.0, 40.2, 43.9),
      ("2017/18", 43.1, 41.0, 45.3)],
 )
-SERIES = {"quarterly": QUARTERLY, "whiskers and projection": WHISKERS_AND_PROJECTION, "monthly": MONTHLY, "fifteen years": FIFTEEN_YEARS,
+# A league position (unit rank): 1 at the top, whole places only, from 15th to a target of 2nd.
+RANKS = (
+    make_target("position", unit="rank", baseline=("2013/14", 15), goal=("2016/17", 2)),
+    [("2014/15", 12), ("2015/16", 9), ("2016/17", 1)],
+)
+SERIES = {"quarterly": QUARTERLY, "ranks": RANKS, "whiskers and projection": WHISKERS_AND_PROJECTION, "monthly": MONTHLY, "fifteen years": FIFTEEN_YEARS,
           "on the milestones": ON_THE_MILESTONES, "long legend": LONG_LEGEND, "direction only": DIRECTION_ONLY,
           "path only": PATH_ONLY, "calendar quarters": CALENDAR_QUARTERS}
 
@@ -152,6 +157,37 @@ def test_every_period_plotted_has_a_tick_even_when_its_label_is_left_out(drawn):
     ticks = {mdates.num2date(x).date() for x in [*chart.axes.get_xticks(minor=True), *chart.axes.get_xticks()]}
     assert ticks == {r.date for r in series.readings} | {m.date for m in series.marks} | (
         {series.target_date} if series.target_date else set())
+
+
+# --- the y axis -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values, places", [
+    ([("2014/15", 3), ("2015/16", 2)], ["2", "3", "4"]),  # with ticks at 2.5 and 3.5 before
+    (RANKS[1], ["1", "3", "5", "7", "9", "11", "13", "15", "17"]),
+])
+def test_a_rank_axis_names_whole_places_from_1_at_the_top(values, places):
+    baseline = 4 if values[0][1] < 5 else 15
+    target = make_target("position", unit="rank", baseline=("2013/14", baseline), goal=("2016/17", 2))
+    series = chart_series(result_for(target, *values))
+    chart = chart_figure(series)
+    chart.figure.draw_without_rendering()
+    axes = chart.axes
+    bottom, top = axes.get_ylim()
+    assert top < bottom  # turned over: the first place at the top, where better is
+    shown = [(label.get_text(), label.get_position()[1]) for label in axes.get_yticklabels()
+             if label.get_text() and top <= label.get_position()[1] <= bottom]
+    assert [text for text, _ in shown] == places
+    assert all(float(text) == at for text, at in shown)  # each label its own place
+    assert series.unit_label == "rank, 1 at the top (lower is better)"
+    # The at-risk band and the points keep their meaning: the readings at 1 and 2 are drawn above 3.
+    to_pixels = axes.transData.transform
+    assert to_pixels((0, 1))[1] > to_pixels((0, 3))[1]
+
+
+def test_other_axes_are_not_turned_over(drawn):
+    series, chart = drawn
+    bottom, top = chart.axes.get_ylim()
+    assert (bottom > top) == (series.unit == "rank")
 
 
 # --- legend and every other text ------------------------------------------------------------------

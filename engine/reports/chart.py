@@ -119,7 +119,12 @@ def unit_label(target: Target) -> str:
     if per:
         words += f" a {per}"
     better = "lower" if target.measure.lower_is_better else "higher"
+    if base == RANK:
+        words += ", 1 at the top"  # a league table's way up: the axis is turned over (_frame)
     return f"{words} ({better} is better)"
+
+
+RANK = "rank"  # the unit whose axis runs from 1 at the top, in whole numbers
 
 
 def _worse_side(expected: float, tolerance: float, lower_is_better: bool) -> tuple[float, float]:
@@ -723,7 +728,28 @@ def _frame(axes, series: ChartSeries) -> None:
         values.append(series.limit)
     low, high = min(values), max(values)
     span = high - low or max(abs(high) * 0.1, 1.0)
-    axes.set_ylim(low - span * 0.18, high + span * 0.22)
+    if series.unit != RANK:
+        axes.set_ylim(low - span * 0.18, high + span * 0.22)
+        return
+    # A rank: 1 (the first place) at the top, as in a league table, and only whole places named.
+    # The room for the labels above the points is then on the side of the lower ranks.
+    from matplotlib.ticker import MaxNLocator
+
+    class Places(MaxNLocator):
+        def tick_values(self, vmin: float, vmax: float) -> Any:
+            import numpy as np
+
+            ticks = super().tick_values(vmin, vmax)
+            if len(ticks) < 2:
+                return ticks[ticks >= 1]
+            # From the first place: 1, 2, 3 ...; 1, 3, 5 ...; or 1, 5, 10 ... (no place 0)
+            step, top = ticks[1] - ticks[0], ticks[-1]
+            if step <= 2:
+                return np.arange(1, top + 1, step)
+            return np.concatenate(([1.0], np.arange(step, top + 1, step)))
+
+    axes.set_ylim(high + span * 0.18, low - span * 0.22)
+    axes.yaxis.set_major_locator(Places(integer=True))
 
 
 def _inline(svg: str, series: ChartSeries, chart_id: str) -> str:
