@@ -343,3 +343,15 @@ def test_a_name_in_the_dot_plot_is_drawn_as_written(tmp_path, name):
     texts = [html_module.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     assert f"{name} 87.0" in texts  # no markup, no mathtext: the name as areas.yaml writes it
     assert "<b>" not in svg
+
+
+def test_show_gives_a_ranks_expected_place_between_whole_places_with_a_decimal(capsys):
+    # From 4th (2013/14) to 2nd (2016/17): 3.3 and 2.7 expected on the way, not 3 and 3.
+    from engine.verdicts.profile import profile_rows
+
+    target = build_target({"id": "position", "title": "Position", "baseline": {"period": "2013/14", "value": 4},
+                           "target": {"period": "2016/17", "value": 2},
+                           "measure": {"description": "d", "unit": "rank", "polarity": "lower_is_better"}})
+    table.print_profile(target, profile_rows(target, [], "year"))
+    expected = [line.split("│")[3].strip() for line in capsys.readouterr().out.splitlines() if "-03-31" in line]
+    assert expected == ["4", "3.3", "2.7", "2"]

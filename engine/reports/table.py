@@ -254,6 +254,14 @@ def _evaluation_table(evaluation: Evaluation, latests: Sequence[Verdict | None],
     return table
 
 
+def _expected_places(expected: float, unit: str, decimals: int) -> int:
+    """A rank's expected place between two whole places is shown with a decimal (3.3 on the way
+    from 4th to 2nd, not 3: the reading of 3rd would look exactly on the path)."""
+    if unit == "rank" and decimals == 0 and abs(expected - round(expected)) > 1e-9:
+        return 1
+    return decimals
+
+
 def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, str, str]]) -> None:
     """rows: (period label, date, expected, reading text, status word)."""
     from rich.table import Table
@@ -265,7 +273,8 @@ def print_profile(target: Target, rows: Sequence[tuple[str, date, float | None, 
         table.add_column(column)
     for label, on, expected, reading, status in rows:
         table.add_row(*map(_text, (label, on.isoformat(),
-                                   "-" if expected is None else with_unit(expected, unit, decimals=decimals),
+                                   "-" if expected is None else with_unit(expected, unit,
+                                                                          decimals=_expected_places(expected, unit, decimals)),
                                    reading, status)))
     console = _console()
     console.print(table)
