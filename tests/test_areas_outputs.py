@@ -355,3 +355,28 @@ def test_show_gives_a_ranks_expected_place_between_whole_places_with_a_decimal(c
     table.print_profile(target, profile_rows(target, [], "year"))
     expected = [line.split("│")[3].strip() for line in capsys.readouterr().out.splitlines() if "-03-31" in line]
     assert expected == ["4", "3.3", "2.7", "2"]
+
+
+def test_on_a_narrow_terminal_an_interval_under_the_latest_reading_is_never_broken(tmp_path, monkeypatch):
+    # Rank and benchmark lines under the latest reading: rich used to squeeze the column below the
+    # interval's width, `[42.9–69.4` on one line and `]` on the next.
+    known = areas()
+    targets = [spec(known, "crime", "Alcohol-specific admissions, under 18s", area="E06000045", comparators="g",
+                    benchmark="E92000001", measure={"unit": "per_100k", "statistic": "rate"},
+                    significance={"confidence": 95}),
+               spec(known, "plain", "Plain")]
+    lines = ["target,period,value,lower,upper,area", "crime,2014/15,55.1,42.9,69.4,E06000045",
+             "crime,2014/15,45.0,,,E06000044", "crime,2014/15,50.2,,,E06000026", "crime,2014/15,29.3,,,E92000001",
+             "plain,2013/14,91,,,", "plain,2014/15,92,,,"]
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch = read_readings([path], units_of(targets), options_of(targets, known))
+    assert not batch.rejected, batch.rejected
+    ev = evaluate(targets, batch, None, known)
+    for width in range(70, 101):
+        text = terminal(ev, batch, monkeypatch, width)
+        if "rank and benchmark shown under the latest reading" not in " ".join(text.split()):
+            continue  # wide enough for columns of their own
+        latest = [line.split("│")[3].strip() for line in text.splitlines() if line.startswith("│")]
+        assert "[42.9–69.4]" in latest, (width, latest)
+        assert max(len(line) for line in text.splitlines()) <= width

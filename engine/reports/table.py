@@ -205,9 +205,7 @@ def _evaluation_table(evaluation: Evaluation, latests: Sequence[Verdict | None],
         words = [len(w) for t in titles for w in t.split()] + [len(piece) for r in evaluation.results
                                                               for piece in r.target.id.replace("-", "- ").split()]
         target_width = min(max(words, default=2), max(_NARROW_TARGET_LEAST, min(_ID_MOST, narrow // _NARROW_TARGET_SHARE)))
-    for k, column in enumerate(columns):
-        # Text: `[interval]` is words, not markup.
-        table.add_column(_text(column), overflow="fold", width=target_width if k == 0 else None)
+    rows = []
     for r, latest, names, title in zip(evaluation.results, latests, names_of, titles):
         status = Text(STATUS_WORDS[r.status], style=STYLE[RAG[r.status]])
         if r.breach:
@@ -250,6 +248,18 @@ def _evaluation_table(evaluation: Evaluation, latests: Sequence[Verdict | None],
                 if line:
                     latest_cell.append("\n")
                     latest_cell.append(_text(line))
+        rows.append(cells)
+    latest_width = None
+    if narrow:
+        # The latest reading's column as wide as its longest word, so that no word of it is broken
+        # when the columns are squeezed to fit (`[42.9–69.4` on one line and `]` on the next): rich
+        # narrows every column that may wrap alike, and the prose of `why` wraps best.
+        latest_width = max(len(word) for text in [columns[2], *(cells[2].plain for cells in rows)] for word in text.split())
+    for k, column in enumerate(columns):
+        # Text: `[interval]` is words, not markup.
+        table.add_column(_text(column), overflow="fold",
+                         width=target_width if k == 0 else latest_width if k == 2 else None)
+    for cells in rows:
         table.add_row(*cells)
     return table
 
