@@ -380,3 +380,6 @@ def test_on_a_narrow_terminal_an_interval_under_the_latest_reading_is_never_brok
         latest = [line.split("│")[3].strip() for line in text.splitlines() if line.startswith("│")]
         assert "[42.9–69.4]" in latest, (width, latest)
         assert max(len(line) for line in text.splitlines()) <= width
+        # A title's word wider than the target column is broken after its hyphen, not inside a word.
+        names = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
+        assert names[:2] == ["Alcohol-", "specific"], (width, names)

@@ -117,6 +117,25 @@ def break_after_hyphens(text: str, width: int) -> list[str]:
 
 
 
+def _title_text(title: str, width: int | None):  # -> rich.text.Text
+    """A title for a column `width` wide: a word longer than that broken after its hyphens
+    (`Alcohol-` / `specific`), not folded mid-word by the terminal (`Alcohol-spe` / `cific`)."""
+    from rich.text import Text
+
+    if not width:
+        return _text(title)
+    text = Text()
+    for k, word in enumerate(title.split(" ")):
+        if k:
+            text.append(" ")
+        if len(word) > width and "-" in word:
+            # Each piece made safe on its own: the line breaks between them are ours.
+            text.append(Text("\n").join(_text(piece) for piece in break_after_hyphens(word, width)))
+        else:
+            text.append(_text(word))
+    return text
+
+
 def print_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO | None = None) -> None:
     """The evaluation as a table, one row per target (per area for a target of several areas).
 
@@ -228,7 +247,7 @@ def _evaluation_table(evaluation: Evaluation, latests: Sequence[Verdict | None],
                 expected = with_unit(latest.expected, unit, decimals=words.expected_decimals(
                     latest.expected, latest.value, latest.status, latest.shortfall, latest.tolerance))
             rank, benchmark = rank_short(latest.standing), benchmark_short(words, latest.standing, names)
-        name = _text(title)
+        name = _title_text(title, target_width)
         name.append("\n")
         if target_width:  # each piece made safe on its own: the line breaks between them are ours
             name.append(Text("\n").join(_text(piece, "dim") for piece in break_after_hyphens(r.target.id, target_width)))
