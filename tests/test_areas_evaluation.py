@@ -180,3 +180,25 @@ def test_targets_without_areas_keep_their_json_as_it_was(tmp_path):
     (reading,) = report["targets"][0]["readings"]
     assert not {"rank", "of", "benchmark"} & set(reading) and "area" not in report["targets"][0]
     assert "comparator_readings" not in report
+
+
+def test_each_area_of_one_spec_is_said_as_a_spec_for_that_area_alone_would_say_it(tmp_path):
+    """What depends on the spec alone (its path, its wording) is worked out once for all its areas:
+    each area's result, sentences and standing included, is what a spec written for that area
+    alone gives. Concluded, not started, open and stale ones among them."""
+    values = {"E06000045": [95, 88, 86, 83, 79, 81], "E06000044": [91, 92, 87, 85, 82, 78],
+              "E06000026": [99, 90, 84, 84, 80, 84], "E06000023": [93, 89, 88, 86]}  # Bristol stops in 2015/16
+    periods = ["2012/13", "2013/14", "2014/15", "2015/16", "2016/17", "2017/18"]
+    csv = rows([f"crime,{p},{v},{code}" for code, vs in values.items() for p, v in zip(periods, vs)])
+    extra = {"comparators": "g", "benchmark": "group_median", "tolerance": {"absolute": 1.5},
+             "milestones": [{"period": "2014/15", "value": 86}], "limit": 97}
+    from datetime import date
+
+    as_of = date(2018, 3, 31)  # given: alone, Bristol's own readings would end the evaluation in 2016
+    batch, ev = run(tmp_path, [spec(areas="g", **extra)], csv, as_of=as_of)
+    whole = json.loads(evaluation_text(ev, batch))["targets"]
+    assert {t["status"] for t in whole} >= {"achieved", "missed"} and any(t["stale"] for t in whole)
+    for code in values:
+        one_batch, one = run(tmp_path, [spec(area=code, **extra)], csv, as_of=as_of)
+        (alone,) = json.loads(evaluation_text(one, one_batch))["targets"]
+        assert alone == next(t for t in whole if t["area"] == code)

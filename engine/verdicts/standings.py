@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -23,15 +24,27 @@ from engine.model.spec import Target
 from engine.stats.comparators import against, standings
 
 
-def units(targets: Sequence[Target]) -> list[Target]:
-    """The targets as judged: one for each area of a target with `areas:` (its `area` that one)."""
+def units(targets: Sequence[Target]) -> tuple[list[Target], np.ndarray]:
+    """The targets as judged: one for each area of a target with `areas:` (its `area` that one);
+    and each one's spec, its index in `targets` (what depends on the spec alone is worked out once
+    for all its areas: Facts.of, the wording)."""
     out: list[Target] = []
-    for t in targets:
+    spec: list[int] = []
+    for i, t in enumerate(targets):
         if t.areas:
-            out.extend(replace(t, area=code) for code in t.areas)
+            fields = t.__dict__
+            for code in t.areas:
+                # The same frozen Target but for `area`: a copy of its fields, as dataclasses.replace
+                # makes, without replace's call of __init__ (16 us a unit against 2: 5 s of CPU
+                # for 1,000 specs of 317 areas; benchmarks/bench_areas.py).
+                unit = object.__new__(Target)
+                unit.__dict__.update(fields, area=code)
+                out.append(unit)
+            spec.extend([i] * len(t.areas))
         else:
             out.append(t)
-    return out
+            spec.append(i)
+    return out, np.array(spec, dtype=np.int64)
 
 
 def row_units(units: Sequence[Target], batch: ReadingsBatch) -> np.ndarray:
@@ -73,8 +86,9 @@ class Standings:
     rank, of, quartile: 0 where none (no comparators with a value that period, or no group);
     median, benchmark: NaN where none; comparison, basis: codes of stats.comparators COMPARISONS
     and BASES (0: not compared). Per target unit: `group` (its comparators group, or None) and
-    `benchmark_area` (an area code, GROUP_MEDIAN, or None). For the dot plot and the names of the
-    neighbours: `members` holds every (target, period) group's batch rows, best first.
+    `benchmark_area` (an area code, GROUP_MEDIAN, or None). For the dot plot: `members` holds
+    every (target, period) group's batch rows, best first (put in order when first asked for: a
+    JSON or CSV report never asks, and the sort costs as much as the ranking).
     """
 
     rank: np.ndarray
@@ -85,8 +99,9 @@ class Standings:
     comparison: np.ndarray
     basis: np.ndarray
     group_of: np.ndarray  # each judged reading's group (index into `starts`), -1: none
-    members: np.ndarray  # batch rows of every group, group by group, best first
-    starts: np.ndarray  # group g's members are members[starts[g]:starts[g + 1]]
+    pool: np.ndarray  # the batch rows ranked, each in its group `pool_group` with its rank `pool_rank`
+    pool_group: np.ndarray
+    pool_rank: np.ndarray
     groups: tuple[str | None, ...]  # per unit
     benchmark_areas: tuple[str | None, ...]  # per unit
 
@@ -95,12 +110,28 @@ class Standings:
         zeros = np.zeros(n, dtype=np.int64)
         return cls(zeros, zeros, zeros.astype(np.int8), np.full(n, np.nan), np.full(n, np.nan),
                    zeros.astype(np.int8), zeros.astype(np.int8), np.full(n, -1, dtype=np.int64),
-                   np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), (None,) * unit_count,
-                   (None,) * unit_count)
+                   np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                   (None,) * unit_count, (None,) * unit_count)
 
     @property
     def any(self) -> bool:
         return any(g is not None for g in self.groups) or any(b is not None for b in self.benchmark_areas)
+
+    @cached_property
+    def _best_first(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every group's batch rows, group by group, best first; and where each group's start."""
+        order = np.lexsort((self.pool_rank, self.pool_group))
+        count = int(self.pool_group.max()) + 1 if len(self.pool_group) else 0
+        return self.pool[order], np.searchsorted(self.pool_group[order], np.arange(count + 1))
+
+    @property
+    def members(self) -> np.ndarray:
+        return self._best_first[0]
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Group g's members are members[starts[g]:starts[g + 1]]."""
+        return self._best_first[1]
 
     def group_rows(self, i: int) -> np.ndarray:
         """The batch rows of judged reading i's group that period (best first); empty: none."""
@@ -126,17 +157,30 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     pool = np.zeros((len(batch.ids), len(batch.areas) + 1), dtype=bool)
     bench = np.full(len(batch.ids), -2, dtype=np.int64)  # the benchmark area's code; -2: none
     lower_is_better = np.zeros(len(batch.ids), dtype=bool)
+    # The group's members once per target id and group, each unit's own area after: the units of
+    # a spec of several areas share an id (317 of them each, the group's members all over again).
+    members: dict[str, list[int]] = {}
+    seen: set[tuple[int, str]] = set()
+    own: list[tuple[int, int]] = []
     for t, g, b in zip(units, groups, benchmarks):
         code = id_code.get(t.id)
         if code is None:
             continue
         lower_is_better[code] = t.measure.lower_is_better
         if g is not None:
-            for member in (*areas.members(g), t.area):  # type: ignore[union-attr]
-                if member in area_code:
-                    pool[code, area_code[member] + 1] = True
+            if (code, g) not in seen:
+                seen.add((code, g))
+                found = members.get(g)
+                if found is None:
+                    found = members[g] = [area_code[m] + 1 for m in areas.members(g) if m in area_code]  # type: ignore[union-attr]
+                pool[code, found] = True
+            if t.area in area_code:
+                own.append((code, area_code[t.area] + 1))
         if b is not None and b != GROUP_MEDIAN:
             bench[code] = area_code.get(b, -3)
+    if own:
+        at = np.array(own, dtype=np.int64)
+        pool[at[:, 0], at[:, 1]] = True
     keys = batch.period_keys
     distinct, rank_of = np.unique(keys, return_inverse=True)
     rank_of = rank_of.ravel()
@@ -150,9 +194,12 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     # The judged readings' intervals, on the pool rows that are judged readings (others: none).
     pool_lower = np.full(len(pool_rows), np.nan)
     pool_upper = np.full(len(pool_rows), np.nan)
-    at = np.searchsorted(pool_rows, rows)
-    found = (at < len(pool_rows)) & (pool_rows[np.minimum(at, max(len(pool_rows) - 1, 0))] == rows) \
-        if len(pool_rows) else np.zeros(n, dtype=bool)
+    # Each judged reading's place among the pool rows (-1: not among them), by a table of batch
+    # rows: the judged rows are in target order, so searching the pool for each would be random.
+    place = np.full(len(batch.target), -1, dtype=np.int64)
+    place[pool_rows] = np.arange(len(pool_rows))
+    at = place[rows]
+    found = at >= 0
     pool_lower[at[found]] = lower[found]
     pool_upper[at[found]] = upper[found]
     polarity = np.zeros(len(unique_keys), dtype=bool)  # each group's: its target's
@@ -192,11 +239,7 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     value = batch.value[rows]
     comparison, basis = against(value, lower, upper, benchmark, facts_polarity(units, unit), ~np.isnan(value))
 
-    # Every group's rows best first, for the dot plot and the neighbours of a derived rank.
-    order = np.lexsort((stand.rank, group))
-    members = pool_rows[order]
-    starts = np.searchsorted(group[order], np.arange(len(unique_keys) + 1))
-    return Standings(rank, of, quartile, median, benchmark, comparison, basis, group_of, members, starts,
+    return Standings(rank, of, quartile, median, benchmark, comparison, basis, group_of, pool_rows, group, stand.rank,
                      groups, benchmarks)
 
 
