@@ -33,35 +33,37 @@ def problems(items: Sequence[Problem], files_checked: int) -> str:
 _CHUNK = 16_384
 
 
-def _target_heads(result: TargetResult) -> str:
-    """A target's own fields, up to where its readings start."""
-    t = result.target
-    head = {
-        "id": t.id,
-        "title": t.title,
-        "unit": t.measure.unit,
-        "polarity": t.measure.polarity,
-        "spec_status": t.status,
-        "status": result.status,
-        "breach": result.breach,
-        "breach_reason": result.breach_reason,
-        "stale": result.stale,
-        "provisional": result.provisional,
-        "explanation": result.explanation,
-        "after_as_of": result.after_as_of,
-        "outcome": _outcome(result),
-        "trend": _assessment(result.trend),
-        "projection": _projection(result),
-        "progress": _assessment(result.progress),
-    }
-    if t.area is not None:  # issue 12: a target of several areas has a result for each
-        head = {"id": t.id, "area": t.area, **{k: v for k, v in head.items() if k != "id"}}
-    return _dumps(head)[:-1]
+def _heads(chunk: Sequence[TargetResult]) -> list[str]:
+    """Each target's own fields, up to where its readings start. What comes from columns (the
+    trend, projection and progress, the outcome) is read for the whole chunk at once: a spec of
+    317 areas is 317 targets, and reading them a target at a time cost more than the rest."""
+    import numpy as np
+
+    judged = chunk[0].judged
+    index = np.array([r.index for r in chunk], dtype=np.int64)
+    a = judged.assessments
+    none = [None] * len(chunk)
+    trends = a.trends.many(index) if a is not None else none
+    projections = a.projections.many(index) if a is not None else none
+    progresses = a.progresses.many(index) if a is not None else none
+    out = []
+    for result, outcome, trend, projection, progress in zip(chunk, _outcomes(chunk), trends, projections, progresses):
+        t = result.target
+        head: dict[str, Any] = {"id": t.id}
+        if t.area is not None:  # issue 12: a target of several areas has a result for each
+            head["area"] = t.area
+        head.update(title=t.title, unit=t.measure.unit, polarity=t.measure.polarity, spec_status=t.status,
+                    status=result.status, breach=result.breach, breach_reason=result.breach_reason, stale=result.stale,
+                    provisional=result.provisional, explanation=result.explanation, after_as_of=result.after_as_of,
+                    outcome=outcome, trend=_assessment(trend), projection=_projection(result, projection),
+                    progress=_assessment(progress))
+        out.append(_dumps(head)[:-1])
+    return out
 
 
-def _projection(result: TargetResult) -> dict[str, Any] | None:
+def _projection(result: TargetResult, projection: Any) -> dict[str, Any] | None:
     """The projection to the target date: `date` is that date (null without a target level)."""
-    found = _assessment(result.projection)
+    found = _assessment(projection)
     if found is None:
         return None
     goal = result.target.goal
@@ -82,22 +84,30 @@ def _assessment(found: Any) -> dict[str, Any] | None:
     return out
 
 
-def _outcome(result: TargetResult) -> dict[str, Any] | None:
-    """The reading that settled a dated target's outcome (its status is the target's), or None."""
-    if result.settled < 0:
-        return None
+def _outcomes(chunk: Sequence[TargetResult]) -> list[dict[str, Any] | None]:
+    """The reading that settled each dated target's outcome (its status is the target's), or None."""
+    import numpy as np
+
+    out: list[dict[str, Any] | None] = [None] * len(chunk)
+    concluded = [k for k, r in enumerate(chunk) if r.settled >= 0]
+    if not concluded:
+        return out
     # From the columns, as the readings are written (result.outcome would word a sentence for it).
-    judged = result.judged
-    row, batch = judged.rows[result.settled], judged.batch
-    period = batch.periods[batch.period[row]]
-    return {"period": period.label, "date": period.iso_end, "value": float(batch.value[row]),
-            "status": ALL_STATUSES[judged.decisions.status[result.settled]]}
+    judged = chunk[0].judged
+    settled = np.array([chunk[k].settled for k in concluded], dtype=np.int64)
+    rows, batch = judged.rows[settled], judged.batch
+    for k, period, value, status in zip(concluded, batch.period[rows].tolist(), batch.value[rows].tolist(),
+                                        judged.decisions.status[settled].tolist()):
+        period = batch.periods[period]
+        out[k] = {"period": period.label, "date": period.iso_end, "value": value, "status": ALL_STATUSES[status]}
+    return out
 
 
 class _Tables:
     """The JSON text of every period label, period end, file and status, made once per report."""
 
-    def __init__(self, batch: ReadingsBatch):
+    def __init__(self, batch: ReadingsBatch, standings: Any = None):  # standings: verdicts.standings.Standings
+        import numpy as np
         import polars as pl
 
         self.labels = pl.Series([_string(p.label) for p in batch.periods], dtype=pl.String)
@@ -105,6 +115,16 @@ class _Tables:
         self.files = pl.Series([_string(f) for f in batch.files], dtype=pl.String)
         self.statuses = pl.Series([f'"{s}"' for s in ALL_STATUSES], dtype=pl.String)
         self.breach = pl.Series(["false", "true"], dtype=pl.String)
+        # Per target: whether its readings say how they compare (issue 12), and its benchmark area
+        # as JSON text (a code into `benchmarks`). Once per report: a chunk gathers its own.
+        self.compared = self.benchmark = self.benchmarks = None
+        if standings is not None and standings.any:
+            self.compared = np.array([g is not None or b is not None
+                                      for g, b in zip(standings.groups, standings.benchmark_areas)], dtype=bool)
+            areas = list(dict.fromkeys(standings.benchmark_areas))
+            code = {a: i for i, a in enumerate(areas)}
+            self.benchmark = np.array([code[b] for b in standings.benchmark_areas], dtype=np.int64)
+            self.benchmarks = pl.Series([_string(b) if b is not None else "null" for b in areas], dtype=pl.String)
 
 
 def _not_finite(value: float) -> None:
@@ -173,7 +193,7 @@ def _interval_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; ->
     return [interval, ',"significant":', words]
 
 
-def _standing_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; -> literals and Series
+def _standing_pieces(judged, at: np.ndarray, tables: _Tables) -> list[Any]:  # judged: Judged; -> literals and Series
     """Each reading's standing among its group and against its benchmark (issue 12), for readings
     of targets with comparators or a benchmark: `,"rank":3,"of":15,"quartile":3,"group_median":85.1,
     "benchmark":{"area","value","comparison","basis"}` (null where none that period); nothing for
@@ -183,10 +203,11 @@ def _standing_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; ->
 
     from engine.stats.comparators import BASES, COMPARISONS
 
+    if tables.compared is None:
+        return []
     st = judged.standings
     unit = judged.unit[at]
-    shown = np.array([g is not None or b is not None for g, b in zip(st.groups, st.benchmark_areas)], dtype=bool)
-    has = shown[unit] if len(unit) else np.zeros(0, dtype=bool)
+    has = tables.compared[unit]
     if not has.any():
         return []
     rank, of, quartile = st.rank[at], st.of[at], st.quartile[at]
@@ -198,8 +219,7 @@ def _standing_pieces(judged, at: np.ndarray) -> list[Any]:  # judged: Judged; ->
     frame = pl.DataFrame({
         "rank": whole(rank), "of": whole(of), "quartile": whole(quartile.astype(np.int64)),
         "median": _number_texts(st.median[at]),
-        "area": pl.Series([_string(b) if b is not None else "null" for b in st.benchmark_areas],
-                          dtype=pl.String).gather(unit),
+        "area": tables.benchmarks.gather(tables.benchmark[unit]),
         "value": _number_texts(st.benchmark[at]),
         "comparison": pl.Series([_string(c) for c in COMPARISONS], dtype=pl.String).gather(comparison),
         "basis": pl.Series([_string(b) for b in BASES], dtype=pl.String).gather(st.basis[at]),
@@ -248,10 +268,11 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     import numpy as np
     import polars as pl
 
+    heads = _heads(chunk)
     judged = next((r.judged for r in chunk if r.count), None)
     if judged is None:
-        for result in chunk:
-            yield _target_heads(result) + ',"latest":null,"readings":[]}'
+        for head in heads:
+            yield head + ',"latest":null,"readings":[]}'
         return
     batch, d = judged.batch, judged.decisions
     at = np.concatenate([np.arange(r.start, r.stop) for r in chunk])  # judged rows of the chunk
@@ -271,7 +292,7 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     if batch.qualifiers is not None:  # only where a file gave qualifiers: `"qualifiers":["p"]`, else nothing
         fields.add(_qualifier_texts(batch.qualifiers[rows]))
     fields.add(*_interval_pieces(judged, at))
-    fields.add(*_standing_pieces(judged, at))
+    fields.add(*_standing_pieces(judged, at, tables))
     fields.add(",")
     head = list(fields.order)
     fields.order = []
@@ -290,16 +311,16 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
         lasts = np.maximum(np.cumsum([r.count for r in chunk]) - 1, 0)  # each target's last row (empty ones unused)
         last_heads, last_tails = fields.texts([head, tail], lasts)
     offset = 0
-    for i, result in enumerate(chunk):
+    for i, (result, head) in enumerate(zip(chunk, heads)):
         if not result.count:
-            yield _target_heads(result) + ',"latest":null,"readings":[]}'
+            yield head + ',"latest":null,"readings":[]}'
             continue
         mine = items[offset:offset + result.count]
         offset += result.count
         latest = mine[-1] if every else (last_heads[i] + '"explanation":' + _string(result.latest_sentence) + ","
                                          + last_tails[i])
         # `latest` after `readings`: the same object, written without judging the reading twice.
-        yield _target_heads(result) + ',"readings":[' + ",".join(mine) + '],"latest":' + latest + "}"
+        yield head + ',"readings":[' + ",".join(mine) + '],"latest":' + latest + "}"
 
 
 def _as_of_from(evaluation: Evaluation) -> dict[str, Any] | None:
@@ -337,7 +358,8 @@ def write_evaluation(evaluation: Evaluation, batch: ReadingsBatch, out: TextIO, 
     as_of = evaluation.as_of.isoformat() if evaluation.as_of else None
     out.write('{"as_of":' + _dumps(as_of) + ',"as_of_from":' + _dumps(_as_of_from(evaluation)) + ',"targets":[')
     results, every = evaluation.results, explain == "readings"
-    tables = _Tables(evaluation.batch) if any(r.count for r in results) else None
+    judged = next((r.judged for r in results if r.count), None)
+    tables = _Tables(evaluation.batch, judged.standings) if judged is not None else None
     separator, start = "", 0
     while start < len(results):
         stop, size = start + 1, results[start].count

@@ -70,12 +70,16 @@ class Progresses:
     reason: np.ndarray  # int8, codes into REASONS
 
     def one(self, target: int) -> Progress:
-        def number(column):
-            v = float(column[target])
-            return None if v != v else v
+        return self.many(np.array([target], dtype=np.int64))[0]
 
-        return Progress(CATEGORIES[int(self.category[target])] or None, number(self.observed_rate),
-                        number(self.required_rate), number(self.ratio), REASONS[int(self.reason[target])] or None)
+    def many(self, targets: np.ndarray) -> list[Progress]:
+        """The progress of these targets (columns read once, as lists)."""
+        return [Progress(CATEGORIES[category] or None, None if observed != observed else observed,
+                         None if required != required else required, None if ratio != ratio else ratio,
+                         REASONS[reason] or None)
+                for category, observed, required, ratio, reason in zip(
+                    self.category[targets].tolist(), self.observed_rate[targets].tolist(),
+                    self.required_rate[targets].tolist(), self.ratio[targets].tolist(), self.reason[targets].tolist())]
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,21 @@ class Projections:
     reason: np.ndarray  # int8, codes into REASONS
 
     def one(self, target: int) -> Projection:
-        reason = REASONS[int(self.reason[target])]
-        if reason:
-            return Projection(None, None, None, None, None, int(self.points[target]), reason)
-        day = int(self.reaches_target_on[target])
-        return Projection(float(self.value[target]), bool(self.meets_target[target]), float(self.gap[target]),
-                          None if day == NOT_REACHED else date.fromordinal(day), float(self.slope[target]),
-                          int(self.points[target]), None)
+        return self.many(np.array([target], dtype=np.int64))[0]
+
+    def many(self, targets: np.ndarray) -> list[Projection]:
+        """The projections of these targets (columns read once, as lists)."""
+        out = []
+        for code, value, meets, gap, day, slope, points in zip(
+                self.reason[targets].tolist(), self.value[targets].tolist(), self.meets_target[targets].tolist(),
+                self.gap[targets].tolist(), self.reaches_target_on[targets].tolist(), self.slope[targets].tolist(),
+                self.points[targets].tolist()):
+            if code:
+                out.append(Projection(None, None, None, None, None, points, REASONS[code]))
+            else:
+                out.append(Projection(value, meets, gap, None if day == NOT_REACHED else date.fromordinal(day), slope,
+                                      points, None))
+        return out
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,15 @@ class Trends:
     reason: np.ndarray  # int8
 
     def one(self, target: int) -> Trend:
-        chi, slope = float(self.chi_squared[target]), float(self.slope[target])
-        return Trend(LABELS[int(self.label[target])], None if chi != chi else chi, None if slope != slope else slope,
-                     int(self.points[target]), REASONS[int(self.reason[target])] or None)
+        return self.many(np.array([target], dtype=np.int64))[0]
+
+    def many(self, targets: np.ndarray) -> list[Trend]:
+        """The trends of these targets (columns read once, as lists)."""
+        return [Trend(LABELS[label], None if chi != chi else chi, None if slope != slope else slope, points,
+                      REASONS[reason] or None)
+                for label, chi, slope, points, reason in zip(
+                    self.label[targets].tolist(), self.chi_squared[targets].tolist(), self.slope[targets].tolist(),
+                    self.points[targets].tolist(), self.reason[targets].tolist())]
 
 
 @dataclass(frozen=True)
