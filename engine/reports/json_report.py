@@ -300,11 +300,8 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
                "}")
     tail = list(fields.order)
     if every:  # a sentence for every reading
-        sentences: list[str] = []
-        for r in chunk:
-            if r.count:
-                sentences.extend(map(_string, judged.sentences(r.index, r.start, r.stop)))
-        fields.add(pl.Series(sentences, dtype=pl.String))
+        # The chunk's at once, whatever their targets: the columns are read once for all of them.
+        fields.add(pl.Series(list(map(_string, judged.sentences_at(at))), dtype=pl.String))
         (items,) = fields.texts([head + ['"explanation":', fields.order[-1], ","] + tail])
     else:  # --explain targets: a sentence for each target's latest reading only
         (items,) = fields.texts([head + tail])

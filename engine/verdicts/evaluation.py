@@ -23,8 +23,8 @@ from engine.stats.progress import Progress
 from engine.stats.projection import Projection
 from engine.stats.trend import Trend
 from engine.verdicts.assessments import Assessments, assess, LENGTHS
-from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_note, neighbours_note, projection_note,
-                                     stale_note, together_note)
+from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_words, neighbours_note, projection_note,
+                                     stale_note, standing_parts, together_note)
 from engine.verdicts.intervals import ReadingIntervals, reading_intervals, statistic_codes
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.derived import Neighbours, with_ranks
@@ -118,26 +118,28 @@ class Judged:
         return self.standings_at(np.array([i], dtype=np.int64))[0]
 
     def standings_at(self, at: np.ndarray) -> list[Standing | None]:
-        """The standings of judged rows `at` (columns read once, as lists); None for a reading of a
-        target with neither comparators nor a benchmark."""
+        """The standings of judged rows `at`; None for a reading of a target with neither
+        comparators nor a benchmark."""
+        return [None if fields is None else Standing(*fields) for fields in self._standing_fields(at)]
+
+    def _standing_fields(self, at: np.ndarray) -> Iterator[tuple | None]:
+        """The fields of each Standing of judged rows `at` (columns read once, as lists), or None."""
         from engine.stats.comparators import BASES, COMPARISONS
 
         st = self.standings
         groups, benchmarks = st.groups, st.benchmark_areas
-        out: list[Standing | None] = []
         for u, rank, of, quartile, median, value, comparison, basis in zip(
                 self.unit[at].tolist(), st.rank[at].tolist(), st.of[at].tolist(), st.quartile[at].tolist(),
                 st.median[at].tolist(), st.benchmark[at].tolist(), st.comparison[at].tolist(), st.basis[at].tolist()):
             bench = benchmarks[u]
             if groups[u] is None and bench is None:
-                out.append(None)
+                yield None
             elif rank > 0:
-                out.append(Standing(rank, of, quartile or None, _number(median), bench, _number(value),
-                                    COMPARISONS[comparison] or None, BASES[basis] or None))
+                yield (rank, of, quartile or None, _number(median), bench, _number(value), COMPARISONS[comparison] or None,
+                       BASES[basis] or None)
             else:  # no other member with a value that period
-                out.append(Standing(None, None, None, None, bench, _number(value), COMPARISONS[comparison] or None,
-                                    BASES[basis] or None))
-        return out
+                yield (None, None, None, None, bench, _number(value), COMPARISONS[comparison] or None,
+                       BASES[basis] or None)
 
     def words(self, target: int) -> TargetWords:
         """The target's wording, made the first time one of its sentences is needed; one for the
@@ -179,9 +181,11 @@ class Judged:
         compared = [k for k, u in enumerate(units) if groups[u] is not None or benchmarks[u] is not None]
         if compared:  # how it compares (issue 12)
             names = self.areas.names if self.areas is not None else None
-            for k, standing in zip(compared, self.standings_at(at[compared])):
+            for k, fields in zip(compared, self._standing_fields(at[compared])):
                 u = units[k]
-                said[k] += compare_note(self.words(u), standing, groups[u], names)
+                parts = standing_parts(self.words(u), groups[u], names, *fields)  # type: ignore[misc]
+                if parts:
+                    said[k] += compare_words(parts)
         if self.neighbours:  # a derived rank's readings name the areas just above and below
             names = self.areas.names if self.areas is not None else None
             for k, row in enumerate(self.rows[at].tolist()):
