@@ -12,6 +12,7 @@ from engine.model.spec import build_target
 from engine.reports.json_report import evaluation_text
 from engine.sources.readings import options_of, read_readings, units_of
 from engine.verdicts.evaluation import evaluate
+from tests.test_evaluate import heads_agree
 
 AREAS = Areas.of({"E06000045": "Southampton", "E06000044": "Portsmouth", "E06000026": "Plymouth",
                   "E06000023": "Bristol", "E92000001": "England", "E08000025": "Birmingham"},
@@ -198,6 +199,7 @@ def test_each_area_of_one_spec_is_said_as_a_spec_for_that_area_alone_would_say_i
     batch, ev = run(tmp_path, [spec(areas="g", **extra)], csv, as_of=as_of)
     whole = json.loads(evaluation_text(ev, batch))["targets"]
     assert {t["status"] for t in whole} >= {"achieved", "missed"} and any(t["stale"] for t in whole)
+    heads_agree(ev, batch)  # each area's own fields in the JSON: its result's
     for code in values:
         one_batch, one = run(tmp_path, [spec(area=code, **extra)], csv, as_of=as_of)
         (alone,) = json.loads(evaluation_text(one, one_batch))["targets"]

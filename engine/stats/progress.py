@@ -73,13 +73,16 @@ class Progresses:
         return self.many(np.array([target], dtype=np.int64))[0]
 
     def many(self, targets: np.ndarray) -> list[Progress]:
-        """The progress of these targets (columns read once, as lists)."""
-        return [Progress(CATEGORIES[category] or None, None if observed != observed else observed,
-                         None if required != required else required, None if ratio != ratio else ratio,
-                         REASONS[reason] or None)
-                for category, observed, required, ratio, reason in zip(
-                    self.category[targets].tolist(), self.observed_rate[targets].tolist(),
-                    self.required_rate[targets].tolist(), self.ratio[targets].tolist(), self.reason[targets].tolist())]
+        """The progress of these targets."""
+        return [Progress(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The progress of these targets field by field, as Progress has them (columns read once, as lists)."""
+        return {"category": [CATEGORIES[c] or None for c in self.category[targets].tolist()],
+                "observed_rate": [None if x != x else x for x in self.observed_rate[targets].tolist()],
+                "required_rate": [None if x != x else x for x in self.required_rate[targets].tolist()],
+                "ratio": [None if x != x else x for x in self.ratio[targets].tolist()],
+                "reason": [REASONS[c] or None for c in self.reason[targets].tolist()]}
 
 
 @dataclass(frozen=True)

@@ -56,17 +56,24 @@ class Projections:
         return self.many(np.array([target], dtype=np.int64))[0]
 
     def many(self, targets: np.ndarray) -> list[Projection]:
-        """The projections of these targets (columns read once, as lists)."""
-        out = []
-        for code, value, meets, gap, day, slope, points in zip(
-                self.reason[targets].tolist(), self.value[targets].tolist(), self.meets_target[targets].tolist(),
-                self.gap[targets].tolist(), self.reaches_target_on[targets].tolist(), self.slope[targets].tolist(),
-                self.points[targets].tolist()):
-            if code:
-                out.append(Projection(None, None, None, None, None, points, REASONS[code]))
-            else:
-                out.append(Projection(value, meets, gap, None if day == NOT_REACHED else date.fromordinal(day), slope,
-                                      points, None))
+        """The projections of these targets."""
+        return [Projection(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The projections of these targets field by field, as Projection has them (columns read
+        once, as lists): all None but points and reason where there is a reason."""
+        reason = self.reason[targets].tolist()
+        out: dict[str, list] = {"value": self.value[targets].tolist(), "meets_target": self.meets_target[targets].tolist(),
+                                "gap": self.gap[targets].tolist(),
+                                "reaches_target_on": [None if code or day == NOT_REACHED else date.fromordinal(day)
+                                                      for code, day in zip(reason,
+                                                                           self.reaches_target_on[targets].tolist())],
+                                "slope": self.slope[targets].tolist()}
+        if any(reason):
+            for name, column in out.items():
+                out[name] = [None if code else x for code, x in zip(reason, column)]
+        out["points"] = self.points[targets].tolist()
+        out["reason"] = [REASONS[code] or None for code in reason]
         return out
 
 

@@ -66,12 +66,16 @@ class Trends:
         return self.many(np.array([target], dtype=np.int64))[0]
 
     def many(self, targets: np.ndarray) -> list[Trend]:
-        """The trends of these targets (columns read once, as lists)."""
-        return [Trend(LABELS[label], None if chi != chi else chi, None if slope != slope else slope, points,
-                      REASONS[reason] or None)
-                for label, chi, slope, points, reason in zip(
-                    self.label[targets].tolist(), self.chi_squared[targets].tolist(), self.slope[targets].tolist(),
-                    self.points[targets].tolist(), self.reason[targets].tolist())]
+        """The trends of these targets."""
+        return [Trend(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The trends of these targets field by field, as Trend has them (columns read once, as lists)."""
+        return {"label": [LABELS[c] for c in self.label[targets].tolist()],
+                "chi_squared": [None if x != x else x for x in self.chi_squared[targets].tolist()],
+                "slope": [None if x != x else x for x in self.slope[targets].tolist()],
+                "points": self.points[targets].tolist(),
+                "reason": [REASONS[c] or None for c in self.reason[targets].tolist()]}
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,8 @@ class Judged:
         """The sentences of judged rows `at`, of any targets: made together (a chunk of the report,
         every target's latest reading), so that the columns are read once for all of them."""
         units = self.unit[at].tolist()
-        said = self._sentences(at, units)
+        wordings = [self.words(u) for u in units]
+        said = self._sentences(at, wordings)
         st = self.standings
         groups, benchmarks = st.groups, st.benchmark_areas
         compared = [k for k, u in enumerate(units) if groups[u] is not None or benchmarks[u] is not None]
@@ -183,7 +184,7 @@ class Judged:
             names = self.areas.names if self.areas is not None else None
             for k, fields in zip(compared, self._standing_fields(at[compared])):
                 u = units[k]
-                parts = standing_parts(self.words(u), groups[u], names, *fields)  # type: ignore[misc]
+                parts = standing_parts(wordings[k], groups[u], names, *fields)  # type: ignore[misc]
                 if parts:
                     said[k] += compare_words(parts)
         if self.neighbours:  # a derived rank's readings name the areas just above and below
@@ -193,9 +194,8 @@ class Judged:
                     said[k] += neighbours_note(self.neighbours[row], names)
         return said
 
-    def _sentences(self, at: np.ndarray, units: list[int]) -> list[str]:
+    def _sentences(self, at: np.ndarray, wordings: list[TargetWords]) -> list[str]:
         periods, written = self.batch.periods, self.batch.written
-        wordings = [self.words(u) for u in units]
         # Judged with intervals: each sentence says what its interval said. Readings converted from
         # another unit say so. Both need the row (a few targets, a few rows, when any).
         intervals = any(w.confidence is not None for w in wordings)

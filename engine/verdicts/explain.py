@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from engine.model.areas import GROUP_MEDIAN
 from engine.model.periods import Period
@@ -514,6 +515,7 @@ def with_interval(shown: str, interval: Interval | None, decimals: int) -> str:
     return shown if interval is None else f"{shown} [{interval_range(interval, decimals)}]"
 
 
+@lru_cache(maxsize=1024)  # a rank for each reading of a group: the same few hundred words again and again
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
