@@ -135,11 +135,11 @@ class Judged:
             if groups[u] is None and bench is None:
                 yield None
             elif rank > 0:
-                yield (rank, of, quartile or None, _number(median), bench, _number(value), COMPARISONS[comparison] or None,
-                       BASES[basis] or None)
+                yield (rank, of, quartile or None, None if median != median else median, bench,
+                       None if value != value else value, COMPARISONS[comparison] or None, BASES[basis] or None)
             else:  # no other member with a value that period
-                yield (None, None, None, None, bench, _number(value), COMPARISONS[comparison] or None,
-                       BASES[basis] or None)
+                yield (None, None, None, None, bench, None if value != value else value,
+                       COMPARISONS[comparison] or None, BASES[basis] or None)
 
     def words(self, target: int) -> TargetWords:
         """The target's wording, made the first time one of its sentences is needed; one for the
@@ -203,13 +203,15 @@ class Judged:
         significant = self.decisions.significant[at].tolist() if intervals else None
         said = []
         for k, (words, (p, v, s, e, g, t, b, r, q, w, a)) in enumerate(zip(wordings, self._columns(at))):
+            # (NaN: no such number. Tested here, not by _number: 20 million calls at 6.3 million readings.)
+            e, g, t = None if e != e else e, None if g != g else g, None if t != t else t
             if rows is None:
-                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
+                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], e, g, t, b,
                                            BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
                                            after_outcome=a))
             else:
                 judged = words.confidence is not None
-                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
+                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], e, g, t, b,
                                            BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
                                            after_outcome=a, written=written.get(rows[k]),
                                            interval=self.interval(int(at[k])) if judged else None,

@@ -44,7 +44,7 @@ class TargetWords:
 
     __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
-                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers")
+                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps")
 
     def __init__(self, target: Target, trajectory: Trajectory | None):
         self.decimals = display_decimals(target)
@@ -82,6 +82,7 @@ class TargetWords:
         # Numbers said the same for many readings (the expected value of a period, a group median,
         # a benchmark: one for each of 317 areas), each written once.
         self._numbers: dict[tuple[float, int], str] = {}
+        self._gaps: dict[tuple[float, int], str] = {}
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
@@ -298,6 +299,15 @@ class TargetWords:
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        key = (amount, decimals)
+        said = self._gaps.get(key)  # the same value in a period has the same gap, in every area
+        if said is None:
+            said = self._gap_words(amount, decimals)
+            if len(self._gaps) < _REMEMBERED:
+                self._gaps[key] = said
+        return said
+
+    def _gap_words(self, amount: float, decimals: int) -> str:
         if self._whole and decimals and _is_whole(amount):
             decimals = 0
         shown = fixed(amount, decimals)
