@@ -12,6 +12,7 @@ from engine.model.spec import build_target
 from engine.reports.json_report import evaluation_text
 from engine.sources.readings import options_of, read_readings, units_of
 from engine.verdicts.evaluation import evaluate
+from tests.test_evaluate import heads_agree
 
 AREAS = Areas.of({"E06000045": "Southampton", "E06000044": "Portsmouth", "E06000026": "Plymouth",
                   "E06000023": "Bristol", "E92000001": "England", "E08000025": "Birmingham"},
@@ -319,3 +320,26 @@ def test_a_well_formed_code_areas_yaml_does_not_list_is_not_used_but_a_name_is_r
     assert not_used.line == 3 and "E06000099" in not_used.reason
     (rejected,) = batch.rejected
     assert rejected.line == 4 and "did you mean E06000045 (Southampton)?" in rejected.reason
+
+
+def test_each_area_of_one_spec_is_said_as_a_spec_for_that_area_alone_would_say_it(tmp_path):
+    """What depends on the spec alone (its path, its wording) is worked out once for all its areas:
+    each area's result, sentences and standing included, is what a spec written for that area
+    alone gives. Concluded, not started, open and stale ones among them."""
+    values = {"E06000045": [95, 88, 86, 83, 79, 81], "E06000044": [91, 92, 87, 85, 82, 78],
+              "E06000026": [99, 90, 84, 84, 80, 84], "E06000023": [93, 89, 88, 86]}  # Bristol stops in 2015/16
+    periods = ["2012/13", "2013/14", "2014/15", "2015/16", "2016/17", "2017/18"]
+    csv = rows([f"crime,{p},{v},{code}" for code, vs in values.items() for p, v in zip(periods, vs)])
+    extra = {"comparators": "g", "benchmark": "group_median", "tolerance": {"absolute": 1.5},
+             "milestones": [{"period": "2014/15", "value": 86}], "limit": 97}
+    from datetime import date
+
+    as_of = date(2018, 3, 31)  # given: alone, Bristol's own readings would end the evaluation in 2016
+    batch, ev = run(tmp_path, [spec(areas="g", **extra)], csv, as_of=as_of)
+    whole = json.loads(evaluation_text(ev, batch))["targets"]
+    assert {t["status"] for t in whole} >= {"achieved", "missed"} and any(t["stale"] for t in whole)
+    heads_agree(ev, batch)  # each area's own fields in the JSON: its result's
+    for code in values:
+        one_batch, one = run(tmp_path, [spec(area=code, **extra)], csv, as_of=as_of)
+        (alone,) = json.loads(evaluation_text(one, one_batch))["targets"]
+        assert alone == next(t for t in whole if t["area"] == code)

@@ -827,3 +827,42 @@ def test_excel_without_csv_is_refused(tree, extra):
     result = run("evaluate", tree / "readings.csv", "--targets", tree / "specs", *extra, "--excel")
     assert result.exit_code == 2
     assert "--excel is for a CSV report: add --format csv" in result.output
+
+
+def heads_agree(evaluation, batch) -> None:
+    """Each target's own fields in the JSON report (written as columns a chunk at a time) are its
+    result's, key by key and in order, as a dict of them through json.dumps reads back."""
+    from dataclasses import asdict
+
+    written = json.loads(json_report.evaluation_text(evaluation, batch, "targets"))["targets"]
+    assert len(written) == len(evaluation.results)
+    for result, found in zip(evaluation.results, written):
+        t = result.target
+        head = {"id": t.id, **({"area": t.area} if t.area is not None else {})}
+        outcome = result.outcome
+        projection = asdict(result.projection) if result.projection is not None else None
+        if projection is not None:
+            day = projection["reaches_target_on"]
+            goal = t.goal.period.end.isoformat() if t.goal is not None and t.goal.value is not None else None
+            projection = {"value": projection.pop("value"), "date": goal, **projection,
+                          "reaches_target_on": day.isoformat() if day is not None else None}
+            projection = {k: projection[k] for k in ("value", "date", "meets_target", "gap", "reaches_target_on",
+                                                     "slope", "points", "reason")}
+        head.update(title=t.title, unit=t.measure.unit, polarity=t.measure.polarity, spec_status=t.status,
+                    status=result.status, breach=result.breach, breach_reason=result.breach_reason, stale=result.stale,
+                    provisional=result.provisional, explanation=result.explanation, after_as_of=result.after_as_of,
+                    outcome=None if outcome is None else {"period": outcome.period.label, "date": outcome.date.isoformat(),
+                                                          "value": outcome.value, "status": outcome.status},
+                    trend=asdict(result.trend), projection=projection, progress=asdict(result.progress))
+        expected = json.loads(json.dumps(head))
+        assert list(found)[:len(expected)] == list(expected)
+        assert {k: found[k] for k in expected} == expected
+
+
+def test_each_targets_fields_in_the_json_are_its_results_as_json_dumps_would_write_them():
+    from engine import run as library
+
+    root = Path(__file__).resolve().parent.parent
+    specs = library.load_specs(root / "targets")
+    batch = library.read_readings([root / "examples" / "readings-2014-17.csv"], specs.targets, areas=specs.areas)
+    heads_agree(library.evaluate(specs.targets, batch, areas=specs.areas), batch)

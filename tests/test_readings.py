@@ -1047,3 +1047,17 @@ def test_a_json_integer_of_thousands_of_digits_is_infinite_not_a_traceback(tmp_p
     batch = read(tmp_path, raw, name="r.json")
     assert batch.rows == 2
     assert "not a finite number" in batch.rejected[0].reason
+
+
+@pytest.mark.parametrize("size", [50, 10**9])  # by a table of every key, and (too many keys for one) by sorting
+def test_distinct_keys_are_found_in_the_order_they_first_appear(size):
+    """The columnar path finds the distinct (target, area) pairs of a file as numbers, in the order
+    the general way meets them; each row's pair is found again by its index."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 7, 1000):
+        key = rng.integers(0, 50, n).astype(np.int64)
+        distinct, index = readings_module._first_seen(key, size)
+        assert distinct.tolist() == list(dict.fromkeys(key.tolist()))
+        assert distinct[index].tolist() == key.tolist()

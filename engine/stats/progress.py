@@ -70,12 +70,19 @@ class Progresses:
     reason: np.ndarray  # int8, codes into REASONS
 
     def one(self, target: int) -> Progress:
-        def number(column):
-            v = float(column[target])
-            return None if v != v else v
+        return self.many(np.array([target], dtype=np.int64))[0]
 
-        return Progress(CATEGORIES[int(self.category[target])] or None, number(self.observed_rate),
-                        number(self.required_rate), number(self.ratio), REASONS[int(self.reason[target])] or None)
+    def many(self, targets: np.ndarray) -> list[Progress]:
+        """The progress of these targets."""
+        return [Progress(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The progress of these targets field by field, as Progress has them (columns read once, as lists)."""
+        return {"category": [CATEGORIES[c] or None for c in self.category[targets].tolist()],
+                "observed_rate": [None if x != x else x for x in self.observed_rate[targets].tolist()],
+                "required_rate": [None if x != x else x for x in self.required_rate[targets].tolist()],
+                "ratio": [None if x != x else x for x in self.ratio[targets].tolist()],
+                "reason": [REASONS[c] or None for c in self.reason[targets].tolist()]}
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,28 @@ class Projections:
     reason: np.ndarray  # int8, codes into REASONS
 
     def one(self, target: int) -> Projection:
-        reason = REASONS[int(self.reason[target])]
-        if reason:
-            return Projection(None, None, None, None, None, int(self.points[target]), reason)
-        day = int(self.reaches_target_on[target])
-        return Projection(float(self.value[target]), bool(self.meets_target[target]), float(self.gap[target]),
-                          None if day == NOT_REACHED else date.fromordinal(day), float(self.slope[target]),
-                          int(self.points[target]), None)
+        return self.many(np.array([target], dtype=np.int64))[0]
+
+    def many(self, targets: np.ndarray) -> list[Projection]:
+        """The projections of these targets."""
+        return [Projection(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The projections of these targets field by field, as Projection has them (columns read
+        once, as lists): all None but points and reason where there is a reason."""
+        reason = self.reason[targets].tolist()
+        out: dict[str, list] = {"value": self.value[targets].tolist(), "meets_target": self.meets_target[targets].tolist(),
+                                "gap": self.gap[targets].tolist(),
+                                "reaches_target_on": [None if code or day == NOT_REACHED else date.fromordinal(day)
+                                                      for code, day in zip(reason,
+                                                                           self.reaches_target_on[targets].tolist())],
+                                "slope": self.slope[targets].tolist()}
+        if any(reason):
+            for name, column in out.items():
+                out[name] = [None if code else x for code, x in zip(reason, column)]
+        out["points"] = self.points[targets].tolist()
+        out["reason"] = [REASONS[code] or None for code in reason]
+        return out
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,19 @@ class Trends:
     reason: np.ndarray  # int8
 
     def one(self, target: int) -> Trend:
-        chi, slope = float(self.chi_squared[target]), float(self.slope[target])
-        return Trend(LABELS[int(self.label[target])], None if chi != chi else chi, None if slope != slope else slope,
-                     int(self.points[target]), REASONS[int(self.reason[target])] or None)
+        return self.many(np.array([target], dtype=np.int64))[0]
+
+    def many(self, targets: np.ndarray) -> list[Trend]:
+        """The trends of these targets."""
+        return [Trend(*fields) for fields in zip(*self.fields(targets).values())]
+
+    def fields(self, targets: np.ndarray) -> dict[str, list]:
+        """The trends of these targets field by field, as Trend has them (columns read once, as lists)."""
+        return {"label": [LABELS[c] for c in self.label[targets].tolist()],
+                "chi_squared": [None if x != x else x for x in self.chi_squared[targets].tolist()],
+                "slope": [None if x != x else x for x in self.slope[targets].tolist()],
+                "points": self.points[targets].tolist(),
+                "reason": [REASONS[c] or None for c in self.reason[targets].tolist()]}
 
 
 @dataclass(frozen=True)

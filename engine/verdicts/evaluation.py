@@ -23,8 +23,8 @@ from engine.stats.progress import Progress
 from engine.stats.projection import Projection
 from engine.stats.trend import Trend
 from engine.verdicts.assessments import Assessments, assess, LENGTHS
-from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_note, neighbours_note, projection_note,
-                                     stale_note, together_note)
+from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_words, neighbours_note, projection_note,
+                                     stale_note, standing_parts, together_note)
 from engine.verdicts.intervals import ReadingIntervals, reading_intervals, statistic_codes
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.derived import Neighbours, with_ranks
@@ -98,6 +98,7 @@ class Judged:
         self.intervals = intervals if intervals is not None else ReadingIntervals.none(len(rows))  # in judged order
         self.assessments = assessments  # per target: trend, projection, progress
         self._words: dict[int, TargetWords] = {}
+        self._spec = facts.path.tolist()  # each target's spec (its index among the distinct ones)
 
     def interval(self, i: int) -> Interval | None:
         """The confidence interval of judged row i, as its sentence shows it (None: none)."""
@@ -114,24 +115,39 @@ class Judged:
     def standing(self, i: int) -> Standing | None:
         """Judged row i's standing among its group and against its benchmark; None: the target has
         neither comparators nor a benchmark."""
-        st = self.standings
-        target = int(self.unit[i])
-        group, bench = st.groups[target], st.benchmark_areas[target]
-        if group is None and bench is None:
-            return None
+        return self.standings_at(np.array([i], dtype=np.int64))[0]
+
+    def standings_at(self, at: np.ndarray) -> list[Standing | None]:
+        """The standings of judged rows `at`; None for a reading of a target with neither
+        comparators nor a benchmark."""
+        return [None if fields is None else Standing(*fields) for fields in self._standing_fields(at)]
+
+    def _standing_fields(self, at: np.ndarray) -> Iterator[tuple | None]:
+        """The fields of each Standing of judged rows `at` (columns read once, as lists), or None."""
         from engine.stats.comparators import BASES, COMPARISONS
 
-        ranked = st.rank[i] > 0
-        return Standing(int(st.rank[i]) if ranked else None, int(st.of[i]) if ranked else None,
-                        int(st.quartile[i]) or None if ranked else None, _number(st.median[i]) if ranked else None,
-                        bench, _number(st.benchmark[i]), COMPARISONS[st.comparison[i]] or None,
-                        BASES[st.basis[i]] or None)
+        st = self.standings
+        groups, benchmarks = st.groups, st.benchmark_areas
+        for u, rank, of, quartile, median, value, comparison, basis in zip(
+                self.unit[at].tolist(), st.rank[at].tolist(), st.of[at].tolist(), st.quartile[at].tolist(),
+                st.median[at].tolist(), st.benchmark[at].tolist(), st.comparison[at].tolist(), st.basis[at].tolist()):
+            bench = benchmarks[u]
+            if groups[u] is None and bench is None:
+                yield None
+            elif rank > 0:
+                yield (rank, of, quartile or None, None if median != median else median, bench,
+                       None if value != value else value, COMPARISONS[comparison] or None, BASES[basis] or None)
+            else:  # no other member with a value that period
+                yield (None, None, None, None, bench, None if value != value else value,
+                       COMPARISONS[comparison] or None, BASES[basis] or None)
 
     def words(self, target: int) -> TargetWords:
-        """The target's wording, made the first time one of its sentences is needed."""
-        words = self._words.get(target)
+        """The target's wording, made the first time one of its sentences is needed; one for the
+        targets of one spec (each area of a spec of several: the wording does not name the area)."""
+        spec = self._spec[target]
+        words = self._words.get(spec)
         if words is None:
-            words = self._words[target] = TargetWords(self.facts.targets[target], self.facts.trajectories[target])
+            words = self._words[spec] = TargetWords(self.facts.targets[target], self.facts.trajectories[target])
         return words
 
     def reading(self, i: int) -> Reading:
@@ -139,68 +155,81 @@ class Judged:
 
     def sentence(self, target: int, i: int) -> str:
         """The sentence of judged row i."""
-        return self.sentences(target, i, i + 1)[0]
+        return self.sentences_at(np.array([i], dtype=np.int64))[0]
 
-    def _columns(self, start: int, stop: int) -> zip:
-        """Judged rows start..stop as tuples of plain Python values (columns read once, as lists)."""
+    def _columns(self, at: np.ndarray) -> zip:
+        """Judged rows `at` as tuples of plain Python values (columns read once, as lists)."""
         d, batch = self.decisions, self.batch
-        rows = self.rows[start:stop]
-        part = slice(start, stop)
+        rows = self.rows[at]
         marks = batch.qualifiers[rows].tolist() if batch.qualifiers is not None else [0] * len(rows)
-        return zip(batch.period[rows].tolist(), batch.value[rows].tolist(), d.status[part].tolist(),
-                   d.expected[part].tolist(), d.shortfall[part].tolist(), d.tolerance[part].tolist(),
-                   d.beyond[part].tolist(), d.breach[part].tolist(), marks, d.tempered[part].tolist(),
-                   (d.outcome[part] == AFTER_OUTCOME).tolist())
+        return zip(batch.period[rows].tolist(), batch.value[rows].tolist(), d.status[at].tolist(),
+                   d.expected[at].tolist(), d.shortfall[at].tolist(), d.tolerance[at].tolist(),
+                   d.beyond[at].tolist(), d.breach[at].tolist(), marks, d.tempered[at].tolist(),
+                   (d.outcome[at] == AFTER_OUTCOME).tolist())
 
     def sentences(self, target: int, start: int, stop: int) -> list[str]:
         """The sentences of judged rows start..stop, all of one target."""
-        said = self._sentences(target, start, stop)
+        return self.sentences_at(np.arange(start, stop, dtype=np.int64))
+
+    def sentences_at(self, at: np.ndarray) -> list[str]:
+        """The sentences of judged rows `at`, of any targets: made together (a chunk of the report,
+        every target's latest reading), so that the columns are read once for all of them."""
+        units = self.unit[at].tolist()
+        wordings = [self.words(u) for u in units]
+        said = self._sentences(at, wordings)
         st = self.standings
-        if st.groups[target] is not None or st.benchmark_areas[target] is not None:  # how it compares (issue 12)
-            words, names = self.words(target), self.areas.names if self.areas is not None else None
-            said = [s + compare_note(words, self.standing(i), st.groups[target], names)
-                    for i, s in enumerate(said, start)]
+        groups, benchmarks = st.groups, st.benchmark_areas
+        compared = [k for k, u in enumerate(units) if groups[u] is not None or benchmarks[u] is not None]
+        if compared:  # how it compares (issue 12)
+            names = self.areas.names if self.areas is not None else None
+            for k, fields in zip(compared, self._standing_fields(at[compared])):
+                u = units[k]
+                parts = standing_parts(wordings[k], groups[u], names, *fields)  # type: ignore[misc]
+                if parts:
+                    said[k] += compare_words(parts)
         if self.neighbours:  # a derived rank's readings name the areas just above and below
             names = self.areas.names if self.areas is not None else None
-            for k, row in enumerate(self.rows[start:stop].tolist()):
+            for k, row in enumerate(self.rows[at].tolist()):
                 if row in self.neighbours:
                     said[k] += neighbours_note(self.neighbours[row], names)
         return said
 
-    def _sentences(self, target: int, start: int, stop: int) -> list[str]:
-        periods, words = self.batch.periods, self.words(target)
-        sentence = words.sentence
-        if words.confidence is not None:  # judged with intervals: each sentence says what its interval said
-            significant, written = self.decisions.significant, self.batch.written
-            return [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
-                             marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a,
-                             written=written.get(int(self.rows[i])), interval=self.interval(i),
-                             significant=int(significant[i]))
-                    for i, (p, v, s, e, g, t, b, r, q, w, a) in enumerate(self._columns(start, stop), start)]
-        said = [sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b, BREACH_REASONS[r],
-                         marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a)
-                for p, v, s, e, g, t, b, r, q, w, a in self._columns(start, stop)]
-        if self.batch.written:  # readings converted from another unit say so (a few rows, when any)
-            written = self.batch.written
-            for i, row in enumerate(self.rows[start:stop].tolist()):
-                if row in written:
-                    p, v, s, e, g, t, b, r, q, w, a = next(iter(self._columns(start + i, start + i + 1)))
-                    said[i] = sentence(periods[p], v, ALL_STATUSES[s], _number(e), _number(g), _number(t), b,
-                                       BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
-                                       after_outcome=a, written=written[row])
+    def _sentences(self, at: np.ndarray, wordings: list[TargetWords]) -> list[str]:
+        periods, written = self.batch.periods, self.batch.written
+        # Judged with intervals: each sentence says what its interval said. Readings converted from
+        # another unit say so. Both need the row (a few targets, a few rows, when any).
+        intervals = any(w.confidence is not None for w in wordings)
+        rows = self.rows[at].tolist() if written or intervals else None
+        significant = self.decisions.significant[at].tolist() if intervals else None
+        said = []
+        for k, (words, (p, v, s, e, g, t, b, r, q, w, a)) in enumerate(zip(wordings, self._columns(at))):
+            # (NaN: no such number. Tested here, not by _number: 20 million calls at 6.3 million readings.)
+            e, g, t = None if e != e else e, None if g != g else g, None if t != t else t
+            if rows is None:
+                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], e, g, t, b,
+                                           BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
+                                           after_outcome=a))
+            else:
+                judged = words.confidence is not None
+                said.append(words.sentence(periods[p], v, ALL_STATUSES[s], e, g, t, b,
+                                           BREACH_REASONS[r], marks=q, tempered=ALL_STATUSES[w] if w >= 0 else None,
+                                           after_outcome=a, written=written.get(rows[k]),
+                                           interval=self.interval(int(at[k])) if judged else None,
+                                           significant=significant[k] if judged else -1))  # type: ignore[index]
         return said
 
     def verdicts(self, target: int, start: int, stop: int) -> list[Verdict]:
         """The verdicts of judged rows start..stop, all of one target, with their sentences."""
         periods = self.batch.periods
+        at = np.arange(start, stop, dtype=np.int64)
         out = []
-        significant = self.decisions.significant[start:stop].tolist()
-        for i, ((p, v, s, e, g, t, _, r, q, _, _), why) in enumerate(zip(self._columns(start, stop),
-                                                                        self.sentences(target, start, stop))):
+        significant = self.decisions.significant[at].tolist()
+        for i, ((p, v, s, e, g, t, _, r, q, _, _), why, standing) in enumerate(zip(
+                self._columns(at), self.sentences_at(at), self.standings_at(at))):
             period, breach = periods[p], BREACH_REASONS[r]
             out.append(Verdict(period, period.end, v, _number(e), _number(g), _number(t), ALL_STATUSES[s],
                                breach is not None, breach, why, qualifier_codes(q), self.interval(start + i),
-                               None if significant[i] < 0 else bool(significant[i]), self.standing(start + i)))
+                               None if significant[i] < 0 else bool(significant[i]), standing))
         return out
 
     def verdict(self, target: int, i: int) -> Verdict:
@@ -349,8 +378,8 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
         batch = ReadingsBatch.of(readings)
     batch, neighbours = with_ranks(targets, batch, areas)
     spec_ids = {t.id for t in targets}
-    targets = units(targets)  # a target of several areas: one for each
-    facts = Facts.of(targets)
+    targets, spec = units(targets)  # a target of several areas: one for each
+    facts = Facts.of(targets, spec)
     # Each row's place among these targets (-1: not among them, or another area's: not judged).
     row_target = row_units(targets, batch)
     keys = batch.period_keys
@@ -414,62 +443,96 @@ def evaluate(targets: Iterable[Target], readings: ReadingsBatch | Mapping[str, I
     later_rows = np.flatnonzero(later)
     later_rows = later_rows[np.argsort(row_order[later_rows], kind="stable")]
     later_bounds = np.searchsorted(row_target[later_rows], np.arange(len(targets) + 1))
-    results = []
-    for i, target in enumerate(targets):
-        start, stop = int(bounds[i]), int(bounds[i + 1])
-        left = tuple(int(r) for r in later_rows[later_bounds[i]:later_bounds[i + 1]])
-        results.append(_result(judged, i, target, start, stop, left, as_of, int(settled[i]),
-                               int(statuses[i]), int(breaches[i]), int(since[i])))
+    results = _results(judged, targets, bounds, day, as_of, settled, statuses, breaches, since, later_rows,
+                       later_bounds)
     return Evaluation(as_of, tuple(results), batch, given, source, same_day, comparators, len(neighbours),
                       comparators_later, derived_later)
 
 
-def _result(judged: Judged, index: int, target: Target, start: int, stop: int, later: tuple[int, ...],
-            as_of: date | None, settled: int, status: int, breach_code: int, since: int) -> TargetResult:
-    if stop == start:
-        return TargetResult(target, "no_data", False, None, False, "no readings", judged, index, start, stop, later)
+def _results(judged: Judged, targets: Sequence[Target], bounds: np.ndarray, day: np.ndarray, as_of: date | None,
+             settled: np.ndarray, statuses: np.ndarray, breaches: np.ndarray, since: np.ndarray,
+             later_rows: np.ndarray, later_bounds: np.ndarray) -> list[TargetResult]:
+    """Every target's result: its status, and its explanation in words. The sentences they need
+    (each latest reading's, an outcome's) are made together, the columns read once for all the
+    targets rather than once for each (a spec of 317 areas is 317 targets: 317,000 of them at
+    1,000 specs, benchmarks/bench_areas.py). day: each judged row's period's last day."""
+    n = len(targets)
+    start, stop = bounds[:-1], bounds[1:]
     latest = stop - 1
-    batch = judged.batch
-    period = batch.periods[batch.period[judged.rows[latest]]]
-    breach = BREACH_REASONS[breach_code]
-    sentence = judged.sentence(index, latest)
-    if settled >= 0:  # concluded: the outcome stands, later readings are reported after it; never stale
-        if since:
-            explanation = _concluded(judged, index, settled, latest, since)
-        else:
-            explanation = sentence if settled == latest else judged.sentence(index, settled)
-        return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, False, explanation,
-                            judged, index, start, stop, later, sentence, settled)
-    stale = as_of is not None and is_stale(target.measure.frequency, period.end, as_of)
+    has = stop > start
+    concluded = has & (settled >= 0)
+    sentences: list[str] = [""] * n
+    found = np.flatnonzero(has)
+    for i, said in zip(found.tolist(), judged.sentences_at(latest[found])):
+        sentences[i] = said
+    explanations = list(sentences)
+    # Concluded: the outcome stands, and later readings are reported after it; never stale.
+    after = np.flatnonzero(concluded & (since > 0))
+    for i, said in zip(after.tolist(), _concluded(judged, after, settled[after], latest[after], since[after])):
+        explanations[i] = said
+    own = np.flatnonzero(concluded & (since == 0) & (settled != latest))  # a shorter period ends the same day
+    for i, said in zip(own.tolist(), judged.sentences_at(settled[own])):
+        explanations[i] = said
+    # Open: the latest reading's sentence, then what to note (periods ending with it, staleness,
+    # where the pace leads).
+    open_ = np.flatnonzero(has & ~concluded)
     # Periods sorted by last day sit together at the end when they share it: 2014/15 and 2015-03.
-    together: list[str] = []
-    i = latest - 1
-    while i >= start and batch.periods[batch.period[judged.rows[i]]].end == period.end:
-        together.insert(0, batch.periods[batch.period[judged.rows[i]]].label)
-        i -= 1
-    explanation = sentence
-    if together:
-        explanation += together_note(together, period)
-    if stale:
-        explanation += stale_note(target.measure.frequency or "", period, as_of)  # type: ignore[arg-type]
-    if judged.assessments is not None:
-        explanation += projection_note(judged.words(index), target, judged.assessments.projections.one(index))
-    return TargetResult(target, ALL_STATUSES[status], breach is not None, breach, stale, explanation,
-                        judged, index, start, stop, later, sentence)
+    shared = np.zeros(n, dtype=bool)
+    shared[open_] = (latest[open_] > start[open_]) & (day[np.maximum(latest[open_] - 1, 0)] == day[latest[open_]])
+    batch, stale_at = judged.batch, np.zeros(n, dtype=bool)
+    stale_memo: dict[tuple[str | None, date], bool] = {}  # one answer per frequency and last day
+    periods = [batch.periods[p] for p in batch.period[judged.rows[latest[open_]]].tolist()]
+    for i, period, last, first, together_too in zip(open_.tolist(), periods, latest[open_].tolist(),
+                                                   start[open_].tolist(), shared[open_].tolist()):
+        target = targets[i]
+        frequency = target.measure.frequency
+        stale = stale_memo.get((frequency, period.end))
+        if stale is None:
+            stale = stale_memo[(frequency, period.end)] = as_of is not None and is_stale(frequency, period.end, as_of)
+        explanation = sentences[i]
+        if together_too:
+            together: list[str] = []
+            k = last - 1
+            while k >= first and batch.periods[batch.period[judged.rows[k]]].end == period.end:
+                together.insert(0, batch.periods[batch.period[judged.rows[k]]].label)
+                k -= 1
+            explanation += together_note(together, period)
+        if stale:
+            stale_at[i] = True
+            explanation += stale_note(frequency or "", period, as_of)  # type: ignore[arg-type]
+        if judged.assessments is not None:
+            explanation += projection_note(judged.words(i), target, judged.assessments.projections.one(i))
+        explanations[i] = explanation
+    results = []
+    later = later_rows.tolist()
+    for i, (target, first, end, status, breach_code, settle, stale, done, some, a, b) in enumerate(zip(
+            targets, start.tolist(), stop.tolist(), statuses.tolist(), breaches.tolist(), settled.tolist(),
+            stale_at.tolist(), concluded.tolist(), has.tolist(), later_bounds[:-1].tolist(), later_bounds[1:].tolist())):
+        left = tuple(later[a:b])
+        if not some:
+            results.append(TargetResult(target, "no_data", False, None, False, "no readings", judged, i, first, end,
+                                        left))
+            continue
+        breach = BREACH_REASONS[breach_code]
+        results.append(TargetResult(target, ALL_STATUSES[status], breach is not None, breach, stale, explanations[i],
+                                    judged, i, first, end, left, sentences[i], settle if done else -1))
+    return results
 
 
-def _concluded(judged: Judged, index: int, settled: int, latest: int, since: int) -> str:
-    """The outcome, then what the `since` readings dated after it say (the latest of them, and how many)."""
+def _concluded(judged: Judged, at: np.ndarray, settled: np.ndarray, latest: np.ndarray, since: np.ndarray) -> list[str]:
+    """For the targets `at`, concluded with readings dated after their outcome: the outcome, then
+    what the `since` readings after it say (the latest of them, and how many)."""
     batch, d = judged.batch, judged.decisions
 
-    def reading(i: int) -> tuple[Period, float, float, BreachReason | None]:
-        row = judged.rows[i]
-        return batch.periods[batch.period[row]], float(batch.value[row]), float(d.shortfall[i]), BREACH_REASONS[d.breach[i]]
+    def readings(i: np.ndarray) -> zip:
+        rows = judged.rows[i]
+        return zip([batch.periods[p] for p in batch.period[rows].tolist()], batch.value[rows].tolist(),
+                   d.shortfall[i].tolist(), [BREACH_REASONS[b] for b in d.breach[i].tolist()])
 
-    period, value, shortfall, breach = reading(settled)
-    last_period, last_value, last_shortfall, last_breach = reading(latest)
-    return judged.words(index).concluded(period, value, ALL_STATUSES[d.status[settled]], shortfall, breach,
-                                         last_period, last_value, last_shortfall, last_breach, since=since)
+    return [judged.words(i).concluded(period, value, ALL_STATUSES[status], shortfall, breach, last_period, last_value,
+                                      last_shortfall, last_breach, since=count)
+            for i, status, count, (period, value, shortfall, breach), (last_period, last_value, last_shortfall, last_breach)
+            in zip(at.tolist(), d.status[settled].tolist(), since.tolist(), readings(settled), readings(latest))]
 
 
 def judge_one(target: Target, period: Period, value: float) -> Verdict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from engine.model.areas import GROUP_MEDIAN
 from engine.model.periods import Period
@@ -43,7 +44,7 @@ class TargetWords:
 
     __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
-                 "_limit_exact", "_path_words", "_fraction_hint", "confidence")
+                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps")
 
     def __init__(self, target: Target, trajectory: Trajectory | None):
         self.decimals = display_decimals(target)
@@ -78,6 +79,10 @@ class TargetWords:
             levels.append(goal.value)
         self._fraction_hint = is_percent(unit) and bool(levels) and min(levels) >= 10
         self.confidence = target.significance  # readings are judged with their intervals at this level
+        # Numbers said the same for many readings (the expected value of a period, a group median,
+        # a benchmark: one for each of 317 areas), each written once.
+        self._numbers: dict[tuple[float, int], str] = {}
+        self._gaps: dict[tuple[float, int], str] = {}
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
@@ -276,9 +281,14 @@ class TargetWords:
 
     def _number(self, amount: float, decimals: int) -> str:
         """A number of this target's unit, without the unit: a whole count has no decimals (301, not 301.0)."""
-        if self._whole and decimals and _is_whole(amount):
-            decimals = 0
-        return f"{self._prefix}{fixed(amount, decimals)}{self._suffix}"
+        key = (amount, decimals)
+        shown = self._numbers.get(key)
+        if shown is None:
+            places = 0 if self._whole and decimals and _is_whole(amount) else decimals
+            shown = f"{self._prefix}{fixed(amount, places)}{self._suffix}"
+            if len(self._numbers) < _REMEMBERED:
+                self._numbers[key] = shown
+        return shown
 
     def _value(self, value: float, decimals: int, written: tuple[float, str] | None = None) -> str:
         """A reading; one converted from another unit says so: `1,760 a quarter (7,040 a year)`."""
@@ -289,6 +299,15 @@ class TargetWords:
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        key = (amount, decimals)
+        said = self._gaps.get(key)  # the same value in a period has the same gap, in every area
+        if said is None:
+            said = self._gap_words(amount, decimals)
+            if len(self._gaps) < _REMEMBERED:
+                self._gaps[key] = said
+        return said
+
+    def _gap_words(self, amount: float, decimals: int) -> str:
         if self._whole and decimals and _is_whole(amount):
             decimals = 0
         shown = fixed(amount, decimals)
@@ -328,6 +347,7 @@ class TargetWords:
 
 
 _ON_PATH = ("on_track", "at_risk", "off_track")
+_REMEMBERED = 4096  # numbers a target's wording keeps once written (TargetWords._number)
 _SMALLEST = tuple(f"{10.0 ** -d:.{d}f}" for d in range(10))  # the least gap each number of decimals can show
 _MOST_DECIMALS = 9
 
@@ -505,6 +525,7 @@ def with_interval(shown: str, interval: Interval | None, decimals: int) -> str:
     return shown if interval is None else f"{shown} [{interval_range(interval, decimals)}]"
 
 
+@lru_cache(maxsize=1024)  # a rank for each reading of a group: the same few hundred words again and again
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -531,31 +552,45 @@ def compare_note(words: TargetWords, standing, group: str | None, names: Mapping
     group that period (with the quarter it falls in and the group median) and how it stands against
     its benchmark; empty when there is nothing to compare with that period."""
     parts = compare_parts(words, standing, group, names)
-    return f". How we compare: {'; '.join(parts)}" if parts else ""
+    return compare_words(parts) if parts else ""
+
+
+def compare_words(parts: list[str]) -> str:
+    """compare_note from its clauses (standing_parts)."""
+    return f". How we compare: {'; '.join(parts)}"
 
 
 def compare_parts(words: TargetWords, standing, group: str | None,
                   names: Mapping[str, str] | None) -> list[str]:  # standing: evaluation.Standing
     """The clauses of compare_note: the rank among the group, then the benchmark comparison."""
+    return standing_parts(words, group, names, standing.rank, standing.of, standing.quartile, standing.group_median,
+                          standing.benchmark_area, standing.benchmark_value, standing.comparison, standing.basis)
+
+
+def standing_parts(words: TargetWords, group: str | None, names: Mapping[str, str] | None, rank: int | None,
+                   of: int | None, quartile: int | None, median: float | None, benchmark_area: str | None,
+                   benchmark_value: float | None, comparison: str | None, basis: str | None) -> list[str]:
+    """compare_parts from a standing's fields (the evaluation words millions of readings' standings
+    without making a Standing for each)."""
     parts: list[str] = []
     decimals = words.decimals
-    if standing.rank is not None:
-        quarter = f", {QUARTILE_WORDS[standing.quartile]}" if standing.quartile else ""
-        median = words._number(standing.group_median, decimals) if standing.group_median is not None else ""
-        parts.append(f"ranked {ordinal(standing.rank)} of {standing.of} in the group {group} (1st is the best"
-                     f"{quarter}; group median {median})")
-    if standing.comparison is not None and standing.benchmark_value is not None:
-        if standing.benchmark_area == GROUP_MEDIAN:
-            against = f"the group median ({words._number(standing.benchmark_value, decimals)})"
+    if rank is not None:
+        quarter = f", {QUARTILE_WORDS[quartile]}" if quartile else ""
+        shown = words._number(median, decimals) if median is not None else ""
+        parts.append(f"ranked {ordinal(rank)} of {of} in the group {group} (1st is the best"
+                     f"{quarter}; group median {shown})")
+    if comparison is not None and benchmark_value is not None:
+        if benchmark_area == GROUP_MEDIAN:
+            against = f"the group median ({words._number(benchmark_value, decimals)})"
         else:
-            against = f"{area_words(standing.benchmark_area, names)} ({words._number(standing.benchmark_value, decimals)})"
-        relation = _RELATIONS[standing.comparison]
-        if standing.basis == "interval":
-            basis = ("its interval excludes the benchmark" if standing.comparison != "similar"
-                     else "its interval includes the benchmark")
+            against = f"{area_words(benchmark_area, names)} ({words._number(benchmark_value, decimals)})"
+        relation = _RELATIONS[comparison]
+        if basis == "interval":
+            on = ("its interval excludes the benchmark" if comparison != "similar"
+                  else "its interval includes the benchmark")
         else:
-            basis = "by value alone (the reading has no interval)"
-        parts.append(f"{relation} {against}, {basis}")
+            on = "by value alone (the reading has no interval)"
+        parts.append(f"{relation} {against}, {on}")
     return parts
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -23,15 +24,27 @@ from engine.model.spec import Target
 from engine.stats.comparators import against, standings
 
 
-def units(targets: Sequence[Target]) -> list[Target]:
-    """The targets as judged: one for each area of a target with `areas:` (its `area` that one)."""
+def units(targets: Sequence[Target]) -> tuple[list[Target], np.ndarray]:
+    """The targets as judged: one for each area of a target with `areas:` (its `area` that one);
+    and each one's spec, its index in `targets` (what depends on the spec alone is worked out once
+    for all its areas: Facts.of, the wording)."""
     out: list[Target] = []
-    for t in targets:
+    spec: list[int] = []
+    for i, t in enumerate(targets):
         if t.areas:
-            out.extend(replace(t, area=code) for code in t.areas)
+            fields = t.__dict__
+            for code in t.areas:
+                # The same frozen Target but for `area`: a copy of its fields, as dataclasses.replace
+                # makes, without replace's call of __init__ (16 us a unit against 2: 5 s of CPU
+                # for 1,000 specs of 317 areas; benchmarks/bench_areas.py).
+                unit = object.__new__(Target)
+                unit.__dict__.update(fields, area=code)
+                out.append(unit)
+            spec.extend([i] * len(t.areas))
         else:
             out.append(t)
-    return out
+            spec.append(i)
+    return out, np.array(spec, dtype=np.int64)
 
 
 def row_units(units: Sequence[Target], batch: ReadingsBatch) -> np.ndarray:
@@ -73,8 +86,9 @@ class Standings:
     rank, of, quartile: 0 where none (no comparators with a value that period, or no group);
     median, benchmark: NaN where none; comparison, basis: codes of stats.comparators COMPARISONS
     and BASES (0: not compared). Per target unit: `group` (its comparators group, or None) and
-    `benchmark_area` (an area code, GROUP_MEDIAN, or None). For the dot plot and the names of the
-    neighbours: `members` holds every (target, period) group's batch rows, best first.
+    `benchmark_area` (an area code, GROUP_MEDIAN, or None). For the dot plot: `members` holds
+    every (target, period) group's batch rows, best first (put in order when first asked for: a
+    JSON or CSV report never asks, and the sort costs as much as the ranking).
     """
 
     rank: np.ndarray
@@ -85,8 +99,9 @@ class Standings:
     comparison: np.ndarray
     basis: np.ndarray
     group_of: np.ndarray  # each judged reading's group (index into `starts`), -1: none
-    members: np.ndarray  # batch rows of every group, group by group, best first
-    starts: np.ndarray  # group g's members are members[starts[g]:starts[g + 1]]
+    pool: np.ndarray  # the batch rows ranked, each in its group `pool_group` with its rank `pool_rank`
+    pool_group: np.ndarray
+    pool_rank: np.ndarray
     groups: tuple[str | None, ...]  # per unit
     benchmark_areas: tuple[str | None, ...]  # per unit
 
@@ -95,12 +110,28 @@ class Standings:
         zeros = np.zeros(n, dtype=np.int64)
         return cls(zeros, zeros, zeros.astype(np.int8), np.full(n, np.nan), np.full(n, np.nan),
                    zeros.astype(np.int8), zeros.astype(np.int8), np.full(n, -1, dtype=np.int64),
-                   np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), (None,) * unit_count,
-                   (None,) * unit_count)
+                   np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                   (None,) * unit_count, (None,) * unit_count)
 
     @property
     def any(self) -> bool:
         return any(g is not None for g in self.groups) or any(b is not None for b in self.benchmark_areas)
+
+    @cached_property
+    def _best_first(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every group's batch rows, group by group, best first; and where each group's start."""
+        order = np.lexsort((self.pool_rank, self.pool_group))
+        count = int(self.pool_group.max()) + 1 if len(self.pool_group) else 0
+        return self.pool[order], np.searchsorted(self.pool_group[order], np.arange(count + 1))
+
+    @property
+    def members(self) -> np.ndarray:
+        return self._best_first[0]
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Group g's members are members[starts[g]:starts[g + 1]]."""
+        return self._best_first[1]
 
     def group_rows(self, i: int) -> np.ndarray:
         """The batch rows of judged reading i's group that period (best first); empty: none."""
@@ -127,15 +158,23 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     pool = np.zeros((len(batch.ids), len(batch.areas) + 1), dtype=bool)
     bench = np.full(len(batch.ids), -2, dtype=np.int64)  # the benchmark area's code; -2: none
     lower_is_better = np.zeros(len(batch.ids), dtype=bool)
+    # The group's members once per target id and group: the units of a spec of several areas share
+    # an id (317 of them each, the group's members all over again).
+    group_members: dict[str, list[int]] = {}
+    seen: set[tuple[int, str]] = set()
     for t, g, b in zip(units, groups, benchmarks):
         code = id_code.get(t.id)
         if code is None:
             continue
         lower_is_better[code] = t.measure.lower_is_better
         if g is not None:
-            for member in areas.members(g):  # type: ignore[union-attr]
-                if member in area_code:
-                    pool[code, area_code[member] + 1] = True
+            if (code, g) not in seen:
+                seen.add((code, g))
+                found = group_members.get(g)
+                if found is None:
+                    found = group_members[g] = [area_code[m] + 1 for m in areas.members(g)  # type: ignore[union-attr]
+                                                if m in area_code]
+                pool[code, found] = True
         if b is not None and b != GROUP_MEDIAN:
             bench[code] = area_code.get(b, -3)
     keys = batch.period_keys
@@ -151,9 +190,12 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     # The judged readings' intervals, on the pool rows that are judged readings (others: none).
     pool_lower = np.full(len(pool_rows), np.nan)
     pool_upper = np.full(len(pool_rows), np.nan)
-    at = np.searchsorted(pool_rows, rows)
-    found = (at < len(pool_rows)) & (pool_rows[np.minimum(at, max(len(pool_rows) - 1, 0))] == rows) \
-        if len(pool_rows) else np.zeros(n, dtype=bool)
+    # Each judged reading's place among the pool rows (-1: not among them), by a table of batch
+    # rows: the judged rows are in target order, so searching the pool for each would be random.
+    place = np.full(len(batch.target), -1, dtype=np.int64)
+    place[pool_rows] = np.arange(len(pool_rows))
+    at = place[rows]
+    found = at >= 0
     pool_lower[at[found]] = lower[found]
     pool_upper[at[found]] = upper[found]
     polarity = np.zeros(len(unique_keys), dtype=bool)  # each group's: its target's
@@ -174,11 +216,9 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
     median[idx] = stand.median[g[compared]]
     group_of[idx] = g[compared]
 
-    # Every group's rows best first, for the dot plot and the neighbours of a derived rank.
-    order = np.lexsort((stand.rank, group))
-    members = pool_rows[order]
-    starts = np.searchsorted(group[order], np.arange(len(unique_keys) + 1))
-
+    # Every group's rows with their ranks, for the dot plot and the neighbours of a derived rank
+    # (put best first by Standings when first asked for).
+    pool_group, pool_rank = group, stand.rank
     # Judged readings of an own area outside its group: each ranked among the group's readings that
     # period and itself, as a group of its own (appended after the others, for the dot plot).
     grouped_unit = np.array([g is not None for g in groups], dtype=bool)
@@ -190,6 +230,9 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
         matched = unique_keys[at_key] == key  # some member of the group has a reading that period
         outside, g_out = outside[matched], at_key[matched]
         k = len(outside)
+        by_group = np.argsort(group, kind="stable")
+        members = pool_rows[by_group]
+        starts = np.searchsorted(group[by_group], np.arange(len(unique_keys) + 1))
         sizes = starts[g_out + 1] - starts[g_out]
         block = np.repeat(np.cumsum(sizes) - sizes, sizes)  # where each one's block starts
         member_rows = members[np.repeat(starts[g_out], sizes) + (np.arange(int(sizes.sum())) - block)]
@@ -203,9 +246,9 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
         rank[outside], of[outside], quartile[outside] = extra.rank[own], extra.of, extra.quartile[own]
         median[outside] = extra.median
         group_of[outside] = len(unique_keys) + np.arange(k)
-        order = np.lexsort((extra.rank, extra_group))
-        members = np.concatenate((members, extra_rows[order]))
-        starts = np.concatenate((starts[:-1], len(pool_rows) + np.searchsorted(extra_group[order], np.arange(k + 1))))
+        pool_rows = np.concatenate((pool_rows, extra_rows))
+        pool_group = np.concatenate((pool_group, len(unique_keys) + extra_group))
+        pool_rank = np.concatenate((pool_rank, extra.rank))
 
     # The benchmark: another area's reading of the target that period, or the group median.
     benchmark = np.full(n, np.nan)
@@ -224,8 +267,8 @@ def standings_of(units: Sequence[Target], batch: ReadingsBatch, areas: Areas | N
         benchmark[hit] = batch.value[bench_rows[order][safe[hit]]]
     value = batch.value[rows]
     comparison, basis = against(value, lower, upper, benchmark, facts_polarity(units, unit), ~np.isnan(value))
-    return Standings(rank, of, quartile, median, benchmark, comparison, basis, group_of, members, starts,
-                     groups, benchmarks)
+    return Standings(rank, of, quartile, median, benchmark, comparison, basis, group_of, pool_rows, pool_group,
+                     pool_rank, groups, benchmarks)
 
 
 def facts_polarity(units: Sequence[Target], unit: np.ndarray) -> np.ndarray:

@@ -36,7 +36,8 @@ class Facts:
 
     targets: tuple[Target, ...]
     trajectories: tuple[Trajectory | None, ...]
-    paths: Paths
+    paths: Paths  # one path per spec (targets of one spec share it)
+    path: np.ndarray  # each target's index into `paths`: its spec's
     has_baseline: np.ndarray
     baseline_day: np.ndarray
     baseline_value: np.ndarray
@@ -53,34 +54,44 @@ class Facts:
     confidence: np.ndarray  # the `significance` level readings are judged at (95, 99.8); NaN: by value alone
 
     @classmethod
-    def of(cls, targets: Sequence[Target]) -> Facts:
+    def of(cls, targets: Sequence[Target], spec: np.ndarray | None = None) -> Facts:
+        """The facts of the targets. spec: each target's spec, where several targets come from one
+        (a spec of several areas: one target per area, differing only in `area`, which no verdict
+        reads): the columns are worked out once per spec and repeated (a million-row evaluation
+        can have 317,000 such targets, benchmarks/bench_areas.py)."""
         targets = tuple(targets)
-        trajectories = tuple(trajectory_for(t) for t in targets)
+        if spec is None:
+            spec = np.arange(len(targets), dtype=np.int64)
+        _, first, path = np.unique(spec, return_index=True, return_inverse=True)
+        specs = [targets[i] for i in first.tolist()]
+        paths = [trajectory_for(t) for t in specs]
+        path = path.ravel().astype(np.int64)
 
         def column(values, dtype):
-            return np.fromiter(values, dtype=dtype, count=len(targets))
+            return np.fromiter(values, dtype=dtype, count=len(specs))[path]
 
-        level = [t.goal is not None and t.goal.value is not None for t in targets]
+        level = [t.goal is not None and t.goal.value is not None for t in specs]
         return cls(
             targets=targets,
-            trajectories=trajectories,
-            paths=Paths.of(trajectories),
-            has_baseline=column((t.baseline is not None for t in targets), bool),
-            baseline_day=column((t.baseline.date.toordinal() if t.baseline else NO_DAY for t in targets), np.int64),
-            baseline_value=column((t.baseline.value if t.baseline else 0.0 for t in targets), np.float64),
-            has_level=np.array(level, dtype=bool),
+            trajectories=tuple(paths[k] for k in path.tolist()),
+            paths=Paths.of(paths),
+            path=path,
+            has_baseline=column((t.baseline is not None for t in specs), bool),
+            baseline_day=column((t.baseline.date.toordinal() if t.baseline else NO_DAY for t in specs), np.int64),
+            baseline_value=column((t.baseline.value if t.baseline else 0.0 for t in specs), np.float64),
+            has_level=np.array(level, dtype=bool)[path],
             goal_day=column((t.goal.period.end.toordinal() if has else NO_DAY  # type: ignore[union-attr]
-                             for t, has in zip(targets, level)), np.int64),
+                             for t, has in zip(specs, level)), np.int64),
             goal_start=column((t.goal.period.start.toordinal() if has else NO_DAY  # type: ignore[union-attr]
-                               for t, has in zip(targets, level)), np.int64),
-            goal_value=column((t.goal.value if has else 0.0 for t, has in zip(targets, level)), np.float64),  # type: ignore[union-attr]
-            strict=column((bool(t.goal and t.goal.strict) for t in targets), bool),
-            has_path=column((tr is not None for tr in trajectories), bool),
-            lower_is_better=column((t.measure.lower_is_better for t in targets), bool),
-            tolerance_absolute=column((t.tolerance.absolute for t in targets), np.float64),
-            tolerance_relative=column((t.tolerance.relative for t in targets), np.float64),
-            limit=column((t.limit if t.limit is not None else np.nan for t in targets), np.float64),
-            confidence=column((t.significance if t.significance is not None else np.nan for t in targets), np.float64),
+                               for t, has in zip(specs, level)), np.int64),
+            goal_value=column((t.goal.value if has else 0.0 for t, has in zip(specs, level)), np.float64),  # type: ignore[union-attr]
+            strict=column((bool(t.goal and t.goal.strict) for t in specs), bool),
+            has_path=column((tr is not None for tr in paths), bool),
+            lower_is_better=column((t.measure.lower_is_better for t in specs), bool),
+            tolerance_absolute=column((t.tolerance.absolute for t in specs), np.float64),
+            tolerance_relative=column((t.tolerance.relative for t in specs), np.float64),
+            limit=column((t.limit if t.limit is not None else np.nan for t in specs), np.float64),
+            confidence=column((t.significance if t.significance is not None else np.nan for t in specs), np.float64),
         )
 
 

@@ -23,7 +23,7 @@ def decide(facts: Facts, readings: Readings, decisions: Decisions) -> None:
     if not mask.any():
         return
     tm, value = t[mask], readings.value[mask]
-    expected = facts.paths.expected(tm, readings.day[mask])
+    expected = facts.paths.expected(facts.path[tm], readings.day[mask])
     gap = shortfall(value, expected, facts.lower_is_better[tm])
     tolerance = tolerance_at(facts, tm, expected)
     beyond = compare(gap, tolerance, value, expected) > 0
