@@ -284,7 +284,14 @@ def evaluate(
         write_output(output, data, [*readings, *(Path(t.file) for t in target_list)], "the report")
         from engine.sources.specs import display_path
 
-        sys.stderr.write(f"wrote {visible(display_path(output))}: {len(result.results)} targets, {batch.count()} readings\n")
+        from engine.reports.base import row_counts
+
+        # The readings judged (a derived rank's too), not every row read: other areas' readings
+        # are said apart, as the reports' footers say them.
+        counts = row_counts(result, batch)
+        compared = f", {counts.comparators} of other areas compared with" if counts.comparators else ""
+        sys.stderr.write(f"wrote {visible(display_path(output))}: {len(result.results)} targets, "
+                         f"{counts.used + counts.derived} readings{compared}\n")
     else:
         # Streamed (json, csv): a million readings' report need not be held in memory as well.
         if excel:  # UTF-8 whatever the terminal's or the locale's encoding: the mark says UTF-8

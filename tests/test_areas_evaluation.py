@@ -343,3 +343,21 @@ def test_each_area_of_one_spec_is_said_as_a_spec_for_that_area_alone_would_say_i
         one_batch, one = run(tmp_path, [spec(area=code, **extra)], csv, as_of=as_of)
         (alone,) = json.loads(evaluation_text(one, one_batch))["targets"]
         assert alone == next(t for t in whole if t["area"] == code)
+
+
+def test_a_report_written_to_a_file_counts_the_readings_judged_and_those_compared_with_apart(tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    root = Path(__file__).resolve().parent.parent
+    args = [str(root / "examples" / "readings-2014-17.csv"), "-t", str(root / "targets")]
+    report = json.loads(CliRunner().invoke(cli.app, ["evaluate", *args, "--format", "json"]).stdout)
+    judged = sum(len(t["readings"]) for t in report["targets"])
+    out = tmp_path / "report.md"
+    result = CliRunner().invoke(cli.app, ["evaluate", *args, "--format", "markdown", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (f"{len(report['targets'])} targets, {judged} readings, {report['comparator_readings']} of other areas "
+            "compared with") in result.stderr
