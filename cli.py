@@ -416,7 +416,8 @@ def diff(
     """Compare the specs at git ref BASE with the working tree: added, removed and changed targets, field by field.
 
     A moved goalpost fails: changing the baseline, target, trajectory, milestones, limit,
-    tolerance, polarity or unit of a target that was active at BASE without adding a new entry to
+    tolerance, polarity or unit, or the area, areas, comparators, benchmark or derived rank
+    (derived, of, among), of a target that was active at BASE without adding a new entry to
     its `revisions`; demoting it to draft, or making a retired target (or one that was in force
     before) active again, without one; editing or deleting an old entry; removing a target that
     was active at BASE (retire it first); adding one under an id used before, without its record. Exit 0 no goalpost problems; 1 goalpost problems;
@@ -428,10 +429,10 @@ def diff(
 
     location = locate(targets)
     commit = resolve_commit(location, base)
-    target_list = load_valid_targets(targets)
+    specs = load_valid_specs(targets)
     from_root = format is DiffFormat.github  # GitHub places annotations by paths from the repository's top
     old, problems = base_versions(location, commit, base, from_root=from_root)
-    new = working_versions(location, target_list, from_root=from_root)
+    new = working_versions(location, specs.targets, from_root=from_root, areas=specs.areas)
     at_base = {version.id for version in old}
     used_before = ids_used_before(location, commit, [v.id for v in new if v.id not in at_base])
     result = compare(old, new, base=base, base_commit=commit, problems=problems, used_before=used_before)

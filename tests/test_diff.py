@@ -19,6 +19,7 @@ from engine.checks.checker import check_document
 from engine.diff.compare import ABSENT, SpecVersion, compare, first_new_revision, raw_changes, shown
 from engine.diff.gitread import GitError, locate, resolve_commit
 from engine.reports import diff_formats
+from engine.model.areas import Areas, resolved
 from engine.model.spec import build_target
 from engine.sources.yamlsafe import load_yaml
 
@@ -379,6 +380,134 @@ def test_duplicate_ids_at_the_base_are_reported_and_the_first_compared():
 ])
 def test_values_are_shown_as_written(value, text):
     assert shown(value) == text
+
+
+# --- areas and comparator groups (issue 12) ----------------------------------------------------------
+
+AREAS = Areas.of(
+    {"E06000045": "Southampton", "E06000044": "Portsmouth", "E08000009": "Trafford", "E92000001": "England"},
+    {"msg-southampton": ("E06000045", "E06000044", "E08000009"), "friendly": ("E06000045", "E06000044"),
+     "msg-same": ("E08000009", "E06000045", "E06000044")})  # msg-southampton's members in another order
+
+COMPARED = SPEC + "area: E06000045\ncomparators: msg-southampton\nbenchmark: group_median\n"
+MANY = SPEC + "areas: [Southampton, Portsmouth]\n"
+GROUP = SPEC + "areas: msg-southampton\n"
+RANK_FILE = "targets/msg-position.yaml"
+RANK = """\
+id: msg-position
+title: Position within the most similar group
+status: active
+measure:
+  description: Southampton's rank for the youth re-offending rate within its group
+  derived: rank
+  of: youth-reoffending
+  among: msg-southampton
+  unit: rank
+  polarity: lower_is_better
+  frequency: annual
+area: E06000045
+baseline: {period: 2013/14, value: 12}
+"""
+
+
+def side(text: str, areas: Areas | None = AREAS, file: str = FILE) -> SpecVersion:
+    """A spec with its side's areas.yaml, its `areas:` resolved to codes as `targets validate` hands it on."""
+    plain = version(text, file)
+    assert plain.target is not None, "the spec should be valid"
+    return SpecVersion(plain.file, plain.data, resolved(plain.target, areas), plain.marks, plain.key_marks, areas)
+
+
+def areas_diff(old: str, new: str, *, old_areas: Areas | None = AREAS, new_areas: Areas | None = AREAS,
+               file: str = FILE):
+    return compare([side(old, old_areas, file)], [side(new, new_areas, file)], base="HEAD")
+
+
+AREA_MOVES = [
+    (COMPARED, "area: E06000045", "area: E06000044", "area", "from E06000045 to E06000044"),
+    (COMPARED, "comparators: msg-southampton", "comparators: friendly", "comparators", "from msg-southampton to friendly"),
+    (COMPARED, "benchmark: group_median", "benchmark: E92000001", "benchmark", "from group_median to E92000001"),
+    (COMPARED, "benchmark: group_median\n", "", "benchmark", "benchmark removed (was group_median)"),
+    (SPEC, "tolerance: {absolute: 1.0}\n", "tolerance: {absolute: 1.0}\narea: E06000045\n", "area", "area added: E06000045"),
+    (MANY, "[Southampton, Portsmouth]", "[Southampton, Trafford]", "areas[2]", "from Portsmouth to Trafford"),
+    (MANY, "[Southampton, Portsmouth]", "[Southampton]", "areas[2]", "areas[2] removed (was Portsmouth)"),
+    (GROUP, "areas: msg-southampton", "areas: friendly", "areas", "from msg-southampton to friendly"),
+    (RANK, "among: msg-southampton", "among: friendly", "measure.among", "from msg-southampton to friendly"),
+    (RANK, "of: youth-reoffending", "of: youth-custody", "measure.of", "from youth-reoffending to youth-custody"),
+]
+
+
+@pytest.mark.parametrize("spec, old, new, field, said", AREA_MOVES, ids=[f"{m[3]}-{n}" for n, m in enumerate(AREA_MOVES)])
+def test_changing_whose_readings_or_what_they_are_judged_against_is_a_moved_goalpost(spec, old, new, field, said):
+    file = RANK_FILE if spec is RANK else FILE
+    changed = edit(spec, old, new)
+    result = areas_diff(spec, changed, file=file)
+    assert result.failed and result.errors == 1
+    (error,) = one_change(result).moved_goalposts
+    assert error.field == field and error.goalpost
+    assert said in error.message and "without a new entry in `revisions`" in error.message
+    assert f"goalposts moved ({field})" in one_change(result).message
+    # The same change with a new revisions entry is recorded, not an error.
+    recorded = areas_diff(spec, changed + REVISION, file=file)
+    assert not recorded.failed
+    assert "recorded in revisions[1]" in next(c for c in one_change(recorded).changes if c.field == field).message
+    # A draft at the base may change freely.
+    draft = edit(spec, "status: active", "status: draft")
+    assert not areas_diff(draft, edit(draft, old, new), file=file).failed
+
+
+def test_dropping_a_derived_rank_moves_each_of_its_parts():
+    plain = edit(RANK, "  derived: rank\n  of: youth-reoffending\n  among: msg-southampton\n", "")
+    result = areas_diff(RANK, plain, file=RANK_FILE)
+    assert [c.field for c in one_change(result).moved_goalposts] == ["measure.derived", "measure.of", "measure.among"]
+    assert not areas_diff(RANK, plain + REVISION, file=RANK_FILE).failed
+
+
+@pytest.mark.parametrize("spec, old, new", [
+    (MANY, "[Southampton, Portsmouth]", "[E06000045, Portsmouth]"),  # a name as its code
+    (MANY, "[Southampton, Portsmouth]", "[southampton, e06000044]"),  # any case, as areas.yaml matches them
+    (MANY, "[Southampton, Portsmouth]", "[Portsmouth, Southampton]"),  # the order does not count
+    (MANY, "areas: [Southampton, Portsmouth]", "areas: friendly"),  # a group of the same areas
+    (GROUP, "areas: msg-southampton", "areas: [Trafford, E06000045, Portsmouth]"),  # the group's members listed
+    (COMPARED, "comparators: msg-southampton", "comparators: msg-same"),  # another group, the same members
+    (RANK, "among: msg-southampton", "among: msg-same"),
+])
+def test_naming_the_same_areas_another_way_is_listed_but_not_a_move(spec, old, new):
+    file = RANK_FILE if spec is RANK else FILE
+    result = areas_diff(spec, edit(spec, old, new), file=file)
+    assert not result.failed
+    changes = one_change(result).changes
+    assert changes and all(c.severity == "notice" and not c.goalpost for c in changes)
+    assert all("the same, written differently" in c.message for c in changes)
+
+
+def test_each_side_is_read_with_its_own_areas_file():
+    # The group renamed in areas.yaml and in the spec in one change: the same areas.
+    renamed = Areas.of(AREAS.names, {"msg-soton": AREAS.members("msg-southampton")})
+    moved = edit(COMPARED, "comparators: msg-southampton", "comparators: msg-soton")
+    assert not areas_diff(COMPARED, moved, new_areas=renamed).failed
+    # Renamed, and a member dropped at the same time: not the same areas.
+    smaller = Areas.of(AREAS.names, {"msg-soton": AREAS.members("friendly")})
+    result = areas_diff(COMPARED, moved, new_areas=smaller)
+    assert result.failed and [c.field for c in one_change(result).moved_goalposts] == ["comparators"]
+
+
+def test_without_an_areas_file_names_are_compared_as_written():
+    # No areas.yaml to say that Southampton is E06000045: the rewrite counts as a change ...
+    as_code = edit(MANY, "[Southampton, Portsmouth]", "[E06000045, Portsmouth]")
+    result = areas_diff(MANY, as_code, old_areas=None, new_areas=None)
+    assert result.failed and [c.field for c in one_change(result).moved_goalposts] == ["areas[1]"]
+    # ... as it does when only one side has one (its areas.yaml was not valid at the base).
+    assert areas_diff(MANY, as_code, old_areas=None).failed
+    # Case and spacing are matched as any areas.yaml would match them.
+    for old, new in [("[Southampton, Portsmouth]", "[southampton,  Portsmouth]"),
+                     ("[Southampton, Portsmouth]", "[Portsmouth, Southampton]")]:
+        assert not areas_diff(MANY, edit(MANY, old, new), old_areas=None, new_areas=None).failed
+    codes = SPEC + "areas: [E06000045, E06000044]\n"
+    assert not areas_diff(codes, edit(codes, "E06000044]", "e06000044]"), old_areas=None, new_areas=None).failed
+    # A group unknown on a side is compared by its name.
+    swapped = edit(GROUP, "areas: msg-southampton", "areas: msg-same")
+    assert areas_diff(GROUP, swapped, old_areas=None, new_areas=None).failed
+    assert not areas_diff(GROUP, swapped).failed
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -831,3 +960,66 @@ def test_a_draft_that_was_in_force_before_needs_a_revisions_entry_to_be_active_a
 def test_deleting_a_revisions_entry_of_an_active_target_is_an_error():
     base = SPEC + REVISION
     assert diff(base, SPEC).failed
+
+
+RANKED = Path("targets/crime-and-asb/msg-position-all-crime.yaml")
+RATE = Path("targets/crime-and-asb/all-crime-rate.yaml")
+AREAS_FILE = Path("targets/areas.yaml")
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A git repository holding a copy of the whole shipped tree, its areas.yaml with it, committed."""
+    root = tmp_path / "repo"
+    shutil.copytree(SHIPPED, root / "targets")
+    git(tmp_path, "init", "-q", str(root))
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "specs")
+    return root
+
+
+def rename_the_group(to: str) -> None:
+    """msg-southampton renamed in areas.yaml and in the specs that name it: the same 15 areas."""
+    AREAS_FILE.write_text(edit(AREAS_FILE.read_text(), "  msg-southampton:", f"  {to}:"))
+    RANKED.write_text(edit(RANKED.read_text(), "among: msg-southampton", f"among: {to}"))
+    RATE.write_text(edit(RATE.read_text(), "comparators: msg-southampton", f"comparators: {to}"))
+
+
+def test_a_rank_among_a_friendlier_group_is_a_moved_goalpost(shipped, monkeypatch):
+    monkeypatch.chdir(shipped)
+    AREAS_FILE.write_text(AREAS_FILE.read_text() + "  friendly: [E06000045, E06000044]\n")
+    ranked = RANKED.read_text()
+    RANKED.write_text(edit(ranked, "among: msg-southampton", "among: friendly"))
+    result = run("HEAD")
+    assert result.exit_code == 1, result.output
+    assert (f"{RANKED.as_posix()}:{line_of(ranked, 'among:')}: error: msg-position-all-crime: measure.among changed "
+            "from msg-southampton to friendly on a target that was active at HEAD without a new entry in `revisions`"
+            in result.output)
+    RANKED.write_text(edit(ranked, "among: msg-southampton", "among: friendly") + SECOND_REVISION)
+    assert run("HEAD").exit_code == 0
+
+
+def test_a_group_renamed_with_its_members_kept_is_not_a_move(shipped, monkeypatch):
+    monkeypatch.chdir(shipped)
+    rename_the_group("msg-soton")
+    result = run("HEAD")
+    # The base's areas.yaml is read through git: msg-southampton there has the areas msg-soton has here.
+    assert result.exit_code == 0, result.output
+    assert "msg-position-all-crime: measure.among: msg-southampton -> msg-soton (the same, written differently)" in result.output
+    # One spec file given: no areas.yaml is read on either side, so the names are compared as written.
+    result = run("HEAD", "--targets", RANKED)
+    assert result.exit_code == 1 and "measure.among changed from msg-southampton to msg-soton" in result.output
+
+
+def test_an_areas_file_not_valid_at_the_base_leaves_groups_compared_as_written(shipped, monkeypatch):
+    monkeypatch.chdir(shipped)
+    good = AREAS_FILE.read_text()
+    AREAS_FILE.write_text(edit(good, "  E06000045: Southampton", "  E0600004: Southampton"))
+    git(shipped, "commit", "-q", "-am", "a broken areas file")
+    AREAS_FILE.write_text(good)
+    rename_the_group("msg-soton")
+    result = run("HEAD")
+    assert result.exit_code == 1, result.output
+    assert "targets/areas.yaml: warning: at HEAD: the areas file was not valid (" in result.output
+    assert "compared as written (a name rewritten as its code counts as a change)" in result.output
+    assert "measure.among changed from msg-southampton to msg-soton" in result.output

@@ -13,7 +13,18 @@ The goalpost rule (README, `targets diff`): a target that was `active` at the ba
 guarded. Changing its baseline, its target (period, level or form, `strict`), its trajectory,
 its milestones, its limit or tolerance, or its measure's polarity or unit is a moved goalpost, an error, unless
 the same change adds a new entry to its `revisions` list (every entry at the base kept, at least
-one more that is not a copy). Demoting it to draft, or bringing a retired target back, needs a new
+one more that is not a copy). So is changing whose readings it judges or what they are judged
+against (issue 12): its `area`, its `areas`, its `comparators` group, its `benchmark`, or its
+measure's derived rank (`derived`, `of`, `among`): "12th of 15" must not quietly become "3rd of 8"
+by swapping the group for a friendlier one.
+
+Areas and groups are compared as each side's areas.yaml reads them (SpecVersion.areas, the shell
+reads it at the base too): `areas: [Southampton]` and `areas: [E06000045]` are the same when
+areas.yaml names E06000045 Southampton, as are a group and the list of its members, or two group
+names with the same members; a list's order does not count. Where a side has no areas.yaml (a
+single spec file given, or one that was not valid at the base) names are compared as written, so
+a name rewritten as its code counts as a move there. A group's members changing inside
+areas.yaml is not a change of any spec, and not looked at. Demoting it to draft, or bringing a retired target back, needs a new
 entry too: otherwise demote, edit and reactivate in three changes would slip through. What counts is the status
 at the base, the one the target was in force under: turning an active target into a draft in
 the same change does not lift the guard, while a draft at the base is being finished and may
@@ -30,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
+from engine.model.areas import Areas, is_gss_code, name_key
 from engine.model.problems import Problem
 from engine.checks.schema import field_name
 from engine.model.spec import TARGET_FORMS, Target
@@ -43,8 +55,12 @@ ChangeKind = Literal["added", "removed", "changed"]
 # to, the way there, the breach line, the tolerance (widened, off track reads as at risk), and
 # which way is better and in what unit (flipping the polarity turns every status over; a new unit
 # changes what every number means).
-GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit", "tolerance")
-GOALPOST_MEASURE = ("polarity", "unit")
+# Then whose readings are judged and what they are measured against (issue 12): the target's own
+# area or areas, the group it is compared (and ranked) among, its benchmark, and a derived rank's
+# kind, ranked target and group.
+GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit", "tolerance",
+             "area", "areas", "comparators", "benchmark")
+GOALPOST_MEASURE = ("polarity", "unit", "derived", "of", "among")
 GUARDED_STATUS = "active"
 REVISIONS_HINT = "add one saying what changed, why and who approved it"
 
@@ -68,6 +84,9 @@ class SpecVersion:
     target: Target | None = None  # the built model, when the spec is valid
     marks: Mapping[FieldPath, Mark] = field(default_factory=dict)  # where each value starts
     key_marks: Mapping[FieldPath, Mark] = field(default_factory=dict)  # where each key starts
+    # That side's areas.yaml (when it was read and valid): groups and area names are compared by
+    # the areas they stand for.
+    areas: Areas | None = None
 
     @property
     def id(self) -> str:
@@ -299,13 +318,15 @@ def _fields_shared(a: Any, b: Any) -> int:
 
 # --- goalposts in the model ----------------------------------------------------------------------
 
-def _goalposts(target: Target) -> dict[str, Any]:
-    """The goalposts as the model reads them: periods as their span, numbers as numbers, defaults filled in."""
+def _goalposts(target: Target, areas: Areas | None) -> dict[str, Any]:
+    """The goalposts as the model reads them: periods as their span, numbers as numbers, defaults
+    filled in, areas as codes and groups as their members where areas.yaml is known."""
 
     def point(p: Any) -> Any:
         return ABSENT if p is None else {"period": (p.period.start, p.period.end), "value": p.value}
 
     goal = target.goal
+    derived = target.measure.derived
     return {
         "baseline": point(target.baseline),
         "target": ABSENT if goal is None else {
@@ -317,8 +338,46 @@ def _goalposts(target: Target) -> dict[str, Any]:
         "milestones": [point(m) for m in target.milestones],
         "limit": ABSENT if target.limit is None else target.limit,
         "tolerance": {"absolute": target.tolerance.absolute, "relative": target.tolerance.relative},
-        "measure": {"polarity": target.measure.polarity, "unit": target.measure.unit},  # units have one spelling in specs
+        "area": ABSENT if target.area is None else target.area,  # a GSS code: one spelling (the schema's)
+        "areas": _own_areas(target, areas),
+        "comparators": _group(target.comparators, areas),
+        "benchmark": ABSENT if target.benchmark is None else target.benchmark,  # a code, or group_median
+        "measure": {
+            "polarity": target.measure.polarity, "unit": target.measure.unit,  # units have one spelling in specs
+            "derived": ABSENT if derived is None else derived.kind,
+            "of": ABSENT if derived is None else derived.of,
+            "among": ABSENT if derived is None else _group(derived.among, areas),
+        },
     }
+
+
+def _group(name: str | None, areas: Areas | None) -> Any:
+    """A group as the areas it holds (in any order), when areas.yaml has it; else its name."""
+    if name is None:
+        return ABSENT
+    if areas is not None and name in areas.groups:
+        return frozenset(areas.members(name))
+    return ("group", name)
+
+
+def _own_areas(target: Target, areas: Areas | None) -> Any:
+    """`areas:` as the set of areas it names: a group's members, or each entry's code."""
+    if target.areas_group is not None:
+        return _group(target.areas_group, areas)
+    if not target.areas:
+        return ABSENT
+    return frozenset(_area(text, areas) for text in target.areas)
+
+
+def _area(text: str, areas: Areas | None) -> str:
+    """An area named by code or name: its code where areas.yaml knows it; else as any areas.yaml
+    would match it (a code in capitals, a name without case or repeated spaces), so `portsmouth`
+    is still `Portsmouth` but not E06000044."""
+    code = areas.code(text) if areas is not None else None
+    if code is not None:
+        return code
+    upper = text.strip().upper()
+    return upper if is_gss_code(upper) else "name:" + name_key(text)
 
 
 def is_goalpost(path: FieldPath) -> bool:
@@ -326,9 +385,12 @@ def is_goalpost(path: FieldPath) -> bool:
 
 
 def _model_path(path: FieldPath) -> FieldPath:
-    """Where a raw field lands in _goalposts: `target.value` and `target.change` are both the target's form."""
+    """Where a raw field lands in _goalposts: `target.value` and `target.change` are both the target's
+    form; each entry of an `areas` list is part of the set of areas."""
     if len(path) >= 2 and path[0] == "target" and path[1] in TARGET_FORMS:
         return ("target", "form")
+    if path[0] == "areas":
+        return ("areas",)
     return path[:3]
 
 
@@ -348,7 +410,7 @@ def _meaning_changed(path: FieldPath, old: SpecVersion, new: SpecVersion) -> boo
     if old.target is None or new.target is None:
         return True
     where = _model_path(path)
-    return _lookup(_goalposts(old.target), where) != _lookup(_goalposts(new.target), where)
+    return _lookup(_goalposts(old.target, old.areas), where) != _lookup(_goalposts(new.target, new.areas), where)
 
 
 def first_new_revision(old: Any, new: Any) -> int | None:

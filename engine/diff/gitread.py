@@ -3,18 +3,23 @@
 git runs as a subprocess with argument lists (never a shell), from the repository's top
 folder, with literal pathspecs (a `*` in a folder name is just a character). Anything git
 refuses (git missing, not a repository, an unknown ref) ends as a GitError: a message and exit 2.
+
+The areas file at the root of the specs folder is read at the base too (not as a spec): groups and
+area names in the specs are compared by the areas they stand for, each side by its own areas.yaml.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from engine.checks.areas import check_areas
 from engine.checks.checker import check_document
 from engine.diff.compare import SpecVersion
+from engine.model.areas import Areas
 from engine.sources.specs import AREAS_FILES, SPEC_SUFFIXES, UsageError, display_path, read_spec, unreachable
 from engine.model.problems import LoadError, Problem, TargetsError
 from engine.model.spec import Target, build_target
@@ -180,6 +185,20 @@ def _is_spec(path: PurePosixPath, location: SpecsLocation) -> bool:
 
 def spec_blobs(location: SpecsLocation, commit: str) -> list[Blob]:
     """The spec files under the --targets path at a commit, in path order."""
+    return [b for b in _blobs(location, commit) if _is_spec(PurePosixPath(b.path), location)]
+
+
+def _areas_blobs(location: SpecsLocation, blobs: Sequence[Blob]) -> list[Blob]:
+    """The areas files at the root of the specs folder (areas.yaml before areas.yml, as
+    find_areas has them); none when --targets is one spec file, as in the working tree."""
+    if location.is_file:
+        return []
+    by_path = {b.path: b for b in blobs}
+    return [by_path[p] for p in ((location.inside / name).as_posix() for name in AREAS_FILES) if p in by_path]
+
+
+def _blobs(location: SpecsLocation, commit: str) -> list[Blob]:
+    """Every file under the --targets path at a commit, in path order."""
     pathspec = [] if location.inside == PurePosixPath(".") else ["--", location.inside.as_posix()]
     try:
         out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, *pathspec], location.root, commit)
@@ -193,7 +212,7 @@ def spec_blobs(location: SpecsLocation, commit: str) -> list[Blob]:
         mode, kind, object_id, size = meta.decode("ascii").split()
         path = name.decode("utf-8", "surrogateescape")
         # Submodules are commits and symlinks point elsewhere: neither is a spec at this commit.
-        if kind != "blob" or mode == SYMLINK_MODE or not _is_spec(PurePosixPath(path), location):
+        if kind != "blob" or mode == SYMLINK_MODE:
             continue
         blobs.append(Blob(path, object_id, int(size) if size.isdigit() else 0))
     return sorted(blobs, key=lambda b: b.path)
@@ -223,9 +242,12 @@ def read_blobs(location: SpecsLocation, blobs: Sequence[Blob]) -> dict[str, byte
 
 
 def base_versions(location: SpecsLocation, commit: str, base: str, *, from_root: bool) -> tuple[list[SpecVersion], list[Problem]]:
-    """Every spec at the commit, compared as far as it can be: invalid ones by their raw data, with a warning."""
-    blobs = spec_blobs(location, commit)
-    small = [b for b in blobs if b.size <= MAX_BYTES]
+    """Every spec at the commit, compared as far as it can be: invalid ones by their raw data, with a
+    warning; each with the areas file at the commit, when it was valid."""
+    every = _blobs(location, commit)
+    blobs = [b for b in every if _is_spec(PurePosixPath(b.path), location)]
+    areas_files = _areas_blobs(location, every)
+    small = [b for b in blobs + areas_files if b.size <= MAX_BYTES]
     contents = read_blobs(location, small)
     versions: list[SpecVersion] = []
     problems: list[Problem] = []
@@ -233,6 +255,7 @@ def base_versions(location: SpecsLocation, commit: str, base: str, *, from_root:
     def warn(file: str, message: str) -> None:
         problems.append(Problem(file, None, None, "warning", "base-spec", message))
 
+    areas = _base_areas(location, areas_files, contents, base, from_root=from_root, warn=warn)
     for blob in blobs:
         file = location.shown(blob.path, from_root=from_root)
         raw = contents.get(blob.object_id)
@@ -247,7 +270,7 @@ def base_versions(location: SpecsLocation, commit: str, base: str, *, from_root:
         if not isinstance(doc.data, dict):
             warn(file, f"at {base}: not a target spec (not a mapping of keys): not compared")
             continue
-        errors = [p for p in check_document(doc, PurePosixPath(blob.path).stem) if p.severity == "error"]
+        errors = [p for p in check_document(doc, PurePosixPath(blob.path).stem, areas) if p.severity == "error"]
         target: Target | None = None
         if errors:
             first = errors[0]
@@ -255,15 +278,45 @@ def base_versions(location: SpecsLocation, commit: str, base: str, *, from_root:
                        f"{first.message}): compared on its written fields")
         else:
             target = build_target(doc.data, file)
-        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks))
+        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks, areas))
     return versions, problems
 
 
-def working_versions(location: SpecsLocation, targets: Sequence[Target], *, from_root: bool) -> list[SpecVersion]:
-    """The working tree's (valid) specs with their lines, read again for their raw data and marks."""
+def _base_areas(location: SpecsLocation, blobs: Sequence[Blob], contents: dict[str, bytes], base: str, *,
+                from_root: bool, warn: Callable[[str, str], None]) -> Areas | None:
+    """The areas and groups of the first valid areas file at the base (as `targets validate` takes
+    the first valid one); None when there is none, with a warning for each one not valid: groups
+    and area names are then compared as written."""
+    faults: list[tuple[str, str]] = []  # (file, what is wrong with it)
+    for blob in blobs:
+        file = location.shown(blob.path, from_root=from_root)
+        raw = contents.get(blob.object_id)
+        if raw is None:
+            faults.append((file, f"is {blob.size:,} bytes, too big for an areas file, or could not be read"))
+            continue
+        try:
+            found, areas = check_areas(load_yaml(raw, file, marks=False))
+        except LoadError as exc:
+            faults.append((file, f"cannot be read ({exc.problem.message})"))
+            continue
+        if areas is not None:
+            return areas
+        errors = [p for p in found if p.severity == "error"]
+        faults.append((file, f"was not valid ({len(errors)} error(s), the first on line {errors[0].line}: "
+                             f"{errors[0].message})" if errors else "was not valid"))
+    for file, why in faults:
+        warn(file, f"at {base}: the areas file {why}: the groups and area names of the specs there are compared "
+                   "as written (a name rewritten as its code counts as a change)")
+    return None
+
+
+def working_versions(location: SpecsLocation, targets: Sequence[Target], *, from_root: bool,
+                     areas: Areas | None = None) -> list[SpecVersion]:
+    """The working tree's (valid) specs with their lines, read again for their raw data and marks;
+    areas: the working tree's areas file (load_specs(...).areas), to compare groups and names by."""
     versions = []
     for target in targets:
         doc = read_spec(Path(target.file))
         file = location.repo_path(target.file) if from_root else target.file
-        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks))
+        versions.append(SpecVersion(file, doc.data, target, doc.marks, doc.key_marks, areas))
     return versions
