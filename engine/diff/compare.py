@@ -16,20 +16,22 @@ the same change adds a new entry to its `revisions` list (every entry at the bas
 one more that is not a copy). So is changing whose readings it judges or what they are judged
 against (issue 12): its `area`, its `areas`, its `comparators` group, its `benchmark`, or its
 measure's derived rank (`derived`, `of`, `among`): "12th of 15" must not quietly become "3rd of 8"
-by swapping the group for a friendlier one.
+by swapping the group for a friendlier one. Demoting an active target to draft, or bringing a
+retired target back, needs a new entry too: otherwise demote, edit and reactivate in three changes
+would slip through. What counts is the status at the base, the one the target was in force under:
+turning an active target into a draft in the same change does not lift the guard, while a draft
+at the base is being finished and may change freely, even if it becomes active in the same change.
+Removing a target that was active at the base is an error too: mark it `retired` first, in a
+change of its own.
 
-Areas and groups are compared as each side's areas.yaml reads them (SpecVersion.areas, the shell
+Areas and groups are compared as each side's areas.yaml reads them (SpecVersion.areas; the shell
 reads it at the base too): `areas: [Southampton]` and `areas: [E06000045]` are the same when
 areas.yaml names E06000045 Southampton, as are a group and the list of its members, or two group
-names with the same members; a list's order does not count. Where a side has no areas.yaml (a
-single spec file given, or one that was not valid at the base) names are compared as written, so
-a name rewritten as its code counts as a move there. A group's members changing inside
-areas.yaml is not a change of any spec, and not looked at. Demoting it to draft, or bringing a retired target back, needs a new
-entry too: otherwise demote, edit and reactivate in three changes would slip through. What counts is the status
-at the base, the one the target was in force under: turning an active target into a draft in
-the same change does not lift the guard, while a draft at the base is being finished and may
-change freely, even if it becomes active in the same change. Removing a target that was active
-at the base is an error too: mark it `retired` first, in a change of its own.
+names with the same members; a list's order does not count. (`area` and `benchmark` take a GSS
+code only, which has one spelling.) Where a side has no valid areas.yaml (a single spec file given,
+or one that was not valid at the base) groups and names are compared as written, so a name
+rewritten as its code counts as a move there. A group's members changing inside areas.yaml is not
+a change of any spec, and is not looked at.
 """
 
 from __future__ import annotations
