@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.model.areas import Areas, resolved
 from engine.model.spec import build_target
@@ -361,3 +363,20 @@ def test_a_report_written_to_a_file_counts_the_readings_judged_and_those_compare
     assert result.exit_code == 0, result.output
     assert (f"{len(report['targets'])} targets, {judged} readings, {report['comparator_readings']} of other areas "
             "compared with") in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(rank=st.none() | st.integers(1, 400), of=st.integers(1, 400), quartile=st.sampled_from([None, 1, 2, 3, 4]),
+       median=st.none() | st.floats(0, 1e6, allow_nan=False), bench=st.sampled_from([None, "E92000001", "group_median"]),
+       value=st.none() | st.sampled_from([70.0, 70.05, 1234.5]), comparison=st.sampled_from([None, "better", "similar", "worse"]),
+       basis=st.sampled_from([None, "interval", "value"]), unit=st.sampled_from(["per_1000", "percent", "count"]))
+def test_the_remembered_compare_note_says_what_its_clauses_say(rank, of, quartile, median, bench, value, comparison,
+                                                               basis, unit):
+    """standing_note (the evaluation's, its shared clauses remembered) is compare_words(standing_parts)."""
+    from engine.verdicts.explain import TargetWords, compare_words, standing_note, standing_parts
+
+    words = TargetWords(spec(measure={"unit": unit}), None)
+    fields = (rank, of, quartile, median, bench, value, comparison, basis)
+    for _ in range(2):  # the second time from what was remembered
+        parts = standing_parts(words, "g", AREAS.names, *fields)
+        assert standing_note(words, "g", AREAS.names, *fields) == (compare_words(parts) if parts else "")

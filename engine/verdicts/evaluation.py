@@ -23,8 +23,8 @@ from engine.stats.progress import Progress
 from engine.stats.projection import Projection
 from engine.stats.trend import Trend
 from engine.verdicts.assessments import Assessments, assess, LENGTHS
-from engine.verdicts.explain import (Interval, TargetWords, as_of_words, compare_words, neighbours_note, projection_note,
-                                     stale_note, standing_parts, together_note)
+from engine.verdicts.explain import (Interval, TargetWords, as_of_words, neighbours_note, projection_note, stale_note,
+                                     standing_note, together_note)
 from engine.verdicts.intervals import ReadingIntervals, reading_intervals, statistic_codes
 from engine.verdicts.rules import AFTER_OUTCOME, Decisions, Facts, Readings, decide, outcome
 from engine.verdicts.derived import Neighbours, with_ranks
@@ -184,9 +184,7 @@ class Judged:
             names = self.areas.names if self.areas is not None else None
             for k, fields in zip(compared, self._standing_fields(at[compared])):
                 u = units[k]
-                parts = standing_parts(wordings[k], groups[u], names, *fields)  # type: ignore[misc]
-                if parts:
-                    said[k] += compare_words(parts)
+                said[k] += standing_note(wordings[k], groups[u], names, *fields)  # type: ignore[misc]
         if self.neighbours:  # a derived rank's readings name the areas just above and below
             names = self.areas.names if self.areas is not None else None
             for k, row in enumerate(self.rows[at].tolist()):

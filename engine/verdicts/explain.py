@@ -44,7 +44,7 @@ class TargetWords:
 
     __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
-                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps")
+                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps", "_clauses")
 
     def __init__(self, target: Target, trajectory: Trajectory | None):
         self.decimals = display_decimals(target)
@@ -83,6 +83,9 @@ class TargetWords:
         # a benchmark: one for each of 317 areas), each written once.
         self._numbers: dict[tuple[float, int], str] = {}
         self._gaps: dict[tuple[float, int], str] = {}
+        # How a reading compares: the parts that are the same for every area of a period (the
+        # group median, the benchmark clause), each worded once (standing_note).
+        self._clauses: dict[tuple, str] = {}
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
@@ -592,6 +595,35 @@ def standing_parts(words: TargetWords, group: str | None, names: Mapping[str, st
             on = "by value alone (the reading has no interval)"
         parts.append(f"{relation} {against}, {on}")
     return parts
+
+
+def standing_note(words: TargetWords, group: str | None, names: Mapping[str, str] | None, rank: int | None,
+                  of: int | None, quartile: int | None, median: float | None, benchmark_area: str | None,
+                  benchmark_value: float | None, comparison: str | None, basis: str | None) -> str:
+    """compare_note from a standing's fields, as compare_words(standing_parts(...)) says it; the
+    parts shared by the areas of a period (the quarter and group median, the benchmark clause)
+    remembered on `words`, as the evaluation says it for millions of readings (issue 12's scale)."""
+    clauses = words._clauses
+    head = tail = ""
+    if rank is not None:
+        key = ("rank", group, quartile, median)
+        tail = clauses.get(key)  # type: ignore[assignment]
+        if tail is None:
+            tail = standing_parts(words, group, names, 1, of, quartile, median, None, None, None, None)[0]
+            tail = tail[tail.index(" in the group "):]
+            if len(clauses) < _REMEMBERED:
+                clauses[key] = tail
+        head = f"ranked {ordinal(rank)} of {of}{tail}"
+    if comparison is not None and benchmark_value is not None:
+        key = ("benchmark", benchmark_area, benchmark_value, comparison, basis)
+        tail = clauses.get(key)  # type: ignore[assignment]
+        if tail is None:
+            tail = standing_parts(words, group, names, None, None, None, None, benchmark_area, benchmark_value,
+                                  comparison, basis)[0]
+            if len(clauses) < _REMEMBERED:
+                clauses[key] = tail
+        return f". How we compare: {head}; {tail}" if head else f". How we compare: {tail}"
+    return f". How we compare: {head}" if head else ""
 
 
 def compare_line(words: TargetWords, standing, group: str | None, names: Mapping[str, str] | None,
