@@ -318,6 +318,18 @@ class _Pieces:
         return [out.to_series(i).to_list() for i in range(len(parts))]
 
 
+def _strings(texts: Sequence[str]) -> list[str]:
+    """Each text as a JSON string; one said again (the same sentence in another area) escaped once."""
+    escaped: dict[str, str] = {}
+    out = []
+    for text in texts:
+        json_text = escaped.get(text)
+        if json_text is None:
+            json_text = escaped[text] = _string(text)
+        out.append(json_text)
+    return out
+
+
 def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> Iterator[str]:
     """The targets of one chunk, each object whole. Their readings are formatted as columns."""
     import numpy as np
@@ -357,7 +369,7 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     tail = list(fields.order)
     if every:  # a sentence for every reading
         # The chunk's at once, whatever their targets: the columns are read once for all of them.
-        fields.add(pl.Series(list(map(_string, judged.sentences_at(at))), dtype=pl.String))
+        fields.add(pl.Series(_strings(judged.sentences_at(at)), dtype=pl.String))
         (items,) = fields.texts([head + ['"explanation":', fields.order[-1], ","] + tail])
     else:  # --explain targets: a sentence for each target's latest reading only
         (items,) = fields.texts([head + tail])
