@@ -1023,3 +1023,49 @@ def test_an_areas_file_not_valid_at_the_base_leaves_groups_compared_as_written(s
     assert "targets/areas.yaml: warning: at HEAD: the areas file was not valid (" in result.output
     assert "compared as written (a name rewritten as its code counts as a change)" in result.output
     assert "measure.among changed from msg-southampton to msg-soton" in result.output
+
+
+# --- a group's members changed in areas.yaml, the spec untouched ---------------------------------
+
+SMALLER = Areas.of(AREAS.names, {**AREAS.groups, "msg-southampton": ("E06000045", "E06000044")})
+WIDER = Areas.of({**AREAS.names, "E06000043": "Brighton and Hove"},
+                 {**AREAS.groups, "msg-southampton": ("E06000045", "E06000044", "E06000043")})
+
+
+@pytest.mark.parametrize("spec, field", [(COMPARED, "comparators"), (GROUP, "areas"), (RANK, "measure.among")])
+def test_a_group_whose_members_change_in_the_areas_file_moves_the_goalposts_of_targets_naming_it(spec, field):
+    file = RANK_FILE if spec is RANK else FILE
+    result = areas_diff(spec, spec, new_areas=SMALLER, file=file)
+    assert result.failed and result.errors == 1
+    (error,) = one_change(result).moved_goalposts
+    assert error.field == field and error.goalpost
+    assert "the group `msg-southampton` changed in areas.yaml (Trafford (E08000009) left)" in error.message
+    assert "without a new entry in `revisions`" in error.message
+    assert error.old == ["E06000045", "E06000044", "E08000009"] and error.new == ["E06000045", "E06000044"]
+    assert error.line is not None  # the spec's line naming the group
+    # Both ways at once, named from the side each area is on.
+    (both,) = one_change(areas_diff(spec, spec, old_areas=SMALLER, new_areas=WIDER, file=file)).moved_goalposts
+    assert "(Trafford (E08000009) left)" not in both.message
+    assert "Brighton and Hove (E06000043) joined" in both.message
+    # Recorded with a new revisions entry; a draft's is a notice.
+    recorded = one_change(areas_diff(spec, spec + REVISION, new_areas=SMALLER, file=file))
+    assert not recorded.moved_goalposts
+    assert any("recorded in revisions[1]" in c.message and c.field == field for c in recorded.changes)
+    draft = edit(spec, "status: active", "status: draft")
+    assert not areas_diff(draft, draft, new_areas=SMALLER, file=file).failed
+
+
+def test_a_group_reordered_or_another_group_changed_in_the_areas_file_is_no_change():
+    reordered = Areas.of(AREAS.names, {**AREAS.groups, "msg-southampton": ("E08000009", "E06000044", "E06000045")})
+    assert areas_diff(COMPARED, COMPARED, new_areas=reordered).targets == ()
+    other = Areas.of(AREAS.names, {**AREAS.groups, "friendly": ("E06000045",)})
+    assert areas_diff(COMPARED, COMPARED, new_areas=other).targets == ()
+    # Without an areas file on a side, nothing to compare the members with.
+    assert areas_diff(COMPARED, COMPARED, old_areas=None, new_areas=SMALLER).targets == ()
+
+
+def test_a_group_renamed_with_its_members_changed_is_one_move_not_two():
+    renamed = Areas.of(AREAS.names, {"msg-soton": ("E06000045", "E06000044")})
+    moved = edit(COMPARED, "comparators: msg-southampton", "comparators: msg-soton")
+    result = areas_diff(COMPARED, moved, new_areas=renamed)
+    assert [c.field for c in one_change(result).moved_goalposts] == ["comparators"]

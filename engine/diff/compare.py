@@ -30,8 +30,12 @@ areas.yaml names E06000045 Southampton, as are a group and the list of its membe
 names with the same members; a list's order does not count. (`area` and `benchmark` take a GSS
 code only, which has one spelling.) Where a side has no valid areas.yaml (a single spec file given,
 or one that was not valid at the base) groups and names are compared as written, so a name
-rewritten as its code counts as a move there. A group's members changing inside areas.yaml is not
-a change of any spec, and is not looked at.
+rewritten as its code counts as a move there. A group's members changing inside areas.yaml,
+with the spec untouched, moves the goalposts of each active target that names the group (as its
+`comparators`, its `areas` or the group a derived rank is `among`): the change is listed at that
+field of the spec, with the areas that joined and left, and the spec needs a new `revisions`
+entry as if it had named another group. (Both sides' areas.yaml must be valid and hold the group;
+else the spec checks say what is wrong.)
 """
 
 from __future__ import annotations
@@ -508,6 +512,22 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
                        f"{what}: {shown(old_value)} -> {shown(new_value)}", line, column)
 
 
+def _group_change(path: FieldPath, old_members: list[str], new_members: list[str], said: str, new: SpecVersion,
+                  guarded: bool, revision: int | None, base: str) -> FieldChange:
+    """A group the spec names whose members changed in areas.yaml: a goalpost of an active target."""
+    mark = new.where(path)
+    line, column = (mark.line, mark.column) if mark else (None, None)
+    what = f"{new.id}: {field_name(path)}: {said}"
+    if not guarded:
+        return FieldChange(path, "changed", old_members, new_members, True, "notice", what, line, column)
+    if revision is not None:
+        return FieldChange(path, "changed", old_members, new_members, True, "notice",
+                           f"{what}, recorded in revisions[{revision}]", line, column)
+    return FieldChange(path, "changed", old_members, new_members, True, "error",
+                       f"{what}, which changes whose readings this target, active at {base}, is compared with, "
+                       f"without a new entry in `revisions`: {REVISIONS_HINT}", line, column)
+
+
 def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
     """Why a status change needs a revisions entry ('' when it does not): it would let goalposts
     move unguarded later, or they may have moved while unguarded."""
@@ -522,14 +542,49 @@ def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
     return ""
 
 
+# The fields that name a group of areas.yaml: (where in the spec, where in _goalposts).
+_GROUP_FIELDS = ((("comparators",), ("comparators",)), (("areas",), ("areas",)),
+                 (("measure", "among"), ("measure", "among")))
+
+
+def _regrouped(old: SpecVersion, new: SpecVersion, raw: Sequence[tuple[FieldPath, Any, Any]]) -> Iterator[
+        tuple[FieldPath, Any, Any, str]]:
+    """Groups named the same in both specs whose members changed in areas.yaml: (field, old members,
+    new members, what changed in words). A field the spec itself changed is left to raw_changes."""
+    if old.target is None or new.target is None or old.areas is None or new.areas is None:
+        return
+    touched = {path[:len(where)] for path, _, _ in raw for where, _ in _GROUP_FIELDS}
+    for where, model in _GROUP_FIELDS:
+        name = _lookup(new.data, where)
+        if where in touched or not isinstance(name, str) or _lookup(old.data, where) != name:
+            continue
+        if name not in old.areas.groups or name not in new.areas.groups:
+            continue
+        before, after = old.areas.members(name), new.areas.members(name)
+        if set(before) == set(after):
+            continue
+        joined = [code for code in after if code not in before]
+        left = [code for code in before if code not in after]
+
+        def named(codes: Sequence[str], areas: Areas) -> str:
+            return ", ".join(f"{areas.names.get(c, c)} ({c})" for c in codes)
+
+        said = "; ".join(part for part in (
+            f"{named(joined, new.areas)} joined" if joined else "",
+            f"{named(left, old.areas)} left" if left else "") if part)
+        yield where, list(before), list(after), f"the group `{name}` changed in areas.yaml ({said})"
+
+
 def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None:
     raw = list(raw_changes(old.data, new.data))
-    if not raw and old.file == new.file:
+    regrouped = list(_regrouped(old, new, raw))
+    if not raw and not regrouped and old.file == new.file:
         return None
     guarded = old.status == GUARDED_STATUS
     revision = first_new_revision(old.data.get("revisions"), new.data.get("revisions"))
     rewritten = _revisions_rewritten(old.data.get("revisions"), new.data.get("revisions"))
     changes = tuple(_field_change(path, a, b, old, new, guarded, revision, rewritten, base) for path, a, b in raw)
+    changes += tuple(_group_change(path, a, b, said, new, guarded, revision, base) for path, a, b, said in regrouped)
     moved = [c for c in changes if c.severity == "error"]
     mark = new.where(("id",))
     if moved:
