@@ -348,11 +348,12 @@ def show(
     readings: Annotated[Optional[list[Path]], typer.Option("--readings", "-r", help="A readings file to show against the profile (repeat -r for more; `-` reads CSV from standard input).")] = None,
     allow_rejected: AllowRejectedOption = False,
     sheet: SheetOption = None,
+    area: Annotated[Optional[str], typer.Option("--area", metavar="<code|name>", help="For a target of several areas (`areas:`): the one whose readings are shown, by GSS code or name (default: the first).")] = None,
 ) -> None:
     """Show a target's trajectory profile: expected value each period, with readings and statuses.
 
-    Exit 0 shown; 2 invalid specs, an unknown id, an unreadable readings file, or rejected rows
-    (listed on stderr; unless --allow-rejected).
+    Exit 0 shown; 2 invalid specs, an unknown id, an area not the target's, an unreadable readings
+    file, or rejected rows (listed on stderr; unless --allow-rejected).
     """
     from engine import run
     from engine.reports import table
@@ -368,6 +369,7 @@ def show(
         hint = f"; did you mean `{close[0]}`?" if close else "; `targets list` shows the ids"
         raise _fail(Problem(str(targets), None, None, "error", "usage", f"no target `{target_id}`{hint}"))
     target = by_id[target_id]
+    mine = _shown_area(target, area, specs.areas, targets)
     # Only this target's rows are read: a rejected row of another target is that target's problem
     # (`targets evaluate` reports it). A row that names no target, or an unknown id that may be
     # this one misspelt, is read, and rejected rows are listed, never dropped.
@@ -385,18 +387,43 @@ def show(
             batch, _ = with_ranks([target, by_id[source_id]], batch, specs.areas)
     own = batch.readings.get(target_id, []) if batch else []
     # Issue 12: a target's rows for other areas (its comparators, its benchmark) are not its own;
-    # a target of several areas is shown for the first of them (`targets evaluate` judges each).
-    mine = target.area or (target.areas[0] if target.areas else None)
+    # a target of several areas is shown for one of them (`targets evaluate` judges each).
     if mine is not None:
         own = [r for r in own if r.area in (None, mine)]
-        if target.areas:
-            sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {mine}") + "\n")
+        if len(target.areas) > 1:
+            name = specs.areas.names.get(mine) if specs.areas is not None else None
+            shown = f"{mine} ({name})" if name else mine
+            how = "--area names another" if area is not None else "the first; --area names another"
+            sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {shown}, {how}") + "\n")
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:
             sys.stderr.write(visible(f"{row.where}: rejected: {row.reason}") + "\n")
         if not allow_rejected:
             raise typer.Exit(EXIT_USAGE)
+
+
+def _shown_area(target, given: str | None, areas, where: Path) -> str | None:  # Target, Areas | None
+    """The area `targets show` shows a target for: --area (one of the target's own areas, by code or
+    name), else its `area`, else the first of its `areas`; None for a target of no area."""
+    own = tuple(target.areas) or ((target.area,) if target.area else ())
+    if given is None:
+        return own[0] if own else None
+    if not own:
+        raise _fail(Problem(str(where), None, None, "error", "usage",
+                            f"`{target.id}` is not for an area (it has no `area` or `areas`): leave out --area"))
+    code = areas.code(given) if areas is not None else None
+    code = code or given.strip().upper()
+    if code in own:
+        return code
+
+    def named(c: str) -> str:
+        name = areas.names.get(c) if areas is not None else None
+        return f"{c} ({name})" if name else c
+
+    listed = ", ".join(named(c) for c in own[:8]) + (f" and {len(own) - 8} more" if len(own) > 8 else "")
+    raise _fail(Problem(str(where), None, None, "error", "usage",
+                        f"`{given}` is not one of the areas of `{target.id}`: {listed}"))
 
 
 class DiffFormat(str, Enum):

@@ -380,3 +380,42 @@ def test_the_remembered_compare_note_says_what_its_clauses_say(rank, of, quartil
     for _ in range(2):  # the second time from what was remembered
         parts = standing_parts(words, "g", AREAS.names, *fields)
         assert standing_note(words, "g", AREAS.names, *fields) == (compare_words(parts) if parts else "")
+
+
+def test_show_picks_one_area_of_a_target_of_several_with_area(tmp_path):
+    from typer.testing import CliRunner
+
+    import cli
+
+    specs = tmp_path / "targets"
+    specs.mkdir()
+    (specs / "areas.yaml").write_text("areas:\n  E06000045: Southampton\n  E06000044: Portsmouth\n"
+                                      "  E06000026: Plymouth\ngroups:\n  g: [E06000045, E06000044, E06000026]\n")
+    (specs / "crime.yaml").write_text(
+        "id: crime\ntitle: Crime\nstatus: active\nmeasure:\n  description: All crime\n  unit: per_1000\n"
+        "  polarity: lower_is_better\n  frequency: annual\nareas: g\n"
+        "baseline: {period: 2013/14, value: 90}\ntarget: {period: 2016/17, value: 80}\n")
+    (specs / "plain.yaml").write_text(
+        "id: plain\ntitle: Plain\nstatus: active\nmeasure:\n  description: x\n  unit: count\n"
+        "  polarity: lower_is_better\n  frequency: annual\nbaseline: {period: 2013/14, value: 9}\n")
+    readings = tmp_path / "r.csv"
+    readings.write_text(rows(["crime,2014/15,86.5,Southampton", "crime,2014/15,71.25,Portsmouth",
+                              "crime,2014/15,93.75,Plymouth"]))
+
+    def show(*extra):
+        return CliRunner().invoke(cli.app, ["show", *extra, "-t", str(specs), "-r", str(readings)])
+
+    first = show("crime")
+    assert first.exit_code == 0, first.output
+    assert "86.5" in first.stdout and "71.25" not in first.stdout
+    assert "shown for E06000045 (Southampton), the first; --area names another" in first.stderr
+    for given in ("Portsmouth", "portsmouth", "E06000044", "e06000044"):
+        other = show("crime", "--area", given)
+        assert other.exit_code == 0, other.output
+        assert "71.2" in other.stdout and "86.5" not in other.stdout
+        assert "shown for E06000044 (Portsmouth), --area names another" in other.stderr
+    wrong = show("crime", "--area", "Bristol")
+    assert wrong.exit_code == 2
+    assert "`Bristol` is not one of the areas of `crime`: E06000045 (Southampton), E06000044 (Portsmouth)" in wrong.stderr
+    none = show("plain", "--area", "Portsmouth")
+    assert none.exit_code == 2 and "`plain` is not for an area" in none.stderr
