@@ -319,7 +319,8 @@ class _Pieces:
 
 
 def _strings(texts: Sequence[str]) -> list[str]:
-    """Each text as a JSON string; one said again (the same sentence in another area) escaped once."""
+    """Each text as a JSON string; one said again (the same sentence in another area of a spec of
+    several) escaped once."""
     escaped: dict[str, str] = {}
     out = []
     for text in texts:
@@ -369,7 +370,8 @@ def _chunk_json(chunk: Sequence[TargetResult], tables: _Tables, every: bool) -> 
     tail = list(fields.order)
     if every:  # a sentence for every reading
         # The chunk's at once, whatever their targets: the columns are read once for all of them.
-        fields.add(pl.Series(_strings(judged.sentences_at(at)), dtype=pl.String))
+        said = judged.sentences_at(at)
+        fields.add(pl.Series(_strings(said) if judged.shared else list(map(_string, said)), dtype=pl.String))
         (items,) = fields.texts([head + ['"explanation":', fields.order[-1], ","] + tail])
     else:  # --explain targets: a sentence for each target's latest reading only
         (items,) = fields.texts([head + tail])

@@ -99,6 +99,10 @@ class Judged:
         self.assessments = assessments  # per target: trend, projection, progress
         self._words: dict[int, TargetWords] = {}
         self._spec = facts.path.tolist()  # each target's spec (its index among the distinct ones)
+        # A spec judged for several areas (`areas:`): its readings of one period often share a
+        # value, and so a sentence (made once: _sentences). Where no spec is shared, no reading
+        # repeats another's sentence, and looking for one only costs.
+        self.shared = bool(len(facts.path)) and int(np.bincount(facts.path).max()) > 1
 
     def interval(self, i: int) -> Interval | None:
         """The confidence interval of judged row i, as its sentence shows it (None: none)."""
@@ -147,7 +151,8 @@ class Judged:
         spec = self._spec[target]
         words = self._words.get(spec)
         if words is None:
-            words = self._words[spec] = TargetWords(self.facts.targets[target], self.facts.trajectories[target])
+            words = self._words[spec] = TargetWords(self.facts.targets[target], self.facts.trajectories[target],
+                                                    remember=self.shared)
         return words
 
     def reading(self, i: int) -> Reading:
@@ -175,7 +180,8 @@ class Judged:
         """The sentences of judged rows `at`, of any targets: made together (a chunk of the report,
         every target's latest reading), so that the columns are read once for all of them."""
         units = self.unit[at].tolist()
-        wordings = [self.words(u) for u in units]
+        each = {u: self.words(u) for u in set(units)}  # (a chunk holds few targets, each many rows)
+        wordings = [each[u] for u in units]
         said = self._sentences(at, wordings)
         st = self.standings
         groups, benchmarks = st.groups, st.benchmark_areas
@@ -199,6 +205,12 @@ class Judged:
         intervals = any(w.confidence is not None for w in wordings)
         rows = self.rows[at].tolist() if written or intervals else None
         significant = self.decisions.significant[at].tolist() if intervals else None
+        # (NaN: no such number. Tested here, not by _number: 20 million calls at 6.3 million readings.)
+        if rows is None and not self.shared:  # the common case, as one comprehension
+            return [words.sentence(periods[p], v, ALL_STATUSES[s], None if e != e else e, None if g != g else g,
+                                   None if t != t else t, b, BREACH_REASONS[r], marks=q,
+                                   tempered=ALL_STATUSES[w] if w >= 0 else None, after_outcome=a)
+                    for words, (p, v, s, e, g, t, b, r, q, w, a) in zip(wordings, self._columns(at))]
         said = []
         # A sentence depends on the target's wording and the reading's numbers only, never on its
         # area: the same value of a spec's target in the same period reads the same in every area
@@ -206,7 +218,6 @@ class Judged:
         # Kept for this call only: a chunk of the report, so memory does not grow with the file.
         made: dict[tuple, str] = {}
         for k, (words, (p, v, s, e, g, t, b, r, q, w, a)) in enumerate(zip(wordings, self._columns(at))):
-            # (NaN: no such number. Tested here, not by _number: 20 million calls at 6.3 million readings.)
             e, g, t = None if e != e else e, None if g != g else g, None if t != t else t
             if rows is None:
                 key = (words, p, v, s, e, g, t, b, r, q, w, a)

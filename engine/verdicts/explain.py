@@ -46,7 +46,9 @@ class TargetWords:
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
                  "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps", "_clauses")
 
-    def __init__(self, target: Target, trajectory: Trajectory | None):
+    def __init__(self, target: Target, trajectory: Trajectory | None, *, remember: bool = True):
+        """remember: keep the numbers and gaps once written, for a spec judged for several areas
+        (where a period's readings share them); for one target, each is written once anyway."""
         self.decimals = display_decimals(target)
         self.lower_is_better = target.measure.lower_is_better
         unit = self.unit = target.measure.unit
@@ -81,8 +83,8 @@ class TargetWords:
         self.confidence = target.significance  # readings are judged with their intervals at this level
         # Numbers said the same for many readings (the expected value of a period, a group median,
         # a benchmark: one for each of 317 areas), each written once.
-        self._numbers: dict[tuple[float, int], str] = {}
-        self._gaps: dict[tuple[float, int], str] = {}
+        self._numbers: dict[tuple[float, int], str] | None = {} if remember else None
+        self._gaps: dict[tuple[float, int], str] | None = {} if remember else None
         # How a reading compares: the parts that are the same for every area of a period (the
         # group median, the benchmark clause), each worded once (standing_note).
         self._clauses: dict[tuple, str] = {}
@@ -284,13 +286,17 @@ class TargetWords:
 
     def _number(self, amount: float, decimals: int) -> str:
         """A number of this target's unit, without the unit: a whole count has no decimals (301, not 301.0)."""
+        numbers = self._numbers
+        if numbers is None:
+            places = 0 if self._whole and decimals and _is_whole(amount) else decimals
+            return f"{self._prefix}{fixed(amount, places)}{self._suffix}"
         key = (amount, decimals)
-        shown = self._numbers.get(key)
+        shown = numbers.get(key)
         if shown is None:
             places = 0 if self._whole and decimals and _is_whole(amount) else decimals
             shown = f"{self._prefix}{fixed(amount, places)}{self._suffix}"
-            if len(self._numbers) < _REMEMBERED:
-                self._numbers[key] = shown
+            if len(numbers) < _REMEMBERED:
+                numbers[key] = shown
         return shown
 
     def _value(self, value: float, decimals: int, written: tuple[float, str] | None = None) -> str:
@@ -302,12 +308,15 @@ class TargetWords:
 
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
+        gaps = self._gaps
+        if gaps is None:
+            return self._gap_words(amount, decimals)
         key = (amount, decimals)
-        said = self._gaps.get(key)  # the same value in a period has the same gap, in every area
+        said = gaps.get(key)  # the same value in a period has the same gap, in every area
         if said is None:
             said = self._gap_words(amount, decimals)
-            if len(self._gaps) < _REMEMBERED:
-                self._gaps[key] = said
+            if len(gaps) < _REMEMBERED:
+                gaps[key] = said
         return said
 
     def _gap_words(self, amount: float, decimals: int) -> str:
