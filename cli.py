@@ -393,8 +393,8 @@ def show(
         if len(target.areas) > 1:
             name = specs.areas.names.get(mine) if specs.areas is not None else None
             shown = f"{mine} ({name})" if name else mine
-            how = "--area names another" if area is not None else "the first; --area names another"
-            sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {shown}, {how}") + "\n")
+            how = "" if area is not None else ", the first; --area names another"
+            sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {shown}{how}") + "\n")
     table.print_profile(target, profile_rows(target, own, every.value))
     if batch and batch.rejected:
         for row in batch.rejected:

@@ -631,7 +631,8 @@ def test_json_shape():
     (value,) = changed["fields"]
     assert value == {"field": "target.value", "path": ["target", "value"], "kind": "changed", "old": 35, "new": 40,
                      "goalpost": True, "severity": "error", "message": value["message"],
-                     "line": line_of(SPEC, "target:"), "column": SPEC.splitlines()[line_of(SPEC, "target:") - 1].index("value") + 1}
+                     "line": line_of(SPEC, "target:"), "column": SPEC.splitlines()[line_of(SPEC, "target:") - 1].index("value") + 1,
+                     "via": None}
     assert (added["change"], added["old_file"], added["new_file"], added["fields"]) == ("added", None, "targets/new-one.yaml", [])
     assert (removed["change"], removed["new_file"], removed["line"], removed["severity"]) == ("removed", None, None, "error")
     assert document["problems"] == []
@@ -1029,7 +1030,7 @@ def test_an_areas_file_not_valid_at_the_base_leaves_groups_compared_as_written(s
 
 SMALLER = Areas.of(AREAS.names, {**AREAS.groups, "msg-southampton": ("E06000045", "E06000044")})
 WIDER = Areas.of({**AREAS.names, "E06000043": "Brighton and Hove"},
-                 {**AREAS.groups, "msg-southampton": ("E06000045", "E06000044", "E06000043")})
+                 {**AREAS.groups, "msg-southampton": ("E06000045", "E06000044", "E08000009", "E06000043")})
 
 
 @pytest.mark.parametrize("spec, field", [(COMPARED, "comparators"), (GROUP, "areas"), (RANK, "measure.among")])
@@ -1069,3 +1070,48 @@ def test_a_group_renamed_with_its_members_changed_is_one_move_not_two():
     moved = edit(COMPARED, "comparators: msg-southampton", "comparators: msg-soton")
     result = areas_diff(COMPARED, moved, new_areas=renamed)
     assert [c.field for c in one_change(result).moved_goalposts] == ["comparators"]
+
+
+def test_a_spec_not_valid_at_the_base_is_still_checked_for_its_group_changing():
+    broken = version(COMPARED + "bogus: 1\n")
+    assert broken.target is None
+    old = SpecVersion(broken.file, broken.data, None, broken.marks, broken.key_marks, AREAS)
+    result = compare([old], [side(COMPARED, SMALLER)], base="HEAD")
+    assert result.failed
+    assert [c.field for c in one_change(result).moved_goalposts] == ["comparators"]
+
+
+def test_an_area_name_given_to_another_code_in_the_areas_file_moves_the_areas_of_a_list():
+    # `areas: [Southampton, Portsmouth]` untouched; areas.yaml now calls E08000009 Portsmouth.
+    names = dict(AREAS.names)
+    names["E06000044"], names["E08000009"] = "Trafford", "Portsmouth"
+    swapped = Areas.of(names, AREAS.groups)
+    result = areas_diff(MANY, MANY, new_areas=swapped)
+    (error,) = one_change(result).moved_goalposts
+    assert error.field == "areas" and error.via == "areas.yaml"
+    assert ("areas: the areas it names changed in areas.yaml (Portsmouth (E08000009) joined; Portsmouth "
+            "(E06000044) left), which changes the areas this target, active at HEAD, is judged for") in error.message
+
+
+def test_a_change_through_the_areas_file_in_json_markdown_and_the_spec_order():
+    from engine.reports.diff_formats import as_json, markdown, text
+
+    spec = COMPARED + "notes: a note\n"
+    result = areas_diff(spec, edit(spec, "notes: a note", "notes: another"), new_areas=WIDER)
+    target = one_change(result)
+    assert [c.field for c in target.changes] == ["comparators", "notes"]  # by line, as the spec has them
+    (field, _) = json.loads(as_json(result))["targets"][0]["fields"]
+    assert field["via"] == "areas.yaml" and field["path"] == ["comparators"]
+    assert field["old"] == ["E06000045", "E06000044", "E08000009"]
+    assert field["new"] == ["E06000045", "E06000044", "E08000009", "E06000043"]
+    assert "compared with, without a new entry" in field["message"]
+    table = markdown(result)
+    assert "| `3 areas` | `4 areas`; joined: `E06000043` (areas.yaml) | **moved goalpost** |" in table
+    lines = text(result).splitlines()
+    assert lines[0].startswith(f"{FILE}:{line_of(spec, 'comparators:')}: error: youth-reoffending: comparators:")
+    # A draft's change is a notice, and the target's line says what changed though its spec did not.
+    draft = edit(COMPARED, "status: active", "status: draft")
+    said = one_change(areas_diff(draft, draft, new_areas=SMALLER))
+    assert said.message == ("youth-reoffending: the group `msg-southampton` changed in areas.yaml "
+                            "(Trafford (E08000009) left)")
+    assert markdown(areas_diff(draft, draft, new_areas=SMALLER)).count("left: `E08000009`") == 1

@@ -30,12 +30,13 @@ areas.yaml names E06000045 Southampton, as are a group and the list of its membe
 names with the same members; a list's order does not count. (`area` and `benchmark` take a GSS
 code only, which has one spelling.) Where a side has no valid areas.yaml (a single spec file given,
 or one that was not valid at the base) groups and names are compared as written, so a name
-rewritten as its code counts as a move there. A group's members changing inside areas.yaml,
-with the spec untouched, moves the goalposts of each active target that names the group (as its
-`comparators`, its `areas` or the group a derived rank is `among`): the change is listed at that
-field of the spec, with the areas that joined and left, and the spec needs a new `revisions`
-entry as if it had named another group. (Both sides' areas.yaml must be valid and hold the group;
-else the spec checks say what is wrong.)
+rewritten as its code counts as a move there. A change inside areas.yaml alone can move
+goalposts too: a group's members changed (an area joined or left), or an area's name given to
+another code. Each active target whose `comparators`, `areas` or rank's `among` stands for other
+areas now, though written the same, has that field listed (`via` areas.yaml, with the areas that
+joined and left) and needs a new `revisions` entry, as if it had named another group. That needs
+a valid areas.yaml holding the group on both sides: where the base's is not valid, a warning says
+so (engine.diff.gitread), and a missing group is the spec checks' to report.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ GOALPOSTS = ("baseline", "target", "trajectory", "milestones", "limit", "toleran
              "area", "areas", "comparators", "benchmark")
 GOALPOST_MEASURE = ("polarity", "unit", "derived", "of", "among")
 GUARDED_STATUS = "active"
+VIA_AREAS = "areas.yaml"
 REVISIONS_HINT = "add one saying what changed, why and who approved it"
 
 
@@ -131,6 +133,9 @@ class FieldChange:
     message: str
     line: int | None = None  # in the working-tree file (the nearest line still there, for a removed field)
     column: int | None = None
+    # VIA_AREAS: the spec's field is written the same, but areas.yaml changed what it stands for
+    # (old and new are then the areas' codes); None: the spec's field itself changed.
+    via: str | None = None
 
     @property
     def field(self) -> str:
@@ -512,20 +517,20 @@ def _field_change(path: FieldPath, old_value: Any, new_value: Any, old: SpecVers
                        f"{what}: {shown(old_value)} -> {shown(new_value)}", line, column)
 
 
-def _group_change(path: FieldPath, old_members: list[str], new_members: list[str], said: str, new: SpecVersion,
+def _group_change(path: FieldPath, old_areas: list[str], new_areas: list[str], said: str, new: SpecVersion,
                   guarded: bool, revision: int | None, base: str) -> FieldChange:
-    """A group the spec names whose members changed in areas.yaml: a goalpost of an active target."""
+    """A field that stands for other areas because areas.yaml changed: a goalpost of an active target."""
     mark = new.where(path)
     line, column = (mark.line, mark.column) if mark else (None, None)
     what = f"{new.id}: {field_name(path)}: {said}"
     if not guarded:
-        return FieldChange(path, "changed", old_members, new_members, True, "notice", what, line, column)
+        return FieldChange(path, "changed", old_areas, new_areas, True, "notice", what, line, column, VIA_AREAS)
     if revision is not None:
-        return FieldChange(path, "changed", old_members, new_members, True, "notice",
-                           f"{what}, recorded in revisions[{revision}]", line, column)
-    return FieldChange(path, "changed", old_members, new_members, True, "error",
-                       f"{what}, which changes whose readings this target, active at {base}, is compared with, "
-                       f"without a new entry in `revisions`: {REVISIONS_HINT}", line, column)
+        return FieldChange(path, "changed", old_areas, new_areas, True, "notice",
+                           f"{what}, recorded in revisions[{revision}]", line, column, VIA_AREAS)
+    return FieldChange(path, "changed", old_areas, new_areas, True, "error",
+                       f"{what}, which changes {_AREA_FIELDS[path]}, active at {base}, {_AREA_ROLE[path]}, "
+                       f"without a new entry in `revisions`: {REVISIONS_HINT}", line, column, VIA_AREAS)
 
 
 def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
@@ -542,49 +547,76 @@ def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
     return ""
 
 
-# The fields that name a group of areas.yaml: (where in the spec, where in _goalposts).
-_GROUP_FIELDS = ((("comparators",), ("comparators",)), (("areas",), ("areas",)),
-                 (("measure", "among"), ("measure", "among")))
+# The fields that name areas through areas.yaml (a group, or a list of codes and names), and what
+# the areas are to the target: whose readings it judges, or those it is compared with or ranked among.
+_AREA_FIELDS: dict[FieldPath, str] = {
+    ("areas",): "the areas this target",
+    ("comparators",): "the areas this target",
+    ("measure", "among"): "the areas this rank",
+}
+_AREA_ROLE: dict[FieldPath, str] = {
+    ("areas",): "is judged for",
+    ("comparators",): "is compared with",
+    ("measure", "among"): "is worked out among",
+}
 
 
-def _regrouped(old: SpecVersion, new: SpecVersion, raw: Sequence[tuple[FieldPath, Any, Any]]) -> Iterator[
-        tuple[FieldPath, Any, Any, str]]:
-    """Groups named the same in both specs whose members changed in areas.yaml: (field, old members,
-    new members, what changed in words). A field the spec itself changed is left to raw_changes."""
-    if old.target is None or new.target is None or old.areas is None or new.areas is None:
-        return
-    touched = {path[:len(where)] for path, _, _ in raw for where, _ in _GROUP_FIELDS}
-    for where, model in _GROUP_FIELDS:
-        name = _lookup(new.data, where)
-        if where in touched or not isinstance(name, str) or _lookup(old.data, where) != name:
+def _named_areas(version: SpecVersion, where: FieldPath) -> tuple[str, ...] | None:
+    """The areas a field stands for by that side's areas.yaml (a group's members, a list's codes),
+    in its order; None when that cannot be told (no valid areas.yaml, a group it does not have)."""
+    areas = version.areas
+    if areas is None:
+        return None
+    written = _lookup(version.data, where)
+    if isinstance(written, str):
+        return tuple(areas.members(written)) if written in areas.groups else None
+    if isinstance(written, list) and all(isinstance(x, str) for x in written):
+        codes = [areas.code(x) for x in written]
+        return tuple(dict.fromkeys(codes)) if all(c is not None for c in codes) else None  # type: ignore[arg-type]
+    return None
+
+
+def _through_areas(old: SpecVersion, new: SpecVersion, raw: Sequence[tuple[FieldPath, Any, Any]]) -> Iterator[
+        tuple[FieldPath, list[str], list[str], str]]:
+    """Fields written the same in both specs that stand for other areas now, because areas.yaml
+    changed (a group's members, or which area a name is): (field, the areas before, after, what
+    changed in words). A field the spec itself changed is raw_changes' to judge. Read from the raw
+    specs, so a spec not valid at the base is looked at too."""
+    touched = {path[:len(where)] for path, _, _ in raw for where in _AREA_FIELDS}
+    for where in _AREA_FIELDS:
+        if where in touched or _lookup(new.data, where) is ABSENT:
             continue
-        if name not in old.areas.groups or name not in new.areas.groups:
+        before, after = _named_areas(old, where), _named_areas(new, where)
+        if before is None or after is None or set(before) == set(after):  # (the order does not count)
             continue
-        before, after = old.areas.members(name), new.areas.members(name)
-        if set(before) == set(after):
-            continue
-        joined = [code for code in after if code not in before]
-        left = [code for code in before if code not in after]
-
-        def named(codes: Sequence[str], areas: Areas) -> str:
-            return ", ".join(f"{areas.names.get(c, c)} ({c})" for c in codes)
-
+        joined = [c for c in after if c not in before]
+        left = [c for c in before if c not in after]
         said = "; ".join(part for part in (
-            f"{named(joined, new.areas)} joined" if joined else "",
-            f"{named(left, old.areas)} left" if left else "") if part)
-        yield where, list(before), list(after), f"the group `{name}` changed in areas.yaml ({said})"
+            f"{_names(joined, new.areas)} joined" if joined else "",  # type: ignore[arg-type]
+            f"{_names(left, old.areas)} left" if left else "") if part)  # type: ignore[arg-type]
+        written = _lookup(new.data, where)
+        what = f"the group `{written}`" if isinstance(written, str) else "the areas it names"
+        yield where, list(before), list(after), f"{what} changed in areas.yaml ({said})"
+
+
+def _names(codes: Sequence[str], areas: Areas) -> str:
+    return ", ".join(f"{areas.names.get(c, c)} ({c})" for c in codes)
 
 
 def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None:
     raw = list(raw_changes(old.data, new.data))
-    regrouped = list(_regrouped(old, new, raw))
+    regrouped = list(_through_areas(old, new, raw))
     if not raw and not regrouped and old.file == new.file:
         return None
     guarded = old.status == GUARDED_STATUS
     revision = first_new_revision(old.data.get("revisions"), new.data.get("revisions"))
     rewritten = _revisions_rewritten(old.data.get("revisions"), new.data.get("revisions"))
-    changes = tuple(_field_change(path, a, b, old, new, guarded, revision, rewritten, base) for path, a, b in raw)
-    changes += tuple(_group_change(path, a, b, said, new, guarded, revision, base) for path, a, b, said in regrouped)
+    changes = [_field_change(path, a, b, old, new, guarded, revision, rewritten, base) for path, a, b in raw]
+    for path, a, b, said in regrouped:  # in the spec's order, at the line naming the areas
+        change = _group_change(path, a, b, said, new, guarded, revision, base)
+        at = next((i for i, c in enumerate(changes) if c.line is not None and change.line is not None
+                   and c.line > change.line), len(changes))
+        changes.insert(at, change)
     moved = [c for c in changes if c.severity == "error"]
     mark = new.where(("id",))
     if moved:
@@ -594,13 +626,14 @@ def _changed(old: SpecVersion, new: SpecVersion, base: str) -> TargetDiff | None
                    f"without a new entry in `revisions`: {REVISIONS_HINT}")
     else:
         severity = "warning" if any(c.severity == "warning" for c in changes) else "notice"
-        count = len(changes)
+        count = len(raw)
         parts = [f"{count} field{'s' if count != 1 else ''} changed"] if count else []
+        parts += [said for _, _, _, said in regrouped]
         if old.file != new.file:
             parts.append(f"moved from {old.file}")
         message = f"{new.id}: " + ", ".join(parts)
     return TargetDiff(new.id, "changed", old.file, new.file, old.status, new.status, guarded, revision,
-                      severity, message, changes, mark.line if mark else None)
+                      severity, message, tuple(changes), mark.line if mark else None)
 
 
 def _added(new: SpecVersion, used_in: str | None) -> TargetDiff:

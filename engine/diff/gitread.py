@@ -306,7 +306,8 @@ def _base_areas(location: SpecsLocation, blobs: Sequence[Blob], contents: dict[s
                              f"{errors[0].message})" if errors else "was not valid"))
     for file, why in faults:
         warn(file, f"at {base}: the areas file {why}: the groups and area names of the specs there are compared "
-                   "as written (a name rewritten as its code counts as a change)")
+                   "as written (a name rewritten as its code counts as a change), and a change to a group's members "
+                   "since then cannot be seen")
     return None
 
 

@@ -93,6 +93,7 @@ def _json_change(change: FieldChange) -> dict[str, Any]:
         "message": change.message,
         "line": change.line,
         "column": change.column,
+        "via": change.via,
     }
 
 
@@ -173,6 +174,19 @@ def _file(text: str | None) -> str:
     return "`" + markdown_code(text or "") + "`"
 
 
+def _areas_cells(old: list[str], new: list[str]) -> tuple[str, str]:
+    """Was and Now of a field whose areas changed in areas.yaml: how many, and which joined and left
+    (a list of 15 codes cut to fit a cell would hide the one that changed)."""
+    joined = [c for c in new if c not in old]
+    left = [c for c in old if c not in new]
+    now = [f"`{len(new)} areas`"]
+    if joined:
+        now.append("joined: " + ", ".join(_code(c) for c in joined))
+    if left:
+        now.append("left: " + ", ".join(_code(c) for c in left))
+    return f"`{len(old)} areas`", "; ".join(now) + " (areas.yaml)"
+
+
 def markdown(result: DiffResult) -> str:
     """A summary for a pull-request comment or a CI step summary."""
     lines = [f"## Target changes since {_file(result.base)}", ""]
@@ -207,7 +221,11 @@ def markdown(result: DiffResult) -> str:
                     flag = {"error": "**moved goalpost**", "warning": "warning"}.get(c.severity, "")
                     if c.goalpost and c.severity == "notice" and target.guarded and target.revision:
                         flag = f"recorded in revisions[{target.revision}]"
-                    lines.append(f"| {name} | {c.kind} | {_file(c.field)} | {_code(c.old)} | {_code(c.new)} | {flag} |")
+                    if c.via is not None:  # areas.yaml changed what the field stands for: say who joined and left
+                        was, now = _areas_cells(c.old, c.new)
+                    else:
+                        was, now = _code(c.old), _code(c.new)
+                    lines.append(f"| {name} | {c.kind} | {_file(c.field)} | {was} | {now} | {flag} |")
     if result.problems:
         lines += ["", "### Specs at the base not fully compared", ""]
         lines += [f"- {_file(p.file)}: {_cell(p.message)}" for p in result.problems]
