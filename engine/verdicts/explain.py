@@ -103,8 +103,25 @@ class TargetWords:
         x = f"{self._prefix}{fixed(value, shown)}{self._suffix}" if written is None else self._value(value, shown, written)
         if marks:  # after the value: `45.0% (provisional)`
             x = f"{x} ({qualifier_words(marks)})"
-        why = self._judged(period, x, decimals, judged, expected, shortfall, tolerance, beyond, breach, after_outcome,
-                           value)
+        # The judgement (one call fewer for each of millions of readings: inline, not a method).
+        if judged in _ON_PATH:
+            why = self._on_path(period, x, decimals, judged, expected, shortfall, tolerance, beyond)  # type: ignore[arg-type]
+        elif judged in _AT_TARGET_DATE:
+            why = self._at_target_date(period, x, decimals, judged, shortfall, after_outcome)  # type: ignore[arg-type]
+        elif judged in _DIRECTION:
+            why = self._direction(period, x, decimals, judged, shortfall, tolerance, beyond)  # type: ignore[arg-type]
+        elif judged == "not_started":
+            why = (f"{x} {period.when} is before the baseline period "
+                   f"{self._baseline_label}, so the target has not started")
+        else:
+            why = (f"{x} {period.when}: the target has no baseline yet, "
+                   "so readings before its target date cannot be judged")
+        if breach == "limit":
+            why = f"{why}; worse than the limit of {self._limit_exact}, a breach"
+        elif breach == "missed":
+            why = why + " (a breach)"
+        if self._fraction_hint and looks_like_fraction(value):
+            why = f"{why}. Note: {fraction_note(value)} (or give the unit `proportion`)"
         if self.confidence is not None and judged in _JUDGED_BY_INTERVAL:
             why = self._significance(why, judged, interval, significant, decimals)
         if tempered is not None:
@@ -141,29 +158,6 @@ class TargetWords:
             ending = f", so {STATUS_WORDS[status]}"
         at = why.find(ending)
         return why[:at] + clause + why[at:] if at >= 0 else f"{why}{clause}"
-
-    def _judged(self, period: Period, x: str, decimals: int, status: Status, expected: float | None,
-                shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
-                after_outcome: bool, value: float) -> str:
-        if status == "not_started":
-            why = (f"{x} {period.when} is before the baseline period "
-                   f"{self._baseline_label}, so the target has not started")
-        elif status in ("achieved", "missed"):
-            why = self._at_target_date(period, x, decimals, status, shortfall, after_outcome)  # type: ignore[arg-type]
-        elif status in ("on_track", "at_risk", "off_track"):
-            why = self._on_path(period, x, decimals, status, expected, shortfall, tolerance, beyond)  # type: ignore[arg-type]
-        elif status in ("improving", "no_change", "worsening"):
-            why = self._direction(period, x, decimals, status, shortfall, tolerance, beyond)  # type: ignore[arg-type]
-        else:
-            why = (f"{x} {period.when}: the target has no baseline yet, "
-                   "so readings before its target date cannot be judged")
-        if breach == "limit":
-            why = f"{why}; worse than the limit of {self._limit_exact}, a breach"
-        elif breach == "missed":
-            why = why + " (a breach)"
-        if self._fraction_hint and looks_like_fraction(value):
-            why = f"{why}. Note: {fraction_note(value)} (or give the unit `proportion`)"
-        return why
 
     def reading_decimals(self, value: float, status: Status, shortfall: float | None, tolerance: float | None = None,
                          breach: BreachReason | None = None) -> int:
@@ -309,26 +303,22 @@ class TargetWords:
     def _d(self, amount: float, decimals: int) -> str:
         """A gap: `0.1 points` for percentages, else the amount with its unit."""
         gaps = self._gaps
-        if gaps is None:
-            return self._gap_words(amount, decimals)
-        key = (amount, decimals)
-        said = gaps.get(key)  # the same value in a period has the same gap, in every area
-        if said is None:
-            said = self._gap_words(amount, decimals)
-            if len(gaps) < _REMEMBERED:
-                gaps[key] = said
-        return said
-
-    def _gap_words(self, amount: float, decimals: int) -> str:
-        if self._whole and decimals and _is_whole(amount):
-            decimals = 0
-        shown = fixed(amount, decimals)
+        if gaps is not None:
+            said = gaps.get((amount, decimals))  # the same value in a period has the same gap, in every area
+            if said is not None:
+                return said
+        places = 0 if self._whole and decimals and _is_whole(amount) else decimals
+        shown = fixed(amount, places)
         less = ""
         if amount and not shown.strip("0.,"):  # a real gap too small to show: not "0.0 points"
-            less, shown = "less than ", _SMALLEST[decimals]
+            less, shown = "less than ", _SMALLEST[places]
         if self._points:
-            return f"{less}{shown} point" if shown == "1" else f"{less}{shown} points"
-        return f"{less}{self._prefix}{shown}{self._suffix}"
+            said = f"{less}{shown} point" if shown == "1" else f"{less}{shown} points"
+        else:
+            said = f"{less}{self._prefix}{shown}{self._suffix}"
+        if gaps is not None and len(gaps) < _REMEMBERED:
+            gaps[(amount, decimals)] = said
+        return said
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; never shown as zero
@@ -359,6 +349,8 @@ class TargetWords:
 
 
 _ON_PATH = ("on_track", "at_risk", "off_track")
+_AT_TARGET_DATE = ("achieved", "missed")
+_DIRECTION = ("improving", "no_change", "worsening")
 _REMEMBERED = 4096  # numbers a target's wording keeps once written (TargetWords._number)
 _SMALLEST = tuple(f"{10.0 ** -d:.{d}f}" for d in range(10))  # the least gap each number of decimals can show
 _MOST_DECIMALS = 9
