@@ -44,7 +44,7 @@ class TargetWords:
 
     __slots__ = ("decimals", "lower_is_better", "unit", "_prefix", "_suffix", "_points", "_whole", "_baseline_label",
                  "_baseline_exact", "_goal_date", "_goal_label", "_goal_exact", "_goal_words", "_strict", "_limit",
-                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps", "_clauses")
+                 "_limit_exact", "_path_words", "_fraction_hint", "confidence", "_numbers", "_gaps", "_clauses", "_tolerances")
 
     def __init__(self, target: Target, trajectory: Trajectory | None, *, remember: bool = True):
         """remember: keep the numbers and gaps once written, for a spec judged for several areas
@@ -88,6 +88,7 @@ class TargetWords:
         # How a reading compares: the parts that are the same for every area of a period (the
         # group median, the benchmark clause), each worded once (standing_note).
         self._clauses: dict[tuple, str] = {}
+        self._tolerances: dict[tuple[float, int], str] = {}
 
     def sentence(self, period: Period, value: float, status: Status, expected: float | None,
                  shortfall: float | None, tolerance: float | None, beyond: bool, breach: BreachReason | None,
@@ -236,8 +237,20 @@ class TargetWords:
             against = f"{self._number(expected, decimals)} expected on the {self._path_words}"
         else:  # a flat path: the level to keep
             against = self._goal_words
-        return (f"{x} {period.when} against {against}: "
-                f"{self._gap(shortfall, tolerance, beyond, decimals)}, so {STATUS_WORDS[status]}")
+        # The gap (inline: this runs for most readings). Within the tolerance it is never shown
+        # past the tolerance by rounding (see _direction).
+        if shortfall == 0:
+            gap = "exactly on the path"
+        elif shortfall < 0:
+            gap = f"{self._d(-shortfall, decimals)} better"
+        elif not beyond:
+            gap = (f"{self._d(min(shortfall, tolerance), decimals)} worse, within the "
+                   f"{self._tolerance(tolerance, decimals)} tolerance")
+        elif tolerance:
+            gap = f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
+        else:
+            gap = f"{self._d(shortfall, decimals)} worse"
+        return f"{x} {period.when} against {against}: {gap}, so {STATUS_WORDS[status]}"
 
     def _at_target_date(self, period: Period, x: str, decimals: int, status: Status, shortfall: float,
                         after_outcome: bool) -> str:
@@ -322,7 +335,17 @@ class TargetWords:
 
     def _tolerance(self, tolerance: float, decimals: int) -> str:
         """As an adjective: `the 1.0-point tolerance`, `the 10 per 100,000 tolerance`; never shown as zero
-        (a 0.03-point tolerance is not a 0.0-point one)."""
+        (a 0.03-point tolerance is not a 0.0-point one). Remembered: a target has one tolerance (two
+        with a relative part), said beside many readings."""
+        key = (tolerance, decimals)
+        said = self._tolerances.get(key)
+        if said is None:
+            said = self._tolerance_words(tolerance, decimals)
+            if len(self._tolerances) < _REMEMBERED:
+                self._tolerances[key] = said
+        return said
+
+    def _tolerance_words(self, tolerance: float, decimals: int) -> str:
         # As set when that is no coarser than the gap beside it (a 2.0-point tolerance, not 2.00), else as the gap.
         if decimals > self.decimals:
             decimals = _as_set(tolerance, self.decimals, decimals)
@@ -334,18 +357,6 @@ class TargetWords:
             if not shown.strip("0.,"):
                 shown = "less than " + _SMALLEST[3]
         return f"{shown}-point" if self._points else f"{self._prefix}{shown}{self._suffix}"
-
-    def _gap(self, shortfall: float, tolerance: float, beyond: bool, decimals: int) -> str:
-        if shortfall == 0:
-            return "exactly on the path"
-        if shortfall < 0:
-            return f"{self._d(-shortfall, decimals)} better"
-        if not beyond:  # within: never shown past the tolerance by rounding (see _direction)
-            return (f"{self._d(min(shortfall, tolerance), decimals)} worse, within the "
-                    f"{self._tolerance(tolerance, decimals)} tolerance")
-        if tolerance:
-            return f"{self._d(shortfall, decimals)} worse, beyond the {self._tolerance(tolerance, decimals)} tolerance"
-        return f"{self._d(shortfall, decimals)} worse"
 
 
 _ON_PATH = ("on_track", "at_risk", "off_track")
