@@ -391,8 +391,7 @@ def show(
     if mine is not None:
         own = [r for r in own if r.area in (None, mine)]
         if len(target.areas) > 1:
-            name = specs.areas.names.get(mine) if specs.areas is not None else None
-            shown = f"{mine} ({name})" if name else mine
+            shown = specs.areas.labelled(mine) if specs.areas is not None else mine
             how = "" if area is not None else ", the first; --area names another"
             sys.stderr.write(visible(f"{target_id} is for {len(target.areas)} areas: shown for {shown}{how}") + "\n")
     table.print_profile(target, profile_rows(target, own, every.value))
@@ -416,12 +415,7 @@ def _shown_area(target, given: str | None, areas, where: Path) -> str | None:  #
     code = code or given.strip().upper()
     if code in own:
         return code
-
-    def named(c: str) -> str:
-        name = areas.names.get(c) if areas is not None else None
-        return f"{c} ({name})" if name else c
-
-    listed = ", ".join(named(c) for c in own[:8]) + (f" and {len(own) - 8} more" if len(own) > 8 else "")
+    listed = ", ".join(areas.labelled(c) if areas is not None else c for c in own[:8]) + (f" and {len(own) - 8} more" if len(own) > 8 else "")
     raise _fail(Problem(str(where), None, None, "error", "usage",
                         f"`{given}` is not one of the areas of `{target.id}`: {listed}"))
 

@@ -529,7 +529,8 @@ def _group_change(path: FieldPath, old_areas: list[str], new_areas: list[str], s
         return FieldChange(path, "changed", old_areas, new_areas, True, "notice",
                            f"{what}, recorded in revisions[{revision}]", line, column, VIA_AREAS)
     return FieldChange(path, "changed", old_areas, new_areas, True, "error",
-                       f"{what}, which changes {_AREA_FIELDS[path]}, active at {base}, {_AREA_ROLE[path]}, "
+                       f"{what}, which changes the areas this {_AREA_FIELDS[path][0]}, active at {base}, "
+                       f"{_AREA_FIELDS[path][1]}, "
                        f"without a new entry in `revisions`: {REVISIONS_HINT}", line, column, VIA_AREAS)
 
 
@@ -549,15 +550,10 @@ def _unguarding(old: SpecVersion, new: SpecVersion) -> str:
 
 # The fields that name areas through areas.yaml (a group, or a list of codes and names), and what
 # the areas are to the target: whose readings it judges, or those it is compared with or ranked among.
-_AREA_FIELDS: dict[FieldPath, str] = {
-    ("areas",): "the areas this target",
-    ("comparators",): "the areas this target",
-    ("measure", "among"): "the areas this rank",
-}
-_AREA_ROLE: dict[FieldPath, str] = {
-    ("areas",): "is judged for",
-    ("comparators",): "is compared with",
-    ("measure", "among"): "is worked out among",
+_AREA_FIELDS: dict[FieldPath, tuple[str, str]] = {
+    ("areas",): ("target", "is judged for"),
+    ("comparators",): ("target", "is compared with"),
+    ("measure", "among"): ("rank", "is worked out among"),
 }
 
 

@@ -54,6 +54,11 @@ class Areas:
     def members(self, group: str) -> tuple[str, ...]:
         return self.groups[group]
 
+    def labelled(self, code: str) -> str:
+        """`E06000044 (Portsmouth)`; the code alone when the file has no name for it."""
+        name = self.names.get(code)
+        return f"{code} ({name})" if name else code
+
     def suggest(self, text: str) -> str | None:
         """The known area nearest to an unknown one, as `E06000044 (Portsmouth)`, for a did-you-mean."""
         import difflib
@@ -67,7 +72,7 @@ class Areas:
             if not found:
                 return None
             code = found[0]
-        return f"{code} ({self.names[code]})"
+        return self.labelled(code)
 
 
 GROUP_MEDIAN = "group_median"  # `benchmark: group_median`: the median of the comparators group

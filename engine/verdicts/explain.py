@@ -294,16 +294,14 @@ class TargetWords:
     def _number(self, amount: float, decimals: int) -> str:
         """A number of this target's unit, without the unit: a whole count has no decimals (301, not 301.0)."""
         numbers = self._numbers
-        if numbers is None:
-            places = 0 if self._whole and decimals and _is_whole(amount) else decimals
-            return f"{self._prefix}{fixed(amount, places)}{self._suffix}"
-        key = (amount, decimals)
-        shown = numbers.get(key)
-        if shown is None:
-            places = 0 if self._whole and decimals and _is_whole(amount) else decimals
-            shown = f"{self._prefix}{fixed(amount, places)}{self._suffix}"
-            if len(numbers) < _REMEMBERED:
-                numbers[key] = shown
+        if numbers is not None:
+            shown = numbers.get((amount, decimals))
+            if shown is not None:
+                return shown
+        places = 0 if self._whole and decimals and _is_whole(amount) else decimals
+        shown = f"{self._prefix}{fixed(amount, places)}{self._suffix}"
+        if numbers is not None and len(numbers) < _REMEMBERED:
+            numbers[(amount, decimals)] = shown
         return shown
 
     def _value(self, value: float, decimals: int, written: tuple[float, str] | None = None) -> str:
